@@ -6,7 +6,7 @@
 #   scripts/infra.sh up | down | status | env | logs
 #   scripts/infra.sh kafka-stop | kafka-start      (keep Kafka's data: for fault tests)
 #
-# Environment: INFRA_PG_PORT (55432), INFRA_KAFKA_PORT (59092), INFRA_KAFKA_CONTROLLER_PORT (59093),
+# Environment: INFRA_PG_PORT (25432), INFRA_KAFKA_PORT (29092), INFRA_KAFKA_CONTROLLER_PORT (29093),
 #   INFRA_KAFKA_VERSION (4.1.1), INFRA_TIMEOUT seconds per service (120), INFRA_DIR (<repo>/.infra),
 #   INFRA_CACHE_DIR (~/.cache/instagram-infra), INFRA_PG_BIN (newest /usr/lib/postgresql/*/bin),
 #   INFRA_KAFKA_OPTS (extra JVM flags, default -XX:TieredStopAtLevel=1).
@@ -14,9 +14,9 @@ set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 INFRA_DIR="${INFRA_DIR:-$ROOT/.infra}"
-PG_PORT="${INFRA_PG_PORT:-55432}"
-KAFKA_PORT="${INFRA_KAFKA_PORT:-59092}"
-CONTROLLER_PORT="${INFRA_KAFKA_CONTROLLER_PORT:-59093}"
+PG_PORT="${INFRA_PG_PORT:-25432}"
+KAFKA_PORT="${INFRA_KAFKA_PORT:-29092}"
+CONTROLLER_PORT="${INFRA_KAFKA_CONTROLLER_PORT:-29093}"
 KAFKA_VERSION="${INFRA_KAFKA_VERSION:-4.1.1}"
 LOG4J_VERSION="2.24.3"   # the log4j-core that kafka-server $KAFKA_VERSION depends on
 SLF4J_VERSION="2.0.17"   # kafka's pom pulls slf4j-api 1.7, which cannot bind to log4j-slf4j2-impl

@@ -6,7 +6,7 @@ import { randomUUID } from "node:crypto";
 import { Kafka, logLevel } from "kafkajs";
 
 // biome-ignore lint/suspicious/noUndeclaredEnvVars: a standalone script, not a turbo task
-const brokers = (process.env.KAFKA_BROKERS ?? "127.0.0.1:59092").split(",");
+const brokers = (process.env.KAFKA_BROKERS ?? "127.0.0.1:29092").split(",");
 const kafka = new Kafka({
   clientId: "infra-probe",
   brokers,
