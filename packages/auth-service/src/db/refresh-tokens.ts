@@ -1,0 +1,49 @@
+import type { Executor } from "@instagram/kit";
+import { and, eq, isNull } from "drizzle-orm";
+import type { RefreshTokenState } from "../domain/refresh-token.ts";
+import { accounts, refreshTokens, sessions } from "./schema/index.ts";
+
+export async function insertRefreshToken(
+  ex: Executor,
+  token: { tokenHash: string; sessionId: string; issuedAt: Date; expiresAt: Date },
+): Promise<void> {
+  await ex.insert(refreshTokens).values(token);
+}
+
+/** The token with its session, and the username access tokens carry. */
+export interface StoredRefreshToken extends RefreshTokenState {
+  username: string;
+}
+
+export async function findRefreshToken(
+  ex: Executor,
+  tokenHash: string,
+): Promise<StoredRefreshToken | undefined> {
+  const [row] = await ex
+    .select({
+      sessionId: refreshTokens.sessionId,
+      accountId: sessions.accountId,
+      username: accounts.username,
+      spentAt: refreshTokens.spentAt,
+      expiresAt: refreshTokens.expiresAt,
+      sessionRevokedAt: sessions.revokedAt,
+    })
+    .from(refreshTokens)
+    .innerJoin(sessions, eq(sessions.id, refreshTokens.sessionId))
+    .innerJoin(accounts, eq(accounts.id, sessions.accountId))
+    .where(eq(refreshTokens.tokenHash, tokenHash));
+  return row;
+}
+
+/**
+ * Marks the token spent if nobody has yet. False means another request spent it first, which
+ * is reuse just like presenting an old token (the single UPDATE makes the race safe).
+ */
+export async function spendRefreshToken(ex: Executor, tokenHash: string, at: Date): Promise<boolean> {
+  const rows = await ex
+    .update(refreshTokens)
+    .set({ spentAt: at })
+    .where(and(eq(refreshTokens.tokenHash, tokenHash), isNull(refreshTokens.spentAt)))
+    .returning({ tokenHash: refreshTokens.tokenHash });
+  return rows.length > 0;
+}

@@ -1,0 +1,18 @@
+import { index, text, timestamp, uuid } from "drizzle-orm/pg-core";
+import { authSchema } from "./auth-schema.ts";
+import { sessions } from "./sessions.ts";
+
+/** Every refresh token ever issued, by the hex SHA-256 of its value; the value itself is never stored. */
+export const refreshTokens = authSchema.table(
+  "refresh_tokens",
+  {
+    tokenHash: text("token_hash").primaryKey(),
+    sessionId: uuid("session_id")
+      .notNull()
+      .references(() => sessions.id, { onDelete: "cascade" }),
+    issuedAt: timestamp("issued_at", { withTimezone: true }).notNull().defaultNow(),
+    expiresAt: timestamp("expires_at", { withTimezone: true }).notNull(),
+    spentAt: timestamp("spent_at", { withTimezone: true }),
+  },
+  (table) => [index("refresh_tokens_session_id_idx").on(table.sessionId)],
+);

@@ -1,0 +1,133 @@
+import { type Executor, newId } from "@instagram/kit";
+
+import { findAccountByEmail, findAccountByUsername } from "./db/accounts.ts";
+import { findRefreshToken, insertRefreshToken, spendRefreshToken } from "./db/refresh-tokens.ts";
+import { insertSession, revokeSession } from "./db/sessions.ts";
+import type { AuthDeps } from "./deps.ts";
+import { parseLogin, requireValue } from "./domain/credentials.ts";
+import { type AuthError, InvalidCredentials, RefreshTokenReused, UnknownRefreshToken } from "./domain/errors.ts";
+import { judgeLogout, judgeRefresh, refreshTokenExpiry } from "./domain/refresh-token.ts";
+import { hashRefreshToken, isWellFormedRefreshToken, newRefreshToken } from "./refresh-tokens.ts";
+
+export interface TokenPair {
+  accessToken: string;
+  refreshToken: string;
+  tokenType: "Bearer";
+  /** Seconds until the access token expires. */
+  expiresIn: number;
+}
+
+/** Access tokens name their session, so "every other session" can be told from the caller's own. */
+export const SESSION_CLAIM = "sid";
+
+type Rotation =
+  | { refused: AuthError }
+  | { account: { accountId: string; username: string }; sessionId: string; next: string };
+
+export interface Sessions {
+  login(input: { username: string; password: string }): Promise<{ accountId: string; tokens: TokenPair }>;
+  refresh(refreshToken: string): Promise<TokenPair>;
+  logout(accountId: string, refreshToken: string): Promise<void>;
+}
+
+export function createSessions(deps: AuthDeps): Sessions {
+  const { db, hasher, throttle } = deps;
+
+  // Unknown users are "verified" against this hash so they cost the same time as known ones.
+  let dummyHash: Promise<string> | undefined;
+  function dummy(): Promise<string> {
+    dummyHash ??= hasher.hash(newRefreshToken());
+    return dummyHash;
+  }
+
+  async function issue(
+    account: { accountId: string; username: string },
+    sessionId: string,
+    refreshToken: string,
+  ): Promise<TokenPair> {
+    const access = await deps.signer.sign(account.accountId, {
+      username: account.username,
+      [SESSION_CLAIM]: sessionId,
+    });
+    return { accessToken: access.token, refreshToken, tokenType: "Bearer", expiresIn: access.expiresIn };
+  }
+
+  async function storeNewToken(
+    tx: Executor,
+    sessionId: string,
+    now: Date,
+  ): Promise<string> {
+    const token = newRefreshToken();
+    await insertRefreshToken(tx, {
+      tokenHash: await hashRefreshToken(token),
+      sessionId,
+      issuedAt: now,
+      expiresAt: refreshTokenExpiry(now, deps.refreshTokenTtlSeconds),
+    });
+    return token;
+  }
+
+  return {
+    async login(input) {
+      const attempt = parseLogin(input);
+      throttle.check(attempt.key, deps.now());
+      const account =
+        attempt.identifier.by === "email"
+          ? await findAccountByEmail(db, attempt.identifier.email)
+          : await findAccountByUsername(db, attempt.identifier.username);
+      const matches = await hasher.verify(account?.passwordHash ?? (await dummy()), attempt.password);
+      if (account === undefined || !matches) {
+        throttle.recordFailure(attempt.key, deps.now());
+        throw new InvalidCredentials();
+      }
+      throttle.reset(attempt.key);
+      const now = deps.now();
+      const sessionId = newId();
+      const refreshToken = await db.transaction(async (tx) => {
+        await insertSession(tx, { id: sessionId, accountId: account.id, createdAt: now });
+        return storeNewToken(tx, sessionId, now);
+      });
+      const tokens = await issue({ accountId: account.id, username: account.username }, sessionId, refreshToken);
+      return { accountId: account.id, tokens };
+    },
+
+    async refresh(presented) {
+      if (!isWellFormedRefreshToken(requireValue("refreshToken", presented))) throw new UnknownRefreshToken();
+      const tokenHash = await hashRefreshToken(presented);
+      const now = deps.now();
+      // Reuse must revoke the family AND answer with an error: commit first, throw after.
+      const rotation = await db.transaction(async (tx): Promise<Rotation> => {
+        const stored = await findRefreshToken(tx, tokenHash);
+        const verdict = judgeRefresh(stored, now);
+        if (verdict.action === "reject" || stored === undefined) {
+          throw verdict.action === "reject" ? verdict.error : new UnknownRefreshToken();
+        }
+        // A concurrent refresh that spent the token first makes this one a reuse as well.
+        const spent = verdict.action === "rotate" && (await spendRefreshToken(tx, tokenHash, now));
+        if (!spent) {
+          await revokeSession(tx, stored.sessionId, now);
+          deps.logger.warn({ sessionId: stored.sessionId }, "spent refresh token presented; session revoked");
+          return { refused: verdict.action === "revoke_session" ? verdict.error : new RefreshTokenReused() };
+        }
+        return { account: stored, sessionId: stored.sessionId, next: await storeNewToken(tx, stored.sessionId, now) };
+      });
+      if ("refused" in rotation) throw rotation.refused;
+      return issue(rotation.account, rotation.sessionId, rotation.next);
+    },
+
+    async logout(accountId, presented) {
+      if (!isWellFormedRefreshToken(requireValue("refreshToken", presented))) throw new UnknownRefreshToken();
+      const tokenHash = await hashRefreshToken(presented);
+      const now = deps.now();
+      await db.transaction(async (tx) => {
+        const stored = await findRefreshToken(tx, tokenHash);
+        const verdict = judgeLogout(stored, accountId);
+        if (verdict.action === "reject") throw verdict.error;
+        if (verdict.action === "revoke_session" && stored !== undefined) {
+          await spendRefreshToken(tx, tokenHash, now);
+          await revokeSession(tx, stored.sessionId, now);
+        }
+      });
+    },
+  };
+}

@@ -1,0 +1,107 @@
+import { timestampFromDate } from "@bufbuild/protobuf/wkt";
+import { newId } from "@instagram/kit";
+import { lockLivingAuthor, rememberAuthor } from "./db/authors.ts";
+import {
+  type CommentView,
+  deleteComment as deleteCommentRow,
+  findCommentOnImage,
+  insertComment,
+  listImageComments,
+} from "./db/comments.ts";
+import { imageState } from "./db/known-images.ts";
+import { inTransaction } from "./db/transaction.ts";
+import type { CommentDeps } from "./deps.ts";
+import { type CommentKey, type CommentPage, pageOf } from "./domain/comment-page.ts";
+import { readCommentText } from "./domain/comment-text.ts";
+import { mayDeleteComment } from "./domain/deletion-rights.ts";
+import { CommentError, commentNotFound, imageNotFound } from "./domain/errors.ts";
+import { isUuid } from "./domain/ids.ts";
+import { ensureImageKnown, lockLivingImage } from "./images/known-image.ts";
+
+/** Who is asking: the verified caller of the RPC. */
+export interface Commenter {
+  id: string;
+  /** The `username` claim of their access token, if any (until users.CREATED names them). */
+  username: string;
+  /** Their Authorization header, forwarded to image-service when it is asked. */
+  authorization: string | undefined;
+}
+
+const accountGone = (): CommentError =>
+  new CommentError("account-gone", "the caller's account no longer exists");
+
+/** Writes a comment on a living image and publishes comments.CREATED (key = image id). */
+export async function createComment(
+  deps: CommentDeps,
+  input: { imageId: string; text: string; author: Commenter },
+): Promise<CommentView> {
+  const { text, hashtags, mentions } = readCommentText(input.text);
+  const { imageId, author } = input;
+  if (!isUuid(author.id)) throw accountGone();
+  await ensureImageKnown(deps, imageId, author.authorization);
+  const view = await inTransaction(deps.db, async (tx) => {
+    // Author first, then image: the cascades take these locks in the same order.
+    const living = await lockLivingAuthor(tx, author.id, author.username);
+    if (living === undefined) throw accountGone();
+    if (living.username === "" && author.username !== "") await rememberAuthor(tx, author.id, author.username);
+    await lockLivingImage(tx, imageId);
+    const row = { id: newId(), imageId, authorId: author.id, text, hashtags, mentions, createdAt: deps.now() };
+    await insertComment(tx, row);
+    await deps.outbox.publish(tx, {
+      topic: "comments",
+      type: "CREATED",
+      aggregateId: imageId,
+      payload: {
+        commentId: row.id,
+        imageId,
+        authorId: author.id,
+        createdAt: timestampFromDate(row.createdAt),
+      },
+    });
+    return { ...row, authorUsername: living.username || author.username };
+  });
+  deps.published();
+  return view;
+}
+
+/** An image's comments, oldest first, one keyset page at a time. */
+export async function listComments(
+  deps: CommentDeps,
+  input: { imageId: string; limit: number; after: CommentKey | undefined; authorization: string | undefined },
+): Promise<CommentPage<CommentView>> {
+  await ensureImageKnown(deps, input.imageId, input.authorization);
+  const rows = await listImageComments(deps.db, input);
+  return pageOf(rows, input.limit);
+}
+
+/**
+ * Deletes a comment, if the caller wrote it or owns the image, and publishes comments.DELETED.
+ * Comments only exist on images the read model knows, so an unknown image is a 404 without asking
+ * image-service.
+ */
+export async function deleteComment(
+  deps: CommentDeps,
+  input: { imageId: string; commentId: string; callerId: string },
+): Promise<void> {
+  const { imageId, commentId, callerId } = input;
+  if (!isUuid(imageId)) throw imageNotFound();
+  if (!isUuid(commentId)) throw commentNotFound();
+  await inTransaction(deps.db, async (tx) => {
+    const image = await imageState(tx, imageId);
+    if (image === undefined || image.deleted) throw imageNotFound();
+    const comment = await findCommentOnImage(tx, imageId, commentId);
+    if (comment === undefined) throw commentNotFound();
+    if (!mayDeleteComment({ callerId, authorId: comment.authorId, imageOwnerId: comment.imageOwnerId })) {
+      throw new CommentError("forbidden", "only the comment's author or the image's owner may delete it");
+    }
+    const removed = await deleteCommentRow(tx, commentId);
+    if (removed === undefined) throw commentNotFound(); // removed meanwhile by a cascade
+    await deps.outbox.publish(tx, {
+      topic: "comments",
+      type: "DELETED",
+      aggregateId: removed.imageId,
+      payload: { commentId: removed.id, imageId: removed.imageId, authorId: removed.authorId },
+    });
+  });
+  deps.published();
+}

@@ -1,0 +1,96 @@
+import type { Executor } from "@instagram/kit";
+import { and, asc, eq, gt, inArray, or, sql } from "drizzle-orm";
+import type { CommentKey } from "../domain/comment-page.ts";
+import { authors, type CommentRow, comments, knownImages } from "./schema/index.ts";
+
+/** A comment as the service shows it: its row and its author's username. */
+export interface CommentView extends CommentRow {
+  authorUsername: string;
+}
+
+/** What a removal took away: enough to publish comments.DELETED. */
+export type RemovedComment = Pick<CommentRow, "id" | "imageId" | "authorId">;
+
+const removed = { id: comments.id, imageId: comments.imageId, authorId: comments.authorId };
+
+const commentView = {
+  id: comments.id,
+  imageId: comments.imageId,
+  authorId: comments.authorId,
+  text: comments.text,
+  hashtags: comments.hashtags,
+  mentions: comments.mentions,
+  createdAt: comments.createdAt,
+  authorUsername: sql<string>`coalesce(${authors.username}, '')`,
+};
+
+export async function insertComment(db: Executor, row: CommentRow): Promise<void> {
+  await db.insert(comments).values(row);
+}
+
+/** One page of an image's comments, oldest first: `limit + 1` rows after `after`. */
+export async function listImageComments(
+  db: Executor,
+  query: { imageId: string; after: CommentKey | undefined; limit: number },
+): Promise<CommentView[]> {
+  const { imageId, after, limit } = query;
+  const position =
+    after === undefined
+      ? undefined
+      : or(
+          gt(comments.createdAt, after.createdAt),
+          and(eq(comments.createdAt, after.createdAt), gt(comments.id, after.id)),
+        );
+  return db
+    .select(commentView)
+    .from(comments)
+    .leftJoin(authors, eq(authors.userId, comments.authorId))
+    .where(and(eq(comments.imageId, imageId), position))
+    .orderBy(asc(comments.createdAt), asc(comments.id))
+    .limit(limit + 1);
+}
+
+/** A comment of an image, with the image's owner (from the images read model). */
+export async function findCommentOnImage(
+  db: Executor,
+  imageId: string,
+  commentId: string,
+): Promise<{ authorId: string; imageOwnerId: string } | undefined> {
+  const rows = await db
+    .select({ authorId: comments.authorId, imageOwnerId: knownImages.ownerId })
+    .from(comments)
+    .innerJoin(knownImages, eq(knownImages.imageId, comments.imageId))
+    .where(and(eq(comments.id, commentId), eq(comments.imageId, imageId)))
+    .limit(1);
+  return rows[0];
+}
+
+/** Deletes one comment; returns it only if this call removed it (a concurrent removal returns nothing). */
+export async function deleteComment(db: Executor, commentId: string): Promise<RemovedComment | undefined> {
+  const rows = await db.delete(comments).where(eq(comments.id, commentId)).returning(removed);
+  return rows[0];
+}
+
+/** Deletes every comment on an image. */
+export async function deleteCommentsOnImage(db: Executor, imageId: string): Promise<number> {
+  const rows = await db.delete(comments).where(eq(comments.imageId, imageId)).returning({ id: comments.id });
+  return rows.length;
+}
+
+/** Deletes every comment on the images a user owns (the images read model says which). */
+export async function deleteCommentsOnImagesOf(db: Executor, ownerId: string): Promise<number> {
+  const owned = db
+    .select({ imageId: knownImages.imageId })
+    .from(knownImages)
+    .where(eq(knownImages.ownerId, ownerId));
+  const rows = await db
+    .delete(comments)
+    .where(inArray(comments.imageId, owned))
+    .returning({ id: comments.id });
+  return rows.length;
+}
+
+/** Deletes every comment a user wrote, anywhere; returns them for comments.DELETED. */
+export async function deleteCommentsBy(db: Executor, authorId: string): Promise<RemovedComment[]> {
+  return db.delete(comments).where(eq(comments.authorId, authorId)).returning(removed);
+}

@@ -1,0 +1,23 @@
+import type { EventHandler } from "@instagram/kit";
+import { deleteCommentsOnImage } from "../db/comments.ts";
+import { buryImage, rememberImage } from "../db/known-images.ts";
+import { isUuid } from "../domain/ids.ts";
+
+/** images.CREATED → the image can be commented on, and its owner may delete comments on it. */
+export const onImageCreated: EventHandler<"images", "CREATED"> = async (tx, image) => {
+  if (!isUuid(image.imageId) || !isUuid(image.ownerId)) return; // names nothing we could store
+  await rememberImage(tx, image.imageId, image.ownerId);
+};
+
+/**
+ * images.DELETED → tombstone the image (no new comments), then delete every comment on it.
+ * No comments.DELETED is published for these: the image and its commentsCount are gone, and
+ * images.DELETED already says that all its comments went with it.
+ */
+export function onImageDeleted(opts: { now: () => Date }): EventHandler<"images", "DELETED"> {
+  return async (tx, image) => {
+    if (!isUuid(image.imageId)) return;
+    await buryImage(tx, image.imageId, isUuid(image.ownerId) ? image.ownerId : undefined, opts.now());
+    await deleteCommentsOnImage(tx, image.imageId);
+  };
+}

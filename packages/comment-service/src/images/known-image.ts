@@ -1,0 +1,41 @@
+import type { Executor } from "@instagram/kit";
+import { imageState, rememberImage } from "../db/known-images.ts";
+import type { CommentDeps } from "../deps.ts";
+import { CommentError, imageNotFound } from "../domain/errors.ts";
+import { isUuid } from "../domain/ids.ts";
+
+/**
+ * Makes sure the images read model knows `imageId` as a living image, or throws NotFound.
+ * When the read model has never heard of it (images.CREATED not applied yet), image-service is
+ * asked once, with a deadline, and a positive answer is recorded (a later CREATED is then a
+ * no-op, a DELETED buries it as usual). A tombstone is final: no call is made for it.
+ */
+export async function ensureImageKnown(
+  deps: Pick<CommentDeps, "db" | "imageOwners" | "logger">,
+  imageId: string,
+  authorization: string | undefined,
+): Promise<void> {
+  if (!isUuid(imageId)) throw imageNotFound();
+  const state = await imageState(deps.db, imageId);
+  if (state !== undefined) {
+    if (state.deleted) throw imageNotFound();
+    return;
+  }
+  if (deps.imageOwners === undefined) throw imageNotFound();
+  let ownerId: string | undefined;
+  try {
+    ownerId = (await deps.imageOwners.ownersOf([imageId], authorization)).get(imageId);
+  } catch (error) {
+    deps.logger.warn({ err: error, imageId }, "image-service did not say whether the image exists");
+    throw new CommentError("images-unavailable", "cannot tell whether the image exists right now; try again");
+  }
+  if (ownerId === undefined || !isUuid(ownerId)) throw imageNotFound();
+  await rememberImage(deps.db, imageId, ownerId);
+}
+
+/** Inside the comment's transaction: the image, share-locked, or NotFound if it is (now) a tombstone. */
+export async function lockLivingImage(tx: Executor, imageId: string): Promise<{ ownerId: string }> {
+  const state = await imageState(tx, imageId, { lock: true });
+  if (state === undefined || state.deleted) throw imageNotFound();
+  return { ownerId: state.ownerId };
+}

@@ -1,0 +1,120 @@
+import { fileURLToPath } from "node:url";
+import {
+  type AccessTokenVerifier,
+  createAccessTokenVerifier,
+  createAuthInterceptor,
+  createOutbox,
+  type Database,
+  type EventBus,
+  type EventHandlers,
+  type Logger,
+  type ServiceModule,
+  startConsumer,
+  startOutboxRelay,
+} from "@instagram/kit";
+import { sql } from "drizzle-orm";
+import { createApp } from "./app.ts";
+import { COMMENTS_SCHEMA, inbox, outbox as outboxTable } from "./db/schema/index.ts";
+import type { CommentDeps } from "./deps.ts";
+import type { CommentEnv } from "./env.ts";
+import { CONSUMER_NAME, createEventHandlers } from "./events/handlers.ts";
+import { createImageOwnerLookup, type ImageOwnerLookup } from "./images/image-owners.ts";
+import { authServiceJwks } from "./jwks.ts";
+import { commentRoutes } from "./routes.ts";
+import { createCommentServiceImpl } from "./rpc/comment-service.ts";
+
+export { type CommentEnv, commentEnvSchema, loadCommentEnv } from "./env.ts";
+export { COMMENTS_SCHEMA };
+
+export const commentMigrationsFolder = fileURLToPath(new URL("./db/migrations", import.meta.url));
+
+export interface CommentServiceOptions {
+  /** Replaces the JWKS fetched from auth-service (tests, an embedded stack that has the signer). */
+  verifier?: AccessTokenVerifier;
+  /** Replaces the BatchGetImageOwners client (tests). */
+  imageOwners?: ImageOwnerLookup;
+}
+
+/**
+ * comment-service: comments on images. Publishes `comments`; consumes `images` (which images
+ * exist and who owns them) and `users` (usernames, account deletion).
+ */
+export function createCommentService(env: CommentEnv, opts: CommentServiceOptions = {}): ServiceModule {
+  return {
+    name: "comment",
+    schema: COMMENTS_SCHEMA,
+    migrationsFolder: commentMigrationsFolder,
+    async start(ctx) {
+      const db = ctx.db;
+      if (db === undefined) throw new Error("comment-service needs a database");
+      const { logger, runtime } = ctx;
+      const imageOwners =
+        opts.imageOwners ??
+        (env.IMAGE_LOOKUP_TIMEOUT_MS > 0
+          ? createImageOwnerLookup({ discovery: runtime.discovery, timeoutMs: env.IMAGE_LOOKUP_TIMEOUT_MS })
+          : undefined);
+      const running = await startCommentWork({ db, bus: runtime.bus, logger, imageOwners });
+      const verifier =
+        opts.verifier ??
+        createAccessTokenVerifier({ issuer: env.JWT_ISSUER, jwks: authServiceJwks(runtime.discovery) });
+      const interceptors = [createAuthInterceptor(verifier)];
+      const routes = commentRoutes(createCommentServiceImpl(running.deps));
+      const app = createApp({
+        routes,
+        interceptors,
+        logger,
+        readiness: async () => {
+          await db.execute(sql`select 1`);
+          await runtime.bus.ping();
+        },
+      });
+      return { app, routes, interceptors, stop: running.stop };
+    },
+  };
+}
+
+/** The outbox relay and the event consumer, and the use-case deps wired to them. */
+export async function startCommentWork(opts: {
+  db: Database;
+  bus: EventBus;
+  logger: Logger;
+  imageOwners?: ImageOwnerLookup;
+  now?: () => Date;
+  consumerRetryDelayMs?: number;
+  /** Replaces the event handlers (tests that inject faults). */
+  handlers?: EventHandlers;
+}): Promise<{ deps: CommentDeps; stop(): Promise<void> }> {
+  const { db, bus, logger } = opts;
+  const now = opts.now ?? (() => new Date());
+  const outbox = createOutbox(outboxTable);
+  const relay = startOutboxRelay({ db, table: outboxTable, bus, logger });
+  try {
+    const consumer = await startConsumer({
+      name: CONSUMER_NAME,
+      db,
+      inbox,
+      bus,
+      handlers: opts.handlers ?? createEventHandlers({ outbox, now }),
+      logger,
+      retryDelayMs: opts.consumerRetryDelayMs,
+    });
+    const deps: CommentDeps = {
+      db,
+      outbox,
+      logger,
+      imageOwners: opts.imageOwners,
+      now,
+      published: () => relay.kick(),
+    };
+    return {
+      deps,
+      async stop() {
+        await consumer.stop();
+        await relay.stop();
+      },
+    };
+  } catch (error) {
+    await relay.stop();
+    throw error;
+  }
+}

@@ -1,0 +1,126 @@
+import { create, fromBinary, type MessageInitShape, toBinary } from "@bufbuild/protobuf";
+import { type CallOptions, type Client, createClient, createRouterTransport } from "@connectrpc/connect";
+import { CommentService } from "@instagram/contracts/comment";
+import { type EventType, eventSchema, type Topic } from "@instagram/contracts/events";
+import {
+  createAuthInterceptor,
+  createLogger,
+  type Database,
+  type EventBus,
+  type EventHandlers,
+  type EventSchema,
+  newId,
+} from "@instagram/kit";
+import { createInProcessBus, createTestDatabase, createTestTokens, type TestTokens } from "@instagram/kit/testing";
+import { asc, eq } from "drizzle-orm";
+import { inbox, outbox } from "../db/schema/index.ts";
+import type { CommentDeps } from "../deps.ts";
+import type { ImageOwnerLookup } from "../images/image-owners.ts";
+import { commentRoutes } from "../routes.ts";
+import { createCommentServiceImpl } from "../rpc/comment-service.ts";
+import { COMMENTS_SCHEMA, commentMigrationsFolder, startCommentWork } from "../service.ts";
+
+/** A comment-service on a migrated in-memory PGlite and an in-process bus, called in memory. */
+export interface CommentFixture {
+  db: Database;
+  bus: EventBus;
+  deps: CommentDeps;
+  client: Client<typeof CommentService>;
+  tokens: TestTokens;
+  /** Call options that authenticate as `userId` (token claim `username` when given). */
+  as(userId: string, username?: string): Promise<CallOptions>;
+  /** Sends one event on the bus as its publisher's relay would; returns its id. */
+  deliver<T extends Topic, K extends EventType<T>>(
+    topic: T,
+    type: K,
+    aggregateId: string,
+    payload: MessageInitShape<EventSchema<T, K>>,
+    id?: string,
+  ): Promise<string>;
+  /** Waits until the consumer has applied the event with this id (its inbox row exists). */
+  applied(eventId: string): Promise<void>;
+  /** A living image in the read model (as images.CREATED makes one); returns its id. */
+  imageOf(ownerId: string): Promise<string>;
+  /** The events comment-service published, decoded, oldest first. */
+  published(): Promise<{ topic: string; type: string; aggregateId: string; payload: Record<string, unknown> }[]>;
+  close(): Promise<void>;
+}
+
+export async function startCommentFixture(
+  opts: { imageOwners?: ImageOwnerLookup; handlers?: EventHandlers; retryDelayMs?: number } = {},
+): Promise<CommentFixture> {
+  const handle = await createTestDatabase({ schema: COMMENTS_SCHEMA, migrationsFolder: commentMigrationsFolder });
+  const { db } = handle;
+  const logger = createLogger({ service: "comment-test", level: "silent" });
+  const bus = createInProcessBus({ logger });
+  let clock = Date.parse("2025-01-01T00:00:00.000Z");
+  const work = await startCommentWork({
+    db,
+    bus,
+    logger,
+    imageOwners: opts.imageOwners,
+    now: () => new Date((clock += 1000)),
+    consumerRetryDelayMs: opts.retryDelayMs ?? 10,
+    handlers: opts.handlers,
+  });
+  const tokens = await createTestTokens();
+  const transport = createRouterTransport(commentRoutes(createCommentServiceImpl(work.deps)), {
+    router: { interceptors: [createAuthInterceptor(tokens.verifier)] },
+  });
+
+  const fixture: CommentFixture = {
+    db,
+    bus,
+    deps: work.deps,
+    client: createClient(CommentService, transport),
+    tokens,
+    async as(userId, username) {
+      const claims = username === undefined ? undefined : { username };
+      return { headers: { authorization: await tokens.authorizationFor(userId, claims) } };
+    },
+    async deliver(topic, type, aggregateId, payload, id = newId()) {
+      const schema = eventSchema(topic, type);
+      if (schema === undefined) throw new Error(`unknown event ${topic}.${type}`);
+      const message = create(schema, payload as MessageInitShape<typeof schema>);
+      await bus.send([
+        { id, topic, type, aggregateId, occurredAt: new Date(), payload: toBinary(schema, message), headers: {} },
+      ]);
+      return id;
+    },
+    async applied(eventId) {
+      await until(async () => {
+        const rows = await db.select().from(inbox).where(eq(inbox.eventId, eventId));
+        return rows.length > 0;
+      }, `event ${eventId} applied`);
+    },
+    async imageOf(ownerId) {
+      const imageId = newId();
+      await fixture.applied(await fixture.deliver("images", "CREATED", imageId, { imageId, ownerId }));
+      return imageId;
+    },
+    async published() {
+      const rows = await db.select().from(outbox).orderBy(asc(outbox.seq));
+      return rows.map((row) => {
+        const schema = eventSchema(row.topic, row.type);
+        if (schema === undefined) throw new Error(`unknown event ${row.topic}.${row.type}`);
+        const payload = fromBinary(schema, row.payload) as unknown as Record<string, unknown>;
+        return { topic: row.topic, type: row.type, aggregateId: row.aggregateId, payload };
+      });
+    },
+    async close() {
+      await work.stop();
+      await bus.close();
+      await handle.close();
+    },
+  };
+  return fixture;
+}
+
+/** Polls `condition` every 10 ms for up to 5 s. */
+export async function until(condition: () => Promise<boolean>, what: string, timeoutMs = 5000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await condition())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}

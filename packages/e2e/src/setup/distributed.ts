@@ -1,0 +1,43 @@
+// globalSetup of the "e2e-distributed" project: every service as its own process against the
+// PostgreSQL and Kafka named by DATABASE_URL and KAFKA_BROKERS, in a database of its own.
+import { freePorts, services, startDistributedStack } from "@instagram/stack";
+import type { TestProject } from "vitest/node";
+import "../stack.ts";
+import { serveStackControl } from "./control.ts";
+import { createScratchDatabase, requireInfrastructure } from "./infrastructure.ts";
+import { provideStack, suiteEnvironment, warmUp } from "./stack-env.ts";
+
+export default async function setup(project: TestProject): Promise<() => Promise<void>> {
+  const infrastructure = await requireInfrastructure(process.env);
+  const database = await createScratchDatabase(infrastructure.databaseUrl, "e2e");
+  const suite = await suiteEnvironment();
+  const ports = await freePorts(services.map((service) => service.name));
+  let stack: Awaited<ReturnType<typeof startDistributedStack>>;
+  try {
+    stack = await startDistributedStack({
+      databaseUrl: database.url,
+      kafkaBrokers: infrastructure.kafkaBrokers,
+      ports,
+      logLevel: "warn",
+      env: suite.env,
+      echo: process.env.E2E_ECHO === "1",
+    });
+  } catch (error) {
+    await database.drop();
+    throw error;
+  }
+  const control = await serveStackControl(stack);
+  const teardown = async (): Promise<void> => {
+    await control.close();
+    await stack.stop();
+    await database.drop();
+  };
+  try {
+    await warmUp(stack.gatewayUrl, 90_000);
+  } catch (error) {
+    await teardown();
+    throw error;
+  }
+  provideStack(project, { mode: "distributed", ...stack }, suite, control.url);
+  return teardown;
+}

@@ -1,0 +1,26 @@
+import { inject } from "vitest";
+import { Client } from "./client.ts";
+
+declare module "vitest" {
+  export interface ProvidedContext {
+    mode: "embedded" | "distributed";
+    gatewayUrl: string;
+    /** Base URL of each service, by name (auth, user, gateway, ...). */
+    serviceUrls: Record<string, string>;
+    /** Distributed mode: POST /kill/<service>, POST /restart/<service> on the stack under test. */
+    controlUrl: string | undefined;
+    /** auth-service's private signing JWK as JSON. */
+    signingKey: string;
+  }
+}
+
+/** An anonymous client of the gateway of the stack under test. */
+export function gateway(): Client {
+  return new Client(inject("gatewayUrl"));
+}
+
+export function serviceUrl(name: string): string {
+  const url = inject("serviceUrls")[name];
+  if (!url) throw new Error(`the stack under test has no "${name}" service`);
+  return url;
+}

@@ -1,0 +1,18 @@
+import { fileURLToPath } from "node:url";
+import { defineConfig } from "vitest/config";
+
+// The same tests, plus fault tests, against separate processes on real PostgreSQL and Kafka:
+// `npm run test:e2e` (needs DATABASE_URL and KAFKA_BROKERS; fails without them, never skips).
+export default defineConfig({
+  // Also when run alone (`vitest --config <this file>`), paths are relative to this package.
+  root: fileURLToPath(new URL(".", import.meta.url)),
+  test: {
+    name: "e2e-distributed",
+    include: ["src/**/*.test.ts"],
+    globalSetup: ["./src/setup/distributed.ts"],
+    testTimeout: 30_000,
+    hookTimeout: 120_000,
+    // Fault tests stop services of the shared stack: nothing may run beside them.
+    fileParallelism: false,
+  },
+});

@@ -1,0 +1,121 @@
+import { cors as connectCors, createClient } from "@connectrpc/connect";
+import { OpenAPIHono } from "@hono/zod-openapi";
+import { AuthService } from "@instagram/contracts/auth";
+import { UserService } from "@instagram/contracts/user";
+import { type AccessTokenVerifier, type Logger, mountOperations, observeRequests } from "@instagram/kit";
+import { Scalar } from "@scalar/hono-api-reference";
+import type { Hono, MiddlewareHandler } from "hono";
+import { bodyLimit } from "hono/body-limit";
+import { cors } from "hono/cors";
+import { type GatewayBindings, requireCaller } from "./auth/bearer.ts";
+import type { LoginThrottle } from "./domain/login-throttle.ts";
+import { errorHandler, notFound, validationProblem } from "./errors/handlers.ts";
+import { allowedMethodsOf } from "./errors/method-not-allowed.ts";
+import { HttpProblem, problem, problemResponse } from "./errors/problem.ts";
+import { mountPublicRpcs, type ServiceTransports } from "./public-rpcs.ts";
+import { registerAccountRoutes } from "./routes/accounts.ts";
+import { registerAuthRoutes } from "./routes/auth.ts";
+import type { ClientAddress, GatewayApp } from "./routes/context.ts";
+import { registerFollowRoutes } from "./routes/follows.ts";
+import { registerUserRoutes } from "./routes/users.ts";
+
+export interface GatewayDeps {
+  /** How to reach each service (kit's createServiceTransport; createRouterTransport in tests). */
+  transports: ServiceTransports;
+  verifier: AccessTokenVerifier;
+  logger: Logger;
+  loginThrottle: LoginThrottle;
+  clientAddress: ClientAddress;
+  /** `*` or a comma-separated list of origins. */
+  corsOrigins: string;
+  maxJsonBodyBytes: number;
+  readiness: () => Promise<void>;
+}
+
+function corsPolicy(origins: string): MiddlewareHandler {
+  const list = origins.split(",").map((origin) => origin.trim());
+  return cors({
+    origin: list.includes("*") ? "*" : list,
+    allowMethods: [
+      ...new Set([...connectCors.allowedMethods, "GET", "HEAD", "POST", "PUT", "PATCH", "DELETE"]),
+    ],
+    allowHeaders: [...connectCors.allowedHeaders, "Authorization", "If-None-Match", "X-Request-Id"],
+    exposeHeaders: [
+      ...connectCors.exposedHeaders,
+      "Retry-After",
+      "WWW-Authenticate",
+      "Location",
+      "X-Request-Id",
+    ],
+    maxAge: 7200,
+  });
+}
+
+/** JSON bodies are small; multipart uploads (images) set their own limit on their route. */
+function jsonBodyLimit(maxBytes: number): MiddlewareHandler {
+  const limit = bodyLimit({
+    maxSize: maxBytes,
+    onError: () => {
+      throw new HttpProblem(413, `The request body exceeds ${maxBytes} bytes.`);
+    },
+  });
+  return (c, next) =>
+    c.req.header("content-type")?.toLowerCase().startsWith("multipart/form-data") ? next() : limit(c, next);
+}
+
+export function createApp(deps: GatewayDeps): GatewayApp {
+  const app: GatewayApp = new OpenAPIHono<GatewayBindings>({ defaultHook: validationProblem });
+  const allowedMethods = allowedMethodsOf(() => app.routes);
+
+  app.onError(errorHandler(deps.logger));
+  app.notFound((c) => {
+    const allow = allowedMethods.at(c.req.path);
+    if (allow.length === 0) return notFound();
+    return problemResponse(problem(405, `${c.req.method} is not allowed here; use ${allow.join(", ")}.`), {
+      allow: allow.join(", "),
+    });
+  });
+  app.use(observeRequests({ service: "gateway", logger: deps.logger }));
+  app.use(corsPolicy(deps.corsOrigins));
+  app.use("/v1/*", jsonBodyLimit(deps.maxJsonBodyBytes));
+
+  mountOperations(app as unknown as Hono, {
+    name: "gateway",
+    readiness: deps.readiness,
+    logger: deps.logger,
+  });
+
+  const routeDeps = {
+    auth: createClient(AuthService, deps.transports.auth),
+    user: createClient(UserService, deps.transports.user),
+    authenticate: requireCaller(deps.verifier),
+    loginThrottle: deps.loginThrottle,
+    clientAddress: deps.clientAddress,
+  };
+  registerAccountRoutes(app, routeDeps);
+  registerAuthRoutes(app, routeDeps);
+  registerUserRoutes(app, routeDeps);
+  registerFollowRoutes(app, routeDeps);
+
+  mountPublicRpcs(app as unknown as Hono, {
+    transports: deps.transports,
+    maxBodyBytes: deps.maxJsonBodyBytes,
+  });
+
+  app.openAPIRegistry.registerComponent("securitySchemes", "bearerAuth", {
+    type: "http",
+    scheme: "bearer",
+    bearerFormat: "JWT",
+    description: "An access token from POST /v1/auth/login or /v1/auth/refresh.",
+  });
+  app.doc31("/openapi.json", {
+    openapi: "3.1.0",
+    info: {
+      title: "instagram-clone API",
+      version: "1.0.0",
+      description: "Errors are RFC 9457 problem details (application/problem+json).",
+    },
+  });
+  app.get("/docs", Scalar({ url: "/openapi.json", pageTitle: "instagram-clone API" }));
+  return app;
+}

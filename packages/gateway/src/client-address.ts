@@ -1,0 +1,28 @@
+import { getConnInfo } from "@hono/node-server/conninfo";
+import type { Context } from "hono";
+import type { ClientAddress } from "./routes/context.ts";
+
+/** The socket's peer on @hono/node-server; undefined on other runtimes. */
+function socketAddress(c: Context): string | undefined {
+  try {
+    return getConnInfo(c).remote.address;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Where a request came from. Behind a trusted reverse proxy, the last X-Forwarded-For entry is
+ * the address the proxy itself saw (earlier entries are whatever the client claimed); otherwise
+ * the header is ignored, since anyone can send it.
+ */
+export function clientAddressOf(opts: { trustedProxy: boolean }): ClientAddress {
+  return (c) => {
+    if (opts.trustedProxy) {
+      const hops = c.req.header("x-forwarded-for")?.split(",") ?? [];
+      const nearest = hops[hops.length - 1]?.trim();
+      if (nearest) return nearest;
+    }
+    return socketAddress(c);
+  };
+}

@@ -1,0 +1,145 @@
+import { create, fromBinary, toBinary } from "@bufbuild/protobuf";
+import { GetJwksRequestSchema, GetJwksResponseSchema } from "@instagram/contracts/auth";
+import { describe, expect, it } from "vitest";
+import { gatewayUnderTest } from "./testing/gateway-under-test.ts";
+
+function connectCall(
+  path: string,
+  body: unknown,
+  headers: Record<string, string> = {},
+): RequestInit & { path: string } {
+  return {
+    path,
+    method: "POST",
+    headers: { "content-type": "application/json", "connect-protocol-version": "1", ...headers },
+    body: JSON.stringify(body),
+  };
+}
+
+function grpcWebFrame(payload: Uint8Array): Uint8Array {
+  const frame = new Uint8Array(5 + payload.length);
+  new DataView(frame.buffer).setUint32(1, payload.length);
+  frame.set(payload, 5);
+  return frame;
+}
+
+function grpcWebFrames(bytes: Uint8Array): { trailer: boolean; data: Uint8Array }[] {
+  const frames = [];
+  let at = 0;
+  while (at < bytes.length) {
+    const length = new DataView(bytes.buffer, bytes.byteOffset + at + 1, 4).getUint32(0);
+    frames.push({ trailer: ((bytes[at] ?? 0) & 0x80) !== 0, data: bytes.slice(at + 5, at + 5 + length) });
+    at += 5 + length;
+  }
+  return frames;
+}
+
+describe("public Connect RPCs", () => {
+  it("relays a Connect JSON call to the service", async () => {
+    const gateway = await gatewayUnderTest();
+    await gateway.signedUp("alice", "correct horse");
+    const { path, ...init } = connectCall("/instagram.auth.v1.AuthService/Login", {
+      username: "alice",
+      password: "correct horse",
+    });
+    const response = await gateway.app.request(path, init);
+    expect(response.status).toBe(200);
+    const body = await response.json();
+    expect(body.accountId).toBe("acc-alice");
+    expect(body.tokens.tokenType).toBe("Bearer");
+  });
+
+  it("forwards the caller's Authorization header", async () => {
+    const gateway = await gatewayUnderTest();
+    const { authorization } = await gateway.signedUp("alice");
+    const { path, ...init } = connectCall(
+      "/instagram.user.v1.UserService/GetProfile",
+      { me: true },
+      { authorization },
+    );
+    const response = await gateway.app.request(path, init);
+    expect(response.status).toBe(200);
+    expect((await response.json()).profile.username).toBe("alice");
+    expect(gateway.world.received).toEqual([{ method: "GetProfile", authorization }]);
+  });
+
+  it("relays the service's error in the Connect format", async () => {
+    const gateway = await gatewayUnderTest();
+    const { authorization } = await gateway.signedUp("alice");
+    const { path, ...init } = connectCall(
+      "/instagram.user.v1.UserService/GetProfile",
+      { username: "nobody" },
+      { authorization },
+    );
+    const response = await gateway.app.request(path, init);
+    expect(response.status).toBe(404);
+    expect(await response.json()).toMatchObject({ code: "not_found", message: "no user nobody" });
+  });
+
+  it("relays field problems in the error metadata", async () => {
+    const gateway = await gatewayUnderTest();
+    const { path, ...init } = connectCall("/instagram.auth.v1.AuthService/SignUp", {
+      username: "A!",
+      email: "a@example.com",
+      password: "correct horse",
+    });
+    const response = await gateway.app.request(path, init);
+    expect(response.status).toBe(400);
+    expect(JSON.parse(response.headers.get("x-field-errors") ?? "[]")).toEqual([
+      { path: "username", message: "is not valid" },
+    ]);
+  });
+
+  it("serves gRPC-web", async () => {
+    const gateway = await gatewayUnderTest();
+    const request = grpcWebFrame(toBinary(GetJwksRequestSchema, create(GetJwksRequestSchema)));
+    const response = await gateway.app.request("/instagram.auth.v1.AuthService/GetJwks", {
+      method: "POST",
+      headers: { "content-type": "application/grpc-web+proto", "x-grpc-web": "1" },
+      body: request as Uint8Array<ArrayBuffer>,
+    });
+    expect(response.status).toBe(200);
+    const frames = grpcWebFrames(new Uint8Array(await response.arrayBuffer()));
+    const message = frames.find((frame) => !frame.trailer);
+    const trailer = frames.find((frame) => frame.trailer);
+    expect(new TextDecoder().decode(trailer?.data)).toMatch(/grpc-status: ?0/);
+    const answer = fromBinary(GetJwksResponseSchema, message?.data ?? new Uint8Array());
+    expect(JSON.parse(answer.jwksJson).keys[0].kid).toBe(gateway.keys.kid);
+  });
+
+  it.each([
+    "/instagram.user.v1.UserService/ListFolloweeIds",
+    "/instagram.user.v1.UserService/BatchGetProfiles",
+    "/instagram.image.v1.ImageService/BatchGetImageOwners",
+  ])("does not expose the internal method %s", async (procedure) => {
+    const gateway = await gatewayUnderTest();
+    const { path, ...init } = connectCall(procedure, {});
+    const response = await gateway.app.request(path, init);
+    expect(response.status).toBe(404);
+  });
+
+  it("relays the public methods of the other services", async () => {
+    const gateway = await gatewayUnderTest();
+    const { path, ...init } = connectCall("/instagram.image.v1.ImageService/GetImage", { id: "x" });
+    const response = await gateway.app.request(path, init);
+    // The fake image service implements nothing: the answer comes from it, not from the gateway.
+    expect(await response.json()).toMatchObject({ code: "unimplemented" });
+  });
+
+  it("answers a CORS preflight for a procedure with Connect's headers allowed", async () => {
+    const gateway = await gatewayUnderTest();
+    const response = await gateway.app.request("/instagram.user.v1.UserService/GetProfile", {
+      method: "OPTIONS",
+      headers: {
+        origin: "https://tools.example",
+        "access-control-request-method": "POST",
+        "access-control-request-headers": "content-type, connect-protocol-version, authorization, x-grpc-web",
+      },
+    });
+    expect(response.status).toBe(204);
+    const allowed = response.headers.get("access-control-allow-headers")?.toLowerCase() ?? "";
+    for (const header of ["content-type", "connect-protocol-version", "authorization", "x-grpc-web"]) {
+      expect(allowed).toContain(header);
+    }
+  });
+});

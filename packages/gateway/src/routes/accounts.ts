@@ -1,0 +1,128 @@
+import { createRoute, z } from "@hono/zod-openapi";
+import type { GatewayApp, RouteDeps } from "./context.ts";
+import { actingFor } from "./context.ts";
+import { accountJson } from "./representations.ts";
+import {
+  AccountSchema,
+  bearerSecurity,
+  jsonAnswer,
+  jsonBody,
+  problemAnswer,
+  unauthorizedAnswer,
+} from "./schemas.ts";
+
+const SignUpBody = z
+  .object({
+    username: z
+      .string()
+      .openapi({ description: "3–30 characters of a–z, 0–9, `.` and `_`.", example: "alice" }),
+    email: z.string().openapi({ example: "alice@example.com" }),
+    password: z.string().openapi({ description: "8–128 characters.", example: "correct horse battery" }),
+  })
+  .openapi("SignUp");
+
+const ChangePasswordBody = z
+  .object({
+    currentPassword: z.string(),
+    newPassword: z.string().openapi({ description: "8–128 characters." }),
+    refreshToken: z
+      .string()
+      .optional()
+      .openapi({ description: "The session to keep signed in; every other session is revoked." }),
+  })
+  .openapi("ChangePassword");
+
+const DeleteAccountBody = z.object({ password: z.string() }).openapi("DeleteAccount");
+
+export function registerAccountRoutes(app: GatewayApp, deps: RouteDeps): void {
+  app.openapi(
+    createRoute({
+      method: "post",
+      path: "/v1/accounts",
+      tags: ["Accounts"],
+      summary: "Sign up",
+      request: { body: jsonBody(SignUpBody) },
+      responses: {
+        201: jsonAnswer(AccountSchema, "The new account."),
+        400: problemAnswer("A field is missing or breaks a rule."),
+        409: problemAnswer("The username or the email is taken."),
+      },
+    }),
+    async (c) => {
+      const body = c.req.valid("json");
+      const { account } = await deps.auth.signUp(body, { signal: c.req.raw.signal });
+      return c.json(accountJson(account), 201);
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: "get",
+      path: "/v1/accounts/me",
+      tags: ["Accounts"],
+      summary: "The caller's account",
+      security: bearerSecurity,
+      middleware: [deps.authenticate] as const,
+      responses: { 200: jsonAnswer(AccountSchema, "The caller's account."), 401: unauthorizedAnswer },
+    }),
+    async (c) => {
+      const { account } = await deps.auth.getAccount({}, actingFor(c.var.caller, c.req.raw.signal));
+      return c.json(accountJson(account), 200);
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: "put",
+      path: "/v1/accounts/me/password",
+      tags: ["Accounts"],
+      summary: "Change the password",
+      description: "Every other session of the account is revoked.",
+      security: bearerSecurity,
+      middleware: [deps.authenticate] as const,
+      request: { body: jsonBody(ChangePasswordBody) },
+      responses: {
+        204: { description: "Changed." },
+        400: problemAnswer("The new password breaks a rule."),
+        401: unauthorizedAnswer,
+        403: problemAnswer("The current password is wrong."),
+      },
+    }),
+    async (c) => {
+      const body = c.req.valid("json");
+      await deps.auth.changePassword(
+        {
+          currentPassword: body.currentPassword,
+          newPassword: body.newPassword,
+          refreshToken: body.refreshToken ?? "",
+        },
+        actingFor(c.var.caller, c.req.raw.signal),
+      );
+      return c.body(null, 204);
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: "delete",
+      path: "/v1/accounts/me",
+      tags: ["Accounts"],
+      summary: "Delete the account",
+      description: "Everything the user owns disappears from every service.",
+      security: bearerSecurity,
+      middleware: [deps.authenticate] as const,
+      request: { body: jsonBody(DeleteAccountBody) },
+      responses: {
+        204: { description: "Deleted." },
+        400: problemAnswer("The password is missing."),
+        401: unauthorizedAnswer,
+        403: problemAnswer("The password is wrong."),
+      },
+    }),
+    async (c) => {
+      const { password } = c.req.valid("json");
+      await deps.auth.deleteAccount({ password }, actingFor(c.var.caller, c.req.raw.signal));
+      return c.body(null, 204);
+    },
+  );
+}

@@ -1,0 +1,123 @@
+import { Code, ConnectError } from "@connectrpc/connect";
+import { createRoute, z } from "@hono/zod-openapi";
+import { HttpProblem } from "../errors/problem.ts";
+import type { GatewayApp, RouteDeps } from "./context.ts";
+import { actingFor } from "./context.ts";
+import { tokenPairJson } from "./representations.ts";
+import {
+  bearerSecurity,
+  jsonAnswer,
+  jsonBody,
+  problemAnswer,
+  TokenPairSchema,
+  unauthorizedAnswer,
+} from "./schemas.ts";
+
+const LoginBody = z
+  .object({
+    username: z.string().min(1).openapi({ description: "The username or the email.", example: "alice" }),
+    password: z.string().min(1),
+  })
+  .openapi("Login");
+
+const RefreshTokenBody = z.object({ refreshToken: z.string().min(1) }).openapi("RefreshTokenBody");
+
+const JwksSchema = z
+  .object({ keys: z.array(z.record(z.string(), z.unknown())) })
+  .openapi("JsonWebKeySet", { description: "RFC 7517 JWK Set: the public keys that verify access tokens." });
+
+export function registerAuthRoutes(app: GatewayApp, deps: RouteDeps): void {
+  app.openapi(
+    createRoute({
+      method: "post",
+      path: "/v1/auth/login",
+      tags: ["Sessions"],
+      summary: "Log in",
+      request: { body: jsonBody(LoginBody) },
+      responses: {
+        200: jsonAnswer(TokenPairSchema, "A new session."),
+        400: problemAnswer("A field is missing."),
+        401: problemAnswer("Unknown user or wrong password (the same answer for both)."),
+        429: problemAnswer("Too many attempts for this account or from this address; see Retry-After."),
+      },
+    }),
+    async (c) => {
+      const { username, password } = c.req.valid("json");
+      const admission = deps.loginThrottle.admit({ loginName: username, client: deps.clientAddress(c) });
+      if (!admission.admitted) {
+        throw new HttpProblem(429, "Too many login attempts; try again later.", {
+          headers: { "retry-after": String(admission.retryAfterSeconds) },
+        });
+      }
+      try {
+        const { tokens } = await deps.auth.login({ username, password }, { signal: c.req.raw.signal });
+        deps.loginThrottle.recordSuccess(username);
+        return c.json(tokenPairJson(tokens), 200);
+      } catch (error) {
+        if (error instanceof ConnectError && error.code === Code.Unauthenticated) {
+          deps.loginThrottle.recordFailure(username);
+        }
+        throw error;
+      }
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: "post",
+      path: "/v1/auth/refresh",
+      tags: ["Sessions"],
+      summary: "Trade a refresh token for a new pair",
+      description: "The old refresh token is spent; presenting a spent one revokes its whole session.",
+      request: { body: jsonBody(RefreshTokenBody) },
+      responses: {
+        200: jsonAnswer(TokenPairSchema, "The new pair."),
+        400: problemAnswer("The refresh token is missing."),
+        401: problemAnswer("The refresh token is unknown, expired, spent or revoked."),
+      },
+    }),
+    async (c) => {
+      const { refreshToken } = c.req.valid("json");
+      const { tokens } = await deps.auth.refresh({ refreshToken }, { signal: c.req.raw.signal });
+      return c.json(tokenPairJson(tokens), 200);
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: "post",
+      path: "/v1/auth/logout",
+      tags: ["Sessions"],
+      summary: "Log out",
+      security: bearerSecurity,
+      middleware: [deps.authenticate] as const,
+      request: { body: jsonBody(RefreshTokenBody) },
+      responses: {
+        204: { description: "The session is over." },
+        400: problemAnswer("The refresh token is missing."),
+        401: unauthorizedAnswer,
+      },
+    }),
+    async (c) => {
+      const { refreshToken } = c.req.valid("json");
+      await deps.auth.logout({ refreshToken }, actingFor(c.var.caller, c.req.raw.signal));
+      return c.body(null, 204);
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: "get",
+      path: "/.well-known/jwks.json",
+      tags: ["Sessions"],
+      summary: "Keys that verify access tokens",
+      responses: { 200: jsonAnswer(JwksSchema, "The JWK Set.") },
+    }),
+    async (c) => {
+      const { jwksJson } = await deps.auth.getJwks({}, { signal: c.req.raw.signal });
+      const jwks = JwksSchema.parse(JSON.parse(jwksJson));
+      c.header("cache-control", "public, max-age=300");
+      return c.json(jwks, 200);
+    },
+  );
+}

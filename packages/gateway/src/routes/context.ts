@@ -1,0 +1,25 @@
+import type { CallOptions, Client } from "@connectrpc/connect";
+import type { OpenAPIHono } from "@hono/zod-openapi";
+import type { AuthService } from "@instagram/contracts/auth";
+import type { UserService } from "@instagram/contracts/user";
+import type { Context, MiddlewareHandler } from "hono";
+import type { Caller, GatewayBindings } from "../auth/bearer.ts";
+import type { LoginThrottle } from "../domain/login-throttle.ts";
+
+export type GatewayApp = OpenAPIHono<GatewayBindings>;
+
+/** The address a request came from, as far as the runtime can tell. */
+export type ClientAddress = (c: Context) => string | undefined;
+
+export interface RouteDeps {
+  auth: Client<typeof AuthService>;
+  user: Client<typeof UserService>;
+  authenticate: MiddlewareHandler<GatewayBindings>;
+  loginThrottle: LoginThrottle;
+  clientAddress: ClientAddress;
+}
+
+/** Call options that carry the caller's token to the service, which verifies it again. */
+export function actingFor(caller: Caller, signal?: AbortSignal): CallOptions {
+  return { headers: { authorization: caller.authorization }, signal };
+}

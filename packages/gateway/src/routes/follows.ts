@@ -1,0 +1,116 @@
+import { createRoute } from "@hono/zod-openapi";
+import type { GatewayApp, RouteDeps } from "./context.ts";
+import { actingFor } from "./context.ts";
+import { profilePageJson } from "./representations.ts";
+import {
+  bearerSecurity,
+  jsonAnswer,
+  PageQuerySchema,
+  ProfilePageSchema,
+  problemAnswer,
+  UsernameParamSchema,
+  unauthorizedAnswer,
+} from "./schemas.ts";
+
+export function registerFollowRoutes(app: GatewayApp, deps: RouteDeps): void {
+  app.openapi(
+    createRoute({
+      method: "put",
+      path: "/v1/users/{username}/follow",
+      tags: ["Follows"],
+      summary: "Follow a user",
+      description: "Idempotent: following someone you already follow changes nothing.",
+      security: bearerSecurity,
+      middleware: [deps.authenticate] as const,
+      request: { params: UsernameParamSchema },
+      responses: {
+        204: { description: "The caller follows the user." },
+        400: problemAnswer("You cannot follow yourself."),
+        401: unauthorizedAnswer,
+        404: problemAnswer("No such user."),
+      },
+    }),
+    async (c) => {
+      const { username } = c.req.valid("param");
+      await deps.user.follow({ username }, actingFor(c.var.caller, c.req.raw.signal));
+      return c.body(null, 204);
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: "delete",
+      path: "/v1/users/{username}/follow",
+      tags: ["Follows"],
+      summary: "Unfollow a user",
+      description: "Idempotent: unfollowing someone you do not follow changes nothing.",
+      security: bearerSecurity,
+      middleware: [deps.authenticate] as const,
+      request: { params: UsernameParamSchema },
+      responses: {
+        204: { description: "The caller does not follow the user." },
+        401: unauthorizedAnswer,
+        404: problemAnswer("No such user."),
+      },
+    }),
+    async (c) => {
+      const { username } = c.req.valid("param");
+      await deps.user.unfollow({ username }, actingFor(c.var.caller, c.req.raw.signal));
+      return c.body(null, 204);
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: "get",
+      path: "/v1/users/{username}/followers",
+      tags: ["Follows"],
+      summary: "Who follows a user",
+      security: bearerSecurity,
+      middleware: [deps.authenticate] as const,
+      request: { params: UsernameParamSchema, query: PageQuerySchema },
+      responses: {
+        200: jsonAnswer(ProfilePageSchema, "A page of the user's followers."),
+        400: problemAnswer("The limit or cursor is not valid."),
+        401: unauthorizedAnswer,
+        404: problemAnswer("No such user."),
+      },
+    }),
+    async (c) => {
+      const { username } = c.req.valid("param");
+      const { limit, cursor } = c.req.valid("query");
+      const page = await deps.user.listFollowers(
+        { username, page: { limit, cursor: cursor ?? "" } },
+        actingFor(c.var.caller, c.req.raw.signal),
+      );
+      return c.json(profilePageJson(page), 200);
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: "get",
+      path: "/v1/users/{username}/following",
+      tags: ["Follows"],
+      summary: "Whom a user follows",
+      security: bearerSecurity,
+      middleware: [deps.authenticate] as const,
+      request: { params: UsernameParamSchema, query: PageQuerySchema },
+      responses: {
+        200: jsonAnswer(ProfilePageSchema, "A page of the accounts the user follows."),
+        400: problemAnswer("The limit or cursor is not valid."),
+        401: unauthorizedAnswer,
+        404: problemAnswer("No such user."),
+      },
+    }),
+    async (c) => {
+      const { username } = c.req.valid("param");
+      const { limit, cursor } = c.req.valid("query");
+      const page = await deps.user.listFollowing(
+        { username, page: { limit, cursor: cursor ?? "" } },
+        actingFor(c.var.caller, c.req.raw.signal),
+      );
+      return c.json(profilePageJson(page), 200);
+    },
+  );
+}

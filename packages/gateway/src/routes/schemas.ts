@@ -1,0 +1,100 @@
+import { z } from "@hono/zod-openapi";
+
+export const ProblemSchema = z
+  .object({
+    type: z.string().openapi({ example: "about:blank" }),
+    title: z.string().openapi({ example: "Bad Request" }),
+    status: z.number().int().openapi({ example: 400 }),
+    detail: z.string(),
+    errors: z
+      .array(z.object({ path: z.string().openapi({ example: "username" }), message: z.string() }))
+      .optional()
+      .openapi({ description: "Field problems, one per bad field." }),
+  })
+  .openapi("Problem", { description: "RFC 9457 problem details." });
+
+const problemContent = { "application/problem+json": { schema: ProblemSchema } };
+
+/** A documented error answer of a route. */
+export function problemAnswer(description: string) {
+  return { description, content: problemContent };
+}
+
+export const unauthorizedAnswer = problemAnswer("Missing, malformed, expired or forged access token.");
+
+/** What every authenticated route declares in the OpenAPI document. */
+export const bearerSecurity = [{ bearerAuth: [] }];
+
+const time = z.string().openapi({ format: "date-time", example: "2025-01-31T12:00:00.000Z" });
+
+export const AccountSchema = z
+  .object({
+    id: z.string(),
+    username: z.string().openapi({ example: "alice" }),
+    email: z.string().openapi({ example: "alice@example.com" }),
+    createdAt: time,
+  })
+  .openapi("Account");
+
+export const TokenPairSchema = z
+  .object({
+    accessToken: z.string(),
+    refreshToken: z.string(),
+    tokenType: z.literal("Bearer"),
+    expiresIn: z.number().int().openapi({ description: "Seconds until the access token expires." }),
+  })
+  .openapi("TokenPair");
+
+export const ProfileSchema = z
+  .object({
+    id: z.string(),
+    username: z.string().openapi({ example: "alice" }),
+    displayName: z.string(),
+    bio: z.string(),
+    followersCount: z.number().int(),
+    followingCount: z.number().int(),
+    imagesCount: z.number().int(),
+    createdAt: time,
+    followedByMe: z.boolean().openapi({ description: "Whether the caller follows this profile." }),
+  })
+  .openapi("Profile");
+
+export const ProfilePageSchema = z
+  .object({
+    items: z.array(ProfileSchema),
+    nextCursor: z
+      .string()
+      .nullable()
+      .openapi({ description: "Pass as `cursor` for the next page; null at the end." }),
+  })
+  .openapi("ProfilePage");
+
+export const PageQuerySchema = z.object({
+  limit: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(100)
+    .default(20)
+    .openapi({ param: { name: "limit", in: "query" }, example: 20, description: "Page size, 1–100." }),
+  cursor: z
+    .string()
+    .optional()
+    .openapi({ param: { name: "cursor", in: "query" }, description: "`nextCursor` of the previous page." }),
+});
+
+export const UsernameParamSchema = z.object({
+  username: z
+    .string()
+    .min(1)
+    .openapi({ param: { name: "username", in: "path" }, example: "alice" }),
+});
+
+/** A JSON request body, required, as the OpenAPI route config wants it. */
+export function jsonBody<T extends z.ZodType>(schema: T, description?: string) {
+  return { required: true, description, content: { "application/json": { schema } } };
+}
+
+export function jsonAnswer<T extends z.ZodType>(schema: T, description: string) {
+  return { description, content: { "application/json": { schema } } };
+}

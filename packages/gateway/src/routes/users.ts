@@ -1,0 +1,125 @@
+import { createRoute, z } from "@hono/zod-openapi";
+import type { GatewayApp, RouteDeps } from "./context.ts";
+import { actingFor } from "./context.ts";
+import { profileJson, profilePageJson } from "./representations.ts";
+import {
+  bearerSecurity,
+  jsonAnswer,
+  jsonBody,
+  PageQuerySchema,
+  ProfilePageSchema,
+  ProfileSchema,
+  problemAnswer,
+  UsernameParamSchema,
+  unauthorizedAnswer,
+} from "./schemas.ts";
+
+const UpdateProfileBody = z
+  .object({
+    displayName: z.string().optional(),
+    bio: z.string().optional(),
+  })
+  .openapi("UpdateProfile");
+
+const SearchQuerySchema = PageQuerySchema.extend({
+  query: z
+    .string()
+    .openapi({ param: { name: "query", in: "query" }, description: "Username prefix.", example: "ali" }),
+});
+
+export function registerUserRoutes(app: GatewayApp, deps: RouteDeps): void {
+  // Registered before /v1/users/{username} so that `me` is never taken for a username.
+  app.openapi(
+    createRoute({
+      method: "get",
+      path: "/v1/users/me",
+      tags: ["Users"],
+      summary: "The caller's profile",
+      security: bearerSecurity,
+      middleware: [deps.authenticate] as const,
+      responses: { 200: jsonAnswer(ProfileSchema, "The caller's profile."), 401: unauthorizedAnswer },
+    }),
+    async (c) => {
+      const { profile } = await deps.user.getProfile(
+        { key: { case: "me", value: true } },
+        actingFor(c.var.caller, c.req.raw.signal),
+      );
+      return c.json(profileJson(profile), 200);
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: "patch",
+      path: "/v1/users/me",
+      tags: ["Users"],
+      summary: "Edit the caller's profile",
+      security: bearerSecurity,
+      middleware: [deps.authenticate] as const,
+      request: { body: jsonBody(UpdateProfileBody) },
+      responses: {
+        200: jsonAnswer(ProfileSchema, "The updated profile."),
+        400: problemAnswer("A field breaks a rule."),
+        401: unauthorizedAnswer,
+      },
+    }),
+    async (c) => {
+      const { displayName, bio } = c.req.valid("json");
+      const { profile } = await deps.user.updateProfile(
+        { displayName, bio },
+        actingFor(c.var.caller, c.req.raw.signal),
+      );
+      return c.json(profileJson(profile), 200);
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: "get",
+      path: "/v1/users/{username}",
+      tags: ["Users"],
+      summary: "A profile",
+      security: bearerSecurity,
+      middleware: [deps.authenticate] as const,
+      request: { params: UsernameParamSchema },
+      responses: {
+        200: jsonAnswer(ProfileSchema, "The profile."),
+        401: unauthorizedAnswer,
+        404: problemAnswer("No such user."),
+      },
+    }),
+    async (c) => {
+      const { username } = c.req.valid("param");
+      const { profile } = await deps.user.getProfile(
+        { key: { case: "username", value: username } },
+        actingFor(c.var.caller, c.req.raw.signal),
+      );
+      return c.json(profileJson(profile), 200);
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: "get",
+      path: "/v1/users",
+      tags: ["Users"],
+      summary: "Find users by username prefix",
+      security: bearerSecurity,
+      middleware: [deps.authenticate] as const,
+      request: { query: SearchQuerySchema },
+      responses: {
+        200: jsonAnswer(ProfilePageSchema, "A page of profiles whose username starts with the query."),
+        400: problemAnswer("The query, limit or cursor is not valid."),
+        401: unauthorizedAnswer,
+      },
+    }),
+    async (c) => {
+      const { query, limit, cursor } = c.req.valid("query");
+      const page = await deps.user.searchProfiles(
+        { query, page: { limit, cursor: cursor ?? "" } },
+        actingFor(c.var.caller, c.req.raw.signal),
+      );
+      return c.json(profilePageJson(page), 200);
+    },
+  );
+}

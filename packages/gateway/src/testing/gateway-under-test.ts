@@ -1,0 +1,117 @@
+import { createClient, createRouterTransport, type ServiceImpl, type Transport } from "@connectrpc/connect";
+import { AuthService } from "@instagram/contracts/auth";
+import { ImageService } from "@instagram/contracts/image";
+import { UserService } from "@instagram/contracts/user";
+import { createAccessTokenVerifier, createLogger } from "@instagram/kit";
+import type { JSONWebKeySet } from "jose";
+import { createApp } from "../app.ts";
+import { createLoginThrottle, type LoginLimits } from "../domain/login-throttle.ts";
+import type { ClientAddress, GatewayApp } from "../routes/context.ts";
+import {
+  emptyWorld,
+  type FakeAccount,
+  type FakeWorld,
+  fakeAuthService,
+  fakeUserService,
+} from "./fake-services.ts";
+import { createTokenKeys, issuer, type TokenKeys } from "./token-keys.ts";
+
+export interface GatewayUnderTest {
+  app: GatewayApp;
+  keys: TokenKeys;
+  world: FakeWorld;
+  /** Seeds an account and returns a valid `Authorization` header value for it. */
+  signedUp(username: string, password?: string): Promise<{ account: FakeAccount; authorization: string }>;
+  request(path: string, init?: RequestInit & { json?: unknown; token?: string }): Promise<Response>;
+}
+
+const relaxedLimits: LoginLimits = {
+  account: { maxFailures: 1000, windowSeconds: 60 },
+  client: { maxAttempts: 1000, windowSeconds: 60 },
+};
+
+/** The gateway wired to in-memory fake services over Connect router transports. */
+export async function gatewayUnderTest(
+  opts: {
+    auth?: Partial<ServiceImpl<typeof AuthService>>;
+    user?: Partial<ServiceImpl<typeof UserService>>;
+    transports?: { auth?: Transport; user?: Transport };
+    limits?: LoginLimits;
+    now?: () => number;
+    clientAddress?: ClientAddress;
+    maxJsonBodyBytes?: number;
+    corsOrigins?: string;
+    readiness?: () => Promise<void>;
+  } = {},
+): Promise<GatewayUnderTest> {
+  const keys = await createTokenKeys();
+  const world = emptyWorld();
+  const auth =
+    opts.transports?.auth ??
+    createRouterTransport((router) => {
+      router.service(AuthService, { ...fakeAuthService(keys, world), ...opts.auth });
+    });
+  const user =
+    opts.transports?.user ??
+    createRouterTransport((router) => {
+      router.service(UserService, { ...fakeUserService(keys, world), ...opts.user });
+    });
+  // Implements nothing: shows that calls reach the service rather than stop at the gateway.
+  const image = createRouterTransport((router) => {
+    router.service(ImageService, {});
+  });
+  const authClient = createClient(AuthService, auth);
+  const app = createApp({
+    transports: { auth, user, image },
+    verifier: createAccessTokenVerifier({
+      issuer,
+      jwks: async () => JSON.parse((await authClient.getJwks({})).jwksJson) as JSONWebKeySet,
+    }),
+    logger: createLogger({ service: "gateway-test", level: process.env.GATEWAY_TEST_LOG ?? "silent" }),
+    loginThrottle: createLoginThrottle(opts.limits ?? relaxedLimits, opts.now),
+    clientAddress: opts.clientAddress ?? (() => undefined),
+    corsOrigins: opts.corsOrigins ?? "*",
+    maxJsonBodyBytes: opts.maxJsonBodyBytes ?? 64 * 1024,
+    readiness: opts.readiness ?? (async () => {}),
+  });
+
+  return {
+    app,
+    keys,
+    world,
+    async signedUp(username, password = "correct horse") {
+      const account: FakeAccount = {
+        id: `acc-${username}`,
+        username,
+        email: `${username}@example.com`,
+        password,
+        createdAt: new Date("2025-01-02T03:04:05.678Z"),
+      };
+      world.accounts.push(account);
+      return { account, authorization: `Bearer ${await keys.sign(account.id)}` };
+    },
+    request(path, init = {}) {
+      const { json, token, ...rest } = init;
+      const headers = new Headers(rest.headers);
+      if (json !== undefined) headers.set("content-type", "application/json");
+      if (token !== undefined) headers.set("authorization", token);
+      return Promise.resolve(
+        app.request(path, { ...rest, headers, body: json === undefined ? rest.body : JSON.stringify(json) }),
+      );
+    },
+  };
+}
+
+/** The body of a problem+json answer, checked to be one. */
+export async function problemOf(response: Response): Promise<{
+  type: string;
+  title: string;
+  status: number;
+  detail: string;
+  errors?: { path: string; message: string }[];
+}> {
+  const type = response.headers.get("content-type");
+  if (type !== "application/problem+json")
+    throw new Error(`expected problem+json, got ${type}: ${await response.text()}`);
+  return response.json();
+}

@@ -1,0 +1,24 @@
+import { index, primaryKey, text, timestamp, uuid } from "drizzle-orm/pg-core";
+import { images } from "./images.ts";
+import { imagesSchema } from "./schema.ts";
+
+/** `@username` mentions of captions (lower-cased username as written), for newest-first pages by name. */
+export const imageMentions = imagesSchema.table(
+  "image_mentions",
+  {
+    username: text("username").notNull(),
+    imageId: uuid("image_id")
+      .notNull()
+      .references(() => images.id, { onDelete: "cascade" }),
+    createdAt: timestamp("created_at", { withTimezone: true }).notNull(),
+  },
+  (table) => [
+    primaryKey({ columns: [table.username, table.imageId] }),
+    index("image_mentions_username_created_idx").on(
+      table.username,
+      table.createdAt.desc(),
+      table.imageId.desc(),
+    ),
+    index("image_mentions_image_idx").on(table.imageId),
+  ],
+);

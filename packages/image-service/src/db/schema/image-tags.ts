@@ -1,0 +1,20 @@
+import { index, primaryKey, text, timestamp, uuid } from "drizzle-orm/pg-core";
+import { images } from "./images.ts";
+import { imagesSchema } from "./schema.ts";
+
+/** Hashtags of captions, one row per (tag, image); created_at copied for newest-first pages by tag. */
+export const imageTags = imagesSchema.table(
+  "image_tags",
+  {
+    tag: text("tag").notNull(),
+    imageId: uuid("image_id")
+      .notNull()
+      .references(() => images.id, { onDelete: "cascade" }),
+    createdAt: timestamp("created_at", { withTimezone: true }).notNull(),
+  },
+  (table) => [
+    primaryKey({ columns: [table.tag, table.imageId] }),
+    index("image_tags_tag_created_idx").on(table.tag, table.createdAt.desc(), table.imageId.desc()),
+    index("image_tags_image_idx").on(table.imageId),
+  ],
+);

@@ -1,0 +1,29 @@
+import { sql } from "drizzle-orm";
+import { check, index, integer, text, timestamp, uuid } from "drizzle-orm/pg-core";
+import { imagesSchema } from "./schema.ts";
+
+/** One uploaded image: its metadata; the bytes live in the blob store under `<id>.<rendition>`. */
+export const images = imagesSchema.table(
+  "images",
+  {
+    id: uuid("id").primaryKey(),
+    ownerId: uuid("owner_id").notNull(),
+    caption: text("caption").notNull().default(""),
+    hashtags: text("hashtags").array().notNull().default(sql`'{}'::text[]`),
+    mentions: text("mentions").array().notNull().default(sql`'{}'::text[]`),
+    contentType: text("content_type").notNull(),
+    width: integer("width").notNull(),
+    height: integer("height").notNull(),
+    likesCount: integer("likes_count").notNull().default(0),
+    commentsCount: integer("comments_count").notNull().default(0),
+    createdAt: timestamp("created_at", { withTimezone: true }).notNull(),
+  },
+  (table) => [
+    index("images_owner_created_idx").on(table.ownerId, table.createdAt.desc(), table.id.desc()),
+    index("images_created_idx").on(table.createdAt.desc(), table.id.desc()),
+    check("images_likes_count_check", sql`${table.likesCount} >= 0`),
+    check("images_comments_count_check", sql`${table.commentsCount} >= 0`),
+  ],
+);
+
+export type ImageRow = typeof images.$inferSelect;

@@ -1,0 +1,13 @@
+import { inboxTable, outboxTable } from "@instagram/kit";
+import { imagesSchema } from "./schema.ts";
+
+export { imagesSchema };
+export const outbox = outboxTable(imagesSchema);
+export const inbox = inboxTable(imagesSchema);
+
+export * from "./blob-claims.ts";
+export * from "./image-mentions.ts";
+export * from "./image-tags.ts";
+export * from "./images.ts";
+export * from "./likes.ts";
+export * from "./owners.ts";

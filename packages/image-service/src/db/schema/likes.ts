@@ -1,0 +1,20 @@
+import { index, primaryKey, timestamp, uuid } from "drizzle-orm/pg-core";
+import { images } from "./images.ts";
+import { imagesSchema } from "./schema.ts";
+
+/** Who likes which image; `images.likes_count` is kept equal to the number of rows per image. */
+export const likes = imagesSchema.table(
+  "likes",
+  {
+    imageId: uuid("image_id")
+      .notNull()
+      .references(() => images.id, { onDelete: "cascade" }),
+    userId: uuid("user_id").notNull(),
+    createdAt: timestamp("created_at", { withTimezone: true }).notNull(),
+  },
+  (table) => [
+    primaryKey({ columns: [table.imageId, table.userId] }),
+    index("likes_image_created_idx").on(table.imageId, table.createdAt.desc(), table.userId.desc()),
+    index("likes_user_idx").on(table.userId),
+  ],
+);

@@ -1,0 +1,25 @@
+import { describe, expect, it } from "vitest";
+import { blobKeyOf, contentPathOf, etagOf, imageIdOfBlobKey, matchesEtag } from "./renditions.ts";
+
+const id = "01930000-0000-7000-8000-000000000001";
+
+describe("renditions", () => {
+  it("maps an image to its blob keys and back", () => {
+    expect(imageIdOfBlobKey(blobKeyOf(id, "thumbnail"))).toBe(id);
+    expect(imageIdOfBlobKey("something-else")).toBeUndefined();
+  });
+
+  it("builds the public content path", () => {
+    expect(contentPathOf(id, "original")).toBe(`/v1/images/${id}/content?size=original`);
+  });
+
+  it("matches If-None-Match lists, weak forms and *", () => {
+    const etag = etagOf(id, "original");
+    expect(matchesEtag(etag, etag)).toBe(true);
+    expect(matchesEtag(`"other", ${etag}`, etag)).toBe(true);
+    expect(matchesEtag(`W/${etag}`, etag)).toBe(true);
+    expect(matchesEtag("*", etag)).toBe(true);
+    expect(matchesEtag(etagOf(id, "thumbnail"), etag)).toBe(false);
+    expect(matchesEtag(undefined, etag)).toBe(false);
+  });
+});

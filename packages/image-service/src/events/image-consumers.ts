@@ -1,0 +1,51 @@
+import type { EventHandlers, Outbox } from "@instagram/kit";
+import { eq, sql } from "drizzle-orm";
+import { images } from "../db/schema/index.ts";
+import { isUuid } from "../domain/paging.ts";
+import { buryOwner, rememberUsername } from "../images/owners-model.ts";
+import { removeUserContent } from "../images/removal.ts";
+
+/**
+ * What image-service consumes (each applied with its inbox row in one transaction by the kit's
+ * consumer, so a redelivery changes nothing):
+ * - users.CREATED / UPDATED → the owners read model (usernames on Image views);
+ * - users.DELETED → tombstone, then the user's images (files via the blob reaper) and the user's
+ *   likes on other images, counters dropping; images.DELETED / UNLIKED published;
+ * - comments.CREATED / DELETED → commentsCount.
+ */
+export function imageEventHandlers(deps: { outbox: Outbox; afterUserRemoved(): void }): EventHandlers {
+  return {
+    users: {
+      CREATED: async (tx, event) => {
+        if (!isUuid(event.userId)) return;
+        await rememberUsername(tx, event.userId, event.username);
+      },
+      UPDATED: async (tx, event) => {
+        if (isUuid(event.userId) && event.username !== "")
+          await rememberUsername(tx, event.userId, event.username);
+      },
+      DELETED: async (tx, event) => {
+        if (!isUuid(event.userId)) return;
+        await buryOwner(tx, event.userId, event.username);
+        await removeUserContent(tx, deps.outbox, event.userId);
+        deps.afterUserRemoved();
+      },
+    },
+    comments: {
+      CREATED: async (tx, event) => {
+        if (!isUuid(event.imageId)) return;
+        await tx
+          .update(images)
+          .set({ commentsCount: sql`${images.commentsCount} + 1` })
+          .where(eq(images.id, event.imageId));
+      },
+      DELETED: async (tx, event) => {
+        if (!isUuid(event.imageId)) return;
+        await tx
+          .update(images)
+          .set({ commentsCount: sql`greatest(${images.commentsCount} - 1, 0)` })
+          .where(eq(images.id, event.imageId));
+      },
+    },
+  };
+}

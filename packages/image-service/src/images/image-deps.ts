@@ -1,0 +1,14 @@
+import type { Database, Logger, Outbox } from "@instagram/kit";
+import type { BlobStore } from "../blobs/blob-store.ts";
+
+/** What the image use cases share. */
+export interface ImageStore {
+  db: Database;
+  outbox: Outbox;
+  blobs: BlobStore;
+  logger: Logger;
+  /** Tells the outbox relay that events were committed (it also polls). */
+  published(): void;
+  /** Asks the blob reaper to look at fresh claims now (after a delete commits). */
+  kickReaper(): void;
+}

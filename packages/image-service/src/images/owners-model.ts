@@ -1,0 +1,38 @@
+import type { Executor } from "@instagram/kit";
+import { eq, isNull, sql } from "drizzle-orm";
+import { owners } from "../db/schema/index.ts";
+import { accountGone } from "../domain/errors.ts";
+
+/**
+ * Before a user adds anything (an image, a like): refuse a user already seen deleted, and hold a
+ * share lock on their owners row until commit, so the users.DELETED handler (which updates that
+ * row first) either runs wholly before — and we refuse — or wholly after, and removes what we add.
+ */
+export async function holdActiveUser(tx: Executor, userId: string): Promise<void> {
+  await tx.insert(owners).values({ userId, username: "" }).onConflictDoNothing();
+  const [row] = await tx
+    .select({ deletedAt: owners.deletedAt })
+    .from(owners)
+    .where(eq(owners.userId, userId))
+    .for("share");
+  if (row?.deletedAt != null) throw accountGone();
+}
+
+/** users.CREATED / users.UPDATED: remember the name; a tombstone stays a tombstone. */
+export async function rememberUsername(tx: Executor, userId: string, username: string): Promise<void> {
+  await tx
+    .insert(owners)
+    .values({ userId, username })
+    .onConflictDoUpdate({ target: owners.userId, set: { username }, setWhere: isNull(owners.deletedAt) });
+}
+
+/** users.DELETED: the tombstone (taking the row lock that holdActiveUser waits on). */
+export async function buryOwner(tx: Executor, userId: string, username: string): Promise<void> {
+  await tx
+    .insert(owners)
+    .values({ userId, username, deletedAt: new Date() })
+    .onConflictDoUpdate({
+      target: owners.userId,
+      set: { deletedAt: sql`coalesce(${owners.deletedAt}, now())`, username: sql`excluded.username` },
+    });
+}

@@ -1,0 +1,177 @@
+import { open, rm } from "node:fs/promises";
+import sharp, { type Sharp, type SharpOptions } from "sharp";
+import {
+  emptyUpload,
+  ImageError,
+  tooManyPixels,
+  undecodableImage,
+  unsupportedType,
+  uploadTooLarge,
+} from "../domain/errors.ts";
+import { contentTypeOf, type ImageFormat, SNIFF_BYTES, sniffFormat } from "../domain/image-format.ts";
+import { type Rendition, THUMBNAIL_MAX_EDGE } from "../domain/renditions.ts";
+import type { ImageProcessor, ReceivedImage } from "./image-processor.ts";
+
+export interface SharpProcessorOptions {
+  /** Where uploads are spooled (same filesystem as the blob store's scratch space). */
+  scratchPath: (suffix: string) => string;
+  /** Largest width × height decoded; checked from the header before any pixel is allocated. */
+  maxInputPixels: number;
+}
+
+/**
+ * Decisions:
+ * - Every accepted format is re-encoded in the same format (so `contentType` names both files).
+ *   Re-encoding drops every piece of metadata (EXIF incl. GPS, XMP, IPTC, comments): sharp keeps
+ *   none unless asked, and we never ask.
+ * - Animated GIF/WebP: only the first frame is kept (a still image). Decoding every frame would
+ *   multiply the pixel budget by the frame count, and the product shows photos.
+ * - failOn "warning" (sharp's advice for untrusted input): a truncated or damaged file is refused.
+ */
+export function createSharpProcessor(opts: SharpProcessorOptions): ImageProcessor {
+  return {
+    async receive(body, { maxBytes }) {
+      const path = opts.scratchPath("upload");
+      try {
+        const { size, format } = await spool(body, path, maxBytes);
+        const input: SharpOptions = {
+          limitInputPixels: opts.maxInputPixels,
+          failOn: "warning",
+          autoOrient: true,
+          pages: 1,
+          sequentialRead: true,
+        };
+        const { width, height } = await inspect(path, format, input, opts.maxInputPixels);
+        return {
+          format,
+          contentType: contentTypeOf(format),
+          width,
+          height,
+          receivedBytes: size,
+          render: (rendition) => streamOf(encode(sharp(path, input), format, rendition)),
+          discard: () => rm(path, { force: true }),
+        } satisfies ReceivedImage;
+      } catch (error) {
+        await rm(path, { force: true });
+        throw error;
+      }
+    },
+  };
+}
+
+/** Copies the body to `path`, counting bytes; decides the format from the first bytes. */
+async function spool(
+  body: ReadableStream<Uint8Array>,
+  path: string,
+  maxBytes: number,
+): Promise<{ size: number; format: ImageFormat }> {
+  const reader = body.getReader();
+  const file = await open(path, "wx");
+  let size = 0;
+  let head: Uint8Array = new Uint8Array(0);
+  let format: ImageFormat | undefined;
+  try {
+    for (let next = await reader.read(); !next.done; next = await reader.read()) {
+      const chunk = next.value;
+      size += chunk.byteLength;
+      if (size > maxBytes) throw uploadTooLarge(maxBytes);
+      if (format === undefined && head.length < SNIFF_BYTES) {
+        head = concat(head, chunk.subarray(0, SNIFF_BYTES - head.length));
+        if (head.length >= SNIFF_BYTES) format = sniffOrRefuse(head);
+      }
+      await file.write(chunk);
+    }
+  } catch (error) {
+    await reader.cancel().catch(() => {});
+    throw error;
+  } finally {
+    await file.close();
+  }
+  if (size === 0) throw emptyUpload();
+  return { size, format: format ?? sniffOrRefuse(head) };
+}
+
+function sniffOrRefuse(head: Uint8Array): ImageFormat {
+  const format = sniffFormat(head);
+  if (format === undefined) throw unsupportedType();
+  return format;
+}
+
+async function inspect(
+  path: string,
+  format: ImageFormat,
+  input: SharpOptions,
+  maxPixels: number,
+): Promise<{ width: number; height: number }> {
+  const metadata = await sharp(path, input)
+    .metadata()
+    .catch((error: unknown) => {
+      throw decodeFailure(error, maxPixels);
+    });
+  if (metadata.format !== format) throw undecodableImage();
+  const { width, height } = metadata.autoOrient;
+  if (!(width > 0 && height > 0)) throw undecodableImage();
+  if (width * height > maxPixels) throw tooManyPixels(maxPixels);
+  return { width, height };
+}
+
+function encode(pipeline: Sharp, format: ImageFormat, rendition: Rendition): Sharp {
+  const thumbnail = rendition === "thumbnail";
+  const resized = thumbnail
+    ? pipeline.resize({
+        width: THUMBNAIL_MAX_EDGE,
+        height: THUMBNAIL_MAX_EDGE,
+        fit: "inside",
+        withoutEnlargement: true,
+      })
+    : pipeline;
+  switch (format) {
+    case "jpeg":
+      return resized.jpeg({ quality: thumbnail ? 80 : 90 });
+    case "png":
+      return resized.png({ compressionLevel: 6 });
+    case "webp":
+      return resized.webp({ quality: thumbnail ? 80 : 90 });
+    case "gif":
+      return resized.gif();
+  }
+}
+
+/** sharp's output as a web stream whose decode errors become undecodable-image. */
+function streamOf(pipeline: Sharp): ReadableStream<Uint8Array> {
+  const chunks = pipeline[Symbol.asyncIterator]() as AsyncIterator<Buffer>;
+  return new ReadableStream<Uint8Array>({
+    async pull(controller) {
+      try {
+        const next = await chunks.next();
+        if (next.done) controller.close();
+        else
+          controller.enqueue(new Uint8Array(next.value.buffer, next.value.byteOffset, next.value.byteLength));
+      } catch (error) {
+        controller.error(decodeFailure(error, 0));
+      }
+    },
+    async cancel() {
+      pipeline.destroy();
+    },
+  });
+}
+
+/**
+ * libvips' complaints about the input are the client's fault (4xx); system errors (no space, too
+ * many open files — they carry an errno `code`) stay as they are and end up a 500.
+ */
+function decodeFailure(error: unknown, maxPixels: number): unknown {
+  if (error instanceof ImageError) return error;
+  if (typeof error === "object" && error !== null && "code" in error) return error;
+  const message = error instanceof Error ? error.message : String(error);
+  if (/exceeds pixel limit/i.test(message)) return tooManyPixels(maxPixels);
+  return undecodableImage();
+}
+
+function concat(a: Uint8Array, b: Uint8Array): Uint8Array {
+  const joined = new Uint8Array(a.length + b.length);
+  joined.set(a);
+  joined.set(b, a.length);
+  return joined;
+}

@@ -1,0 +1,130 @@
+import { Code, ConnectError, type ServiceImpl } from "@connectrpc/connect";
+import type { ImageService } from "@instagram/contracts/image";
+import { callerOf, encodeCursor, requireCaller, resolvePage } from "@instagram/kit";
+import {
+  findActiveOwnerByUsername,
+  findImageRecord,
+  isDeletedOwner,
+  listMentionImages,
+  listOwnerImages,
+  listTagImages,
+  ownersOfImages,
+} from "../db/image-records.ts";
+import { isUsername, normaliseTag, normaliseUsername } from "../domain/caption.ts";
+import { imageNotFound } from "../domain/errors.ts";
+import type { ImageRecord, Page } from "../domain/image-record.ts";
+import { cursorPartsOf, isUuid, type ListKey, listKeyOf } from "../domain/paging.ts";
+import type { ImageStore } from "../images/image-deps.ts";
+import { likeImage, listLikers, unlikeImage } from "../images/likes.ts";
+import { deleteImage } from "../images/removal.ts";
+import { answering } from "./errors.ts";
+import { imageMessageOf } from "./image-message.ts";
+
+const MAX_BATCH_IDS = 500;
+
+function pageRequest(page: { limit: number; cursor: string } | undefined): {
+  limit: number;
+  after: ListKey | undefined;
+} {
+  const { limit, after } = resolvePage(page, 2);
+  return { limit, after: after === undefined ? undefined : listKeyOf(after) };
+}
+
+function nextCursorOf(page: Page<unknown>): string {
+  return page.nextKey === undefined ? "" : encodeCursor(cursorPartsOf(page.nextKey));
+}
+
+function imagesPage(page: Page<ImageRecord>) {
+  return { images: page.items.map(imageMessageOf), nextCursor: nextCursorOf(page) };
+}
+
+/** An image id from a request: anything that is not a UUID names no image. */
+function imageIdOf(id: string): string {
+  if (!isUuid(id)) throw imageNotFound();
+  return id;
+}
+
+export function createImageServiceImpl(store: ImageStore): ServiceImpl<typeof ImageService> {
+  const { db } = store;
+  return {
+    getImage: (req, ctx) =>
+      answering(async () => {
+        const record = await findImageRecord(db, imageIdOf(req.id), callerOf(ctx));
+        if (record === undefined) throw imageNotFound();
+        return { image: imageMessageOf(record) };
+      }),
+
+    deleteImage: (req, ctx) =>
+      answering(async () => {
+        await deleteImage(store, { imageId: imageIdOf(req.id), callerId: requireCaller(ctx) });
+        return {};
+      }),
+
+    // `user_id` takes a user id, or (for a gateway without a lookup of its own) a username,
+    // resolved through the owners read model.
+    listUserImages: (req, ctx) =>
+      answering(async () => {
+        const page = pageRequest(req.page);
+        let ownerId = req.userId;
+        if (!isUuid(ownerId)) {
+          if (!isUsername(ownerId))
+            throw new ConnectError("user_id must be a user id or a username", Code.InvalidArgument);
+          const found = await findActiveOwnerByUsername(db, normaliseUsername(ownerId));
+          if (found === undefined) throw new ConnectError("user not found", Code.NotFound);
+          ownerId = found;
+        } else if (await isDeletedOwner(db, ownerId)) {
+          throw new ConnectError("user not found", Code.NotFound);
+        }
+        return imagesPage(await listOwnerImages(db, { ownerId, viewerId: callerOf(ctx), ...page }));
+      }),
+
+    likeImage: (req, ctx) =>
+      answering(async () => {
+        await likeImage(store, { imageId: imageIdOf(req.id), userId: requireCaller(ctx) });
+        return {};
+      }),
+
+    unlikeImage: (req, ctx) =>
+      answering(async () => {
+        await unlikeImage(store, { imageId: imageIdOf(req.id), userId: requireCaller(ctx) });
+        return {};
+      }),
+
+    listLikers: (req) =>
+      answering(async () => {
+        const page = await listLikers(store, { imageId: imageIdOf(req.id), ...pageRequest(req.page) });
+        return { userIds: page.items.map((like) => like.userId), nextCursor: nextCursorOf(page) };
+      }),
+
+    listTagImages: (req, ctx) =>
+      answering(async () => {
+        const tag = normaliseTag(req.tag);
+        return imagesPage(
+          await listTagImages(db, { tag, viewerId: callerOf(ctx), ...pageRequest(req.page) }),
+        );
+      }),
+
+    // Unknown usernames give an empty page: whether the user exists is user-service's answer.
+    listMentionImages: (req, ctx) =>
+      answering(async () => {
+        const username = normaliseUsername(req.username);
+        return imagesPage(
+          await listMentionImages(db, { username, viewerId: callerOf(ctx), ...pageRequest(req.page) }),
+        );
+      }),
+
+    getFeed: () =>
+      answering(async () => {
+        throw new ConnectError("the feed is not implemented yet", Code.Unimplemented);
+      }),
+
+    batchGetImageOwners: (req) =>
+      answering(async () => {
+        if (req.ids.length > MAX_BATCH_IDS) {
+          throw new ConnectError(`at most ${MAX_BATCH_IDS} ids per call`, Code.InvalidArgument);
+        }
+        const ids = [...new Set(req.ids.filter(isUuid))];
+        return { owners: await ownersOfImages(db, ids) };
+      }),
+  };
+}

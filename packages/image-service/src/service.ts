@@ -1,0 +1,129 @@
+import { fileURLToPath } from "node:url";
+import {
+  type AccessTokenVerifier,
+  createAccessTokenVerifier,
+  createAuthInterceptor,
+  createOutbox,
+  type Database,
+  type EventBus,
+  type Logger,
+  type ServiceModule,
+  startConsumer,
+  startOutboxRelay,
+} from "@instagram/kit";
+import { sql } from "drizzle-orm";
+import { createApp } from "./app.ts";
+import { FileBlobStore } from "./blobs/file-blob-store.ts";
+import { inbox, outbox as outboxTable } from "./db/schema/index.ts";
+import type { ImageEnv } from "./env.ts";
+import { imageEventHandlers } from "./events/image-consumers.ts";
+import { startBlobReaper } from "./images/blob-reaper.ts";
+import type { ImageStore } from "./images/image-deps.ts";
+import { authServiceJwks } from "./jwks.ts";
+import { createSharpProcessor } from "./processing/sharp-processor.ts";
+import { createRoutes } from "./routes.ts";
+
+export { type ImageEnv, imageEnvSchema, loadImageEnv } from "./env.ts";
+
+export const IMAGES_SCHEMA = "images";
+export const CONSUMER_NAME = "image-service";
+const migrationsFolder = fileURLToPath(new URL("./db/migrations", import.meta.url));
+/** The schema and migrations of image-service (for test databases). */
+export const imageMigrations = { schema: IMAGES_SCHEMA, migrationsFolder };
+
+/**
+ * image-service: uploads, image files, likes, tags and mentions. Publishes `images`; consumes
+ * `users` (owners read model, account deletion) and `comments` (commentsCount).
+ * `verifier` replaces the JWKS fetched from auth-service (tests, the embedded stack).
+ */
+export function createImageService(
+  env: ImageEnv,
+  opts: { verifier?: AccessTokenVerifier } = {},
+): ServiceModule {
+  return {
+    name: "image",
+    schema: IMAGES_SCHEMA,
+    migrationsFolder,
+    async start(ctx) {
+      const db = ctx.db;
+      if (db === undefined) throw new Error("image-service needs a database");
+      const { logger, runtime } = ctx;
+      const blobs = new FileBlobStore(env.BLOB_DIR);
+      await blobs.init();
+      const verifier =
+        opts.verifier ??
+        createAccessTokenVerifier({ issuer: env.JWT_ISSUER, jwks: authServiceJwks(runtime.discovery) });
+      const running = await startImageWork({ db, bus: runtime.bus, logger, blobs });
+      const routes = createRoutes(running.store);
+      const interceptors = [createAuthInterceptor(verifier)];
+      const app = createApp({
+        store: running.store,
+        routes,
+        interceptors,
+        verifier,
+        processor: createSharpProcessor({
+          scratchPath: (suffix) => blobs.scratchPath(suffix),
+          maxInputPixels: env.MAX_INPUT_PIXELS,
+        }),
+        maxUploadBytes: env.MAX_UPLOAD_BYTES,
+        readiness: async () => {
+          await db.execute(sql`select 1`);
+          await blobs.ping();
+          await runtime.bus.ping();
+        },
+      });
+      return { app, routes, interceptors, stop: running.stop };
+    },
+  };
+}
+
+/** The outbox relay, the blob reaper and the event consumer, and the ImageStore wired to them. */
+export async function startImageWork(deps: {
+  db: Database;
+  bus: EventBus;
+  logger: Logger;
+  blobs: FileBlobStore;
+  reaperIntervalMs?: number;
+}): Promise<{ store: ImageStore; stop(): Promise<void> }> {
+  const { db, bus, logger, blobs } = deps;
+  const outbox = createOutbox(outboxTable);
+  const relay = startOutboxRelay({ db, table: outboxTable, bus, logger });
+  const reaper = startBlobReaper({ db, blobs, logger, intervalMs: deps.reaperIntervalMs });
+  const store: ImageStore = {
+    db,
+    outbox,
+    blobs,
+    logger,
+    published: () => relay.kick(),
+    kickReaper: () => reaper.kick(),
+  };
+  try {
+    const consumer = await startConsumer({
+      name: CONSUMER_NAME,
+      db,
+      inbox,
+      bus,
+      handlers: imageEventHandlers({
+        outbox,
+        afterUserRemoved: () => {
+          relay.kick();
+          reaper.kick();
+        },
+      }),
+      logger,
+    });
+    void reaper.run();
+    return {
+      store,
+      async stop() {
+        await consumer.stop();
+        await reaper.stop();
+        await relay.stop();
+      },
+    };
+  } catch (error) {
+    await reaper.stop();
+    await relay.stop();
+    throw error;
+  }
+}

@@ -1,0 +1,174 @@
+import { mkdtemp, readdir, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { create, type DescMessage, type MessageInitShape, toBinary } from "@bufbuild/protobuf";
+import { type Client, createClient, createRouterTransport } from "@connectrpc/connect";
+import { eventSchema } from "@instagram/contracts/events";
+import { ImageService } from "@instagram/contracts/image";
+import { UserCreatedSchema, UserDeletedSchema } from "@instagram/contracts/user";
+import {
+  createAuthInterceptor,
+  createInProcessBus,
+  createLogger,
+  type Database,
+  type EventBus,
+  type EventEnvelope,
+  newId,
+} from "@instagram/kit";
+import { createTestDatabase, createTestTokens, type TestTokens } from "@instagram/kit/testing";
+import { eq } from "drizzle-orm";
+import type { Hono } from "hono";
+import { createApp } from "./app.ts";
+import { FileBlobStore } from "./blobs/file-blob-store.ts";
+import { inbox } from "./db/schema/index.ts";
+import { startBlobReaper } from "./images/blob-reaper.ts";
+import type { ImageStore } from "./images/image-deps.ts";
+import { createSharpProcessor } from "./processing/sharp-processor.ts";
+import { createRoutes } from "./routes.ts";
+import { imageMigrations, startImageWork } from "./service.ts";
+
+/** The whole service in memory for tests: migrated PGlite, in-process bus, a temp blob directory. */
+export interface Testbed {
+  db: Database;
+  bus: EventBus;
+  blobs: FileBlobStore;
+  store: ImageStore;
+  tokens: TestTokens;
+  app: Hono;
+  client: Client<typeof ImageService>;
+  /** Every event image-service published to the bus so far. */
+  published: EventEnvelope[];
+  /** Call options acting as `userId`. */
+  as(userId: string): Promise<{ headers: { authorization: string } }>;
+  /** A user as user-service announces it (users.CREATED), applied before this resolves. */
+  createUser(username: string): Promise<string>;
+  /** users.DELETED, applied (and the reaper run) before this resolves. */
+  deleteUser(userId: string, username: string): Promise<void>;
+  /** POST /internal/v1/uploads as multipart. */
+  upload(userId: string, file: Uint8Array, caption?: string): Promise<Response>;
+  /** Files in the blob store (objects only). */
+  blobFiles(): Promise<string[]>;
+  runReaper(): Promise<number>;
+  close(): Promise<void>;
+}
+
+export async function createTestbed(
+  opts: { maxUploadBytes?: number; maxInputPixels?: number } = {},
+): Promise<Testbed> {
+  const handle = await createTestDatabase(imageMigrations);
+  const db = handle.db;
+  const logger = createLogger({ service: "image-test", level: "silent" });
+  const bus = createInProcessBus({ logger });
+  const dir = await mkdtemp(join(tmpdir(), "image-service-"));
+  const blobs = new FileBlobStore(dir);
+  await blobs.init();
+  const tokens = await createTestTokens();
+  const work = await startImageWork({ db, bus, logger, blobs, reaperIntervalMs: 3_600_000 });
+  const routes = createRoutes(work.store);
+  const interceptors = [createAuthInterceptor(tokens.verifier)];
+  const app = createApp({
+    store: work.store,
+    routes,
+    interceptors,
+    verifier: tokens.verifier,
+    processor: createSharpProcessor({
+      scratchPath: (suffix) => blobs.scratchPath(suffix),
+      maxInputPixels: opts.maxInputPixels ?? 100_000_000,
+    }),
+    maxUploadBytes: opts.maxUploadBytes ?? 20 * 1024 * 1024,
+    readiness: async () => {},
+  });
+  const client = createClient(ImageService, createRouterTransport(routes, { router: { interceptors } }));
+  const published: EventEnvelope[] = [];
+  const listener = await bus.subscribe({
+    group: "testbed",
+    topics: ["images"],
+    handle: async (event) => {
+      published.push(event);
+    },
+  });
+  const reaperRun = async () => {
+    const reaper = startBlobReaper({ db, blobs, logger, intervalMs: 3_600_000 });
+    try {
+      return await reaper.run();
+    } finally {
+      await reaper.stop();
+    }
+  };
+
+  async function sendUserEvent<S extends DescMessage>(
+    type: "CREATED" | "DELETED",
+    schema: S,
+    userId: string,
+    payload: MessageInitShape<S>,
+  ): Promise<void> {
+    if (eventSchema("users", type) !== schema) throw new Error("schema mismatch");
+    const id = newId();
+    await bus.send([
+      {
+        id,
+        topic: "users",
+        type,
+        aggregateId: userId,
+        occurredAt: new Date(),
+        payload: toBinary(schema, create(schema, payload)),
+        headers: {},
+      },
+    ]);
+    await eventually(async () => (await db.select().from(inbox).where(eq(inbox.eventId, id))).length > 0);
+  }
+
+  return {
+    db,
+    bus,
+    blobs,
+    store: work.store,
+    tokens,
+    app,
+    client,
+    published,
+    as: async (userId) => ({ headers: { authorization: await tokens.authorizationFor(userId) } }),
+    async createUser(username) {
+      const userId = newId();
+      await sendUserEvent("CREATED", UserCreatedSchema, userId, { userId, username });
+      return userId;
+    },
+    async deleteUser(userId, username) {
+      await sendUserEvent("DELETED", UserDeletedSchema, userId, { userId, username });
+      await reaperRun();
+    },
+    async upload(userId, file, caption) {
+      const form = new FormData();
+      if (caption !== undefined) form.set("caption", caption);
+      form.set("file", new File([new Uint8Array(file)], "upload.bin", { type: "image/jpeg" }));
+      return app.request("/internal/v1/uploads", {
+        method: "POST",
+        body: form,
+        headers: { authorization: await tokens.authorizationFor(userId) },
+      });
+    },
+    async blobFiles() {
+      const objects = join(dir, "objects");
+      const shards = await readdir(objects).catch(() => []);
+      const files = await Promise.all(shards.map((shard) => readdir(join(objects, shard))));
+      return files.flat().sort();
+    },
+    runReaper: reaperRun,
+    async close() {
+      await listener.close();
+      await work.stop();
+      await bus.close();
+      await handle.close();
+      await rm(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Polls until `check` holds (events are delivered asynchronously). */
+export async function eventually(check: () => Promise<boolean>, timeoutMs = 5000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error("condition not met in time");
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}

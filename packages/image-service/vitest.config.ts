@@ -1,0 +1,6 @@
+import { defineConfig } from "vitest/config";
+
+// PGlite (WASM Postgres) takes seconds to boot on a busy machine: generous hook timeouts.
+export default defineConfig({
+  test: { name: "image-service", include: ["src/**/*.test.ts"], hookTimeout: 120_000, testTimeout: 30_000 },
+});

@@ -1,0 +1,8 @@
+export {
+  bearerOf,
+  type Caller,
+  callerClaimsOf,
+  callerOf,
+  createAuthInterceptor,
+  requireCaller,
+} from "./caller.ts";

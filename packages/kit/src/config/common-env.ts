@@ -1,0 +1,44 @@
+import { z } from "zod";
+
+const port = z.coerce
+  .number({ error: "expected a port number" })
+  .int("expected a port number")
+  .min(0, "expected a port number 0..65535")
+  .max(65535, "expected a port number 0..65535");
+
+const httpUrl = z.url({ protocol: /^https?$/, error: "expected an http(s) URL, e.g. http://127.0.0.1:8081" });
+
+const postgresUrl = z.url({
+  protocol: /^postgres(ql)?$/,
+  error: "expected a postgres:// URL, e.g. postgres://user:pass@127.0.0.1:5432/db",
+});
+
+const logLevel = z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"], {
+  error: "expected one of fatal, error, warn, info, debug, trace, silent",
+});
+
+const brokers = z
+  .string()
+  .regex(/^[^,\s]+:\d+(,[^,\s]+:\d+)*$/, "expected a comma-separated list of host:port");
+
+/** The variables every service reads; each service extends it with its own (and its own PORT default). */
+export const commonEnvSchema = z.object({
+  PORT: port.default(0),
+  HOST: z.string().min(1).default("127.0.0.1"),
+  ADVERTISE_HOST: z.string().min(1).optional(),
+  LOG_LEVEL: logLevel.default("info"),
+  DATABASE_URL: postgresUrl.optional(),
+  DATA_DIR: z.string().min(1).default(".data"),
+  KAFKA_BROKERS: brokers.optional(),
+  CONSUL_HTTP_ADDR: z
+    .string()
+    .regex(/^(https?:\/\/)?[^\s/:]+(:\d+)?\/?$/, "expected host:port or an http(s) URL")
+    .optional(),
+  AUTH_SERVICE_URL: httpUrl.default("http://127.0.0.1:8081"),
+  USER_SERVICE_URL: httpUrl.default("http://127.0.0.1:8082"),
+  IMAGE_SERVICE_URL: httpUrl.default("http://127.0.0.1:8083"),
+  COMMENT_SERVICE_URL: httpUrl.default("http://127.0.0.1:8084"),
+  JWT_ISSUER: z.string().min(1).default("instagram-clone"),
+});
+
+export type CommonEnv = z.infer<typeof commonEnvSchema>;

@@ -1,0 +1,82 @@
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { sql } from "drizzle-orm";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { openTestDatabase, type TestDatabase, testMigrations } from "../events/test-fixtures/database.ts";
+import { followerCounts, inbox } from "../events/test-fixtures/schema.ts";
+import { isUniqueViolation } from "./errors.ts";
+import { newId } from "./ids.ts";
+import { migrate } from "./migrate.ts";
+import { createPgliteConnector } from "./pglite-connector.ts";
+import { rowsOf } from "./rows.ts";
+
+describe("migrate", () => {
+  let database: TestDatabase;
+  beforeAll(async () => {
+    database = await openTestDatabase();
+  }, 60_000);
+  afterAll(() => database.close());
+
+  it("records each migration once in <schema>.__drizzle_migrations, however often it runs", async () => {
+    const handle = { db: database.db, ping: async () => {}, close: async () => {} };
+    await Promise.all(
+      [1, 2, 3].map(() => migrate(handle, { schema: "kit_test", migrationsFolder: testMigrations })),
+    );
+    const applied = rowsOf(await database.db.execute(sql`select hash from kit_test.__drizzle_migrations`));
+    expect(applied).toHaveLength(1);
+    await database.db.insert(followerCounts).values({ userId: "u1", followers: 1 });
+  });
+
+  it("recognises a unique violation through drizzle's error wrapping, and nothing else", async () => {
+    const row = { consumer: "c", eventId: newId() };
+    await database.db.insert(inbox).values(row);
+    const duplicate = await database.db
+      .insert(inbox)
+      .values(row)
+      .catch((error: unknown) => error);
+    expect(isUniqueViolation(duplicate)).toBe(true);
+    const other = await database.db
+      .execute(sql`select * from no_such_table`)
+      .catch((error: unknown) => error);
+    expect(other).toBeInstanceOf(Error);
+    expect(isUniqueViolation(other)).toBe(false);
+    expect(isUniqueViolation(new Error("23505"))).toBe(false);
+    expect(isUniqueViolation(undefined)).toBe(false);
+  });
+});
+
+describe("newId", () => {
+  it("makes distinct UUIDv7s that sort in creation order", () => {
+    const ids = Array.from({ length: 50 }, () => newId());
+    for (const id of ids)
+      expect(id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+    expect(new Set(ids).size).toBe(ids.length);
+    expect([...ids].sort()).toEqual(ids);
+  });
+});
+
+describe("PGlite connector", () => {
+  it("shares one instance between handles, survives their close, and persists in its data dir", async () => {
+    const dataDir = await mkdtemp(join(tmpdir(), "kit-pglite-"));
+    try {
+      const connector = createPgliteConnector({ dataDir: join(dataDir, "pglite") });
+      const [first, second] = [await connector.connect(), await connector.connect()];
+      await migrate(first, { schema: "kit_test", migrationsFolder: testMigrations });
+      await first.db.insert(followerCounts).values({ userId: "kept", followers: 7 });
+      await first.close();
+      await second.ping();
+      const seen = await second.db.select().from(followerCounts);
+      expect(seen).toEqual([{ userId: "kept", followers: 7 }]);
+      await connector.close();
+      await expect(second.ping()).rejects.toThrow();
+
+      const reopened = createPgliteConnector({ dataDir: join(dataDir, "pglite") });
+      const handle = await reopened.connect();
+      expect(await handle.db.select().from(followerCounts)).toEqual([{ userId: "kept", followers: 7 }]);
+      await reopened.close();
+    } finally {
+      await rm(dataDir, { recursive: true, force: true });
+    }
+  }, 60_000);
+});

@@ -1,0 +1,20 @@
+import { type PgSchema, primaryKey, text, timestamp, uuid } from "drizzle-orm/pg-core";
+
+function defineInbox(schema: PgSchema) {
+  return schema.table(
+    "inbox",
+    {
+      consumer: text("consumer").notNull(),
+      eventId: uuid("event_id").notNull(),
+      processedAt: timestamp("processed_at", { withTimezone: true }).notNull().defaultNow(),
+    },
+    (table) => [primaryKey({ columns: [table.consumer, table.eventId] })],
+  );
+}
+
+/** The events a consumer has already applied: a redelivery finds its row and changes nothing. */
+export type InboxTable = ReturnType<typeof defineInbox>;
+
+export function inboxTable(schema: PgSchema): InboxTable {
+  return defineInbox(schema);
+}

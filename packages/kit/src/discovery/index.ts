@@ -1,0 +1,3 @@
+export { createStaticDiscovery } from "./static.ts";
+export { createServiceTransport, forwardAuthorization, type ServiceTransportOptions } from "./transport.ts";
+export type { Discovery, ServiceInstance } from "./types.ts";

@@ -1,0 +1,120 @@
+import type { DescMethod } from "@bufbuild/protobuf";
+import { MethodOptions_IdempotencyLevel } from "@bufbuild/protobuf/wkt";
+import { Code, ConnectError, type Interceptor, type Transport } from "@connectrpc/connect";
+import { createConnectTransport } from "@connectrpc/connect-web";
+import type { Discovery } from "./types.ts";
+
+export interface ServiceTransportOptions {
+  discovery: Discovery;
+  service: string;
+  /** Deadline of one call, retries included; default 5 s. A per-call timeoutMs wins. */
+  timeoutMs?: number;
+  interceptors?: Interceptor[];
+  /** The fetch to use (tests); default globalThis.fetch. */
+  fetch?: typeof globalThis.fetch;
+}
+
+/**
+ * A Connect transport (binary protobuf over fetch) to whichever instances discovery returns: calls
+ * go round-robin; a side-effect-free or idempotent unary call that meets Unavailable is tried once
+ * more on the next instance.
+ */
+export function createServiceTransport(opts: ServiceTransportOptions): Transport {
+  const defaultTimeoutMs = opts.timeoutMs ?? 5_000;
+  const baseFetch = opts.fetch ?? globalThis.fetch;
+  const perInstance = new Map<string, Transport>();
+  let turn = 0;
+
+  // A refused or reset connection is Unavailable (retryable), not Unknown.
+  const fetchInstance: typeof globalThis.fetch = async (input, init) => {
+    try {
+      return await baseFetch(input, init);
+    } catch (error) {
+      if (init?.signal?.aborted) throw error;
+      throw new ConnectError(
+        `${opts.service} instance unreachable`,
+        Code.Unavailable,
+        undefined,
+        undefined,
+        error,
+      );
+    }
+  };
+
+  function transportTo(url: string): Transport {
+    let transport = perInstance.get(url);
+    if (!transport) {
+      transport = createConnectTransport({
+        baseUrl: url,
+        useBinaryFormat: true,
+        interceptors: opts.interceptors,
+        fetch: fetchInstance,
+      });
+      perInstance.set(url, transport);
+    }
+    return transport;
+  }
+
+  async function instances(): Promise<{ first: string; next: string | undefined }> {
+    const urls = await opts.discovery.resolve(opts.service);
+    if (urls.length === 0) {
+      throw new ConnectError(`no instance of ${opts.service} is available`, Code.Unavailable);
+    }
+    const start = turn++ % urls.length;
+    turn %= 1_000_000;
+    return { first: urls[start]!, next: urls.length > 1 ? urls[(start + 1) % urls.length] : undefined };
+  }
+
+  return {
+    async unary(method, signal, timeoutMs, header, input, contextValues) {
+      const budget = timeoutMs ?? defaultTimeoutMs;
+      const deadline = Date.now() + budget;
+      const { first, next } = await instances();
+      try {
+        return await transportTo(first).unary(method, signal, budget, header, input, contextValues);
+      } catch (error) {
+        const left = deadline - Date.now();
+        if (
+          !next ||
+          !isRetryable(method) ||
+          ConnectError.from(error).code !== Code.Unavailable ||
+          left <= 0
+        ) {
+          throw error;
+        }
+        return transportTo(next).unary(method, signal, left, header, input, contextValues);
+      }
+    },
+    async stream(method, signal, timeoutMs, header, input, contextValues) {
+      const { first } = await instances();
+      return transportTo(first).stream(
+        method,
+        signal,
+        timeoutMs ?? defaultTimeoutMs,
+        header,
+        input,
+        contextValues,
+      );
+    },
+  };
+}
+
+function isRetryable(method: Pick<DescMethod, "idempotency">): boolean {
+  return (
+    method.idempotency === MethodOptions_IdempotencyLevel.NO_SIDE_EFFECTS ||
+    method.idempotency === MethodOptions_IdempotencyLevel.IDEMPOTENT
+  );
+}
+
+/**
+ * Sets Authorization on outgoing calls: pass the incoming header ("Bearer …") or a bare token
+ * (bearerOf(ctx)); undefined leaves the call anonymous.
+ */
+export function forwardAuthorization(header: string | undefined): Interceptor {
+  const value =
+    header === undefined || header === "" ? undefined : header.includes(" ") ? header : `Bearer ${header}`;
+  return (next) => (req) => {
+    if (value !== undefined) req.header.set("authorization", value);
+    return next(req);
+  };
+}

@@ -1,0 +1,127 @@
+import { fromBinary, type MessageShape } from "@bufbuild/protobuf";
+import { type EventType, eventSchema, type Topic } from "@instagram/contracts/events";
+import type { Logger } from "pino";
+import type { InboxTable } from "../db/inbox-table.ts";
+import type { Database, Transaction } from "../db/types.ts";
+import type { EventSchema } from "./catalog.ts";
+import { deadLetterTopic, type EventBus, type EventEnvelope } from "./envelope.ts";
+import { backoffMs, createPause } from "./pause.ts";
+
+export type EventHandler<T extends Topic, K extends EventType<T>> = (
+  tx: Transaction,
+  payload: MessageShape<EventSchema<T, K>>,
+  event: EventEnvelope,
+) => Promise<void>;
+
+export type EventHandlers = { [T in Topic]?: { [K in EventType<T>]?: EventHandler<T, K> } };
+
+export interface ConsumerOptions {
+  /** Consumer group and inbox key, e.g. "user-service". */
+  name: string;
+  db: Database;
+  inbox: InboxTable;
+  bus: EventBus;
+  handlers: EventHandlers;
+  logger: Logger;
+  /** Attempts before the event goes to "<topic>.dlq"; default 5. */
+  maxAttempts?: number;
+  /** First retry delay, doubled per attempt (capped at 5 s); default 200 ms. */
+  retryDelayMs?: number;
+}
+
+export interface Consumer {
+  stop(): Promise<void>;
+}
+
+type AnyEventHandler = (tx: Transaction, payload: unknown, event: EventEnvelope) => Promise<void>;
+
+class ConsumerStopped extends Error {}
+
+/**
+ * Subscribes `handlers` to the bus as group `name`. Each event is applied in ONE transaction
+ * with its inbox row (consumer, event id), so a redelivery changes nothing. Unknown topics and
+ * types are skipped (forward compatible). A failing handler is retried with backoff; after
+ * `maxAttempts` the event goes to "<topic>.dlq" with headers `error` and `failed-consumer`.
+ */
+export async function startConsumer(opts: ConsumerOptions): Promise<Consumer> {
+  const { name, db, inbox, bus } = opts;
+  const logger = opts.logger.child({ component: "consumer", consumer: name });
+  const maxAttempts = Math.max(1, opts.maxAttempts ?? 5);
+  const retryDelayMs = opts.retryDelayMs ?? 200;
+  const handlers = opts.handlers as Record<string, Record<string, AnyEventHandler | undefined> | undefined>;
+  const topics = Object.keys(handlers).filter((topic) => Object.keys(handlers[topic] ?? {}).length > 0);
+  const pause = createPause();
+  let stopped = false;
+
+  async function apply(handler: AnyEventHandler, payload: unknown, event: EventEnvelope): Promise<void> {
+    await db.transaction(async (tx) => {
+      const fresh = await tx
+        .insert(inbox)
+        .values({ consumer: name, eventId: event.id })
+        .onConflictDoNothing()
+        .returning({ eventId: inbox.eventId });
+      if (fresh.length === 0) return;
+      await handler(tx, payload, event);
+    });
+  }
+
+  async function deadLetter(event: EventEnvelope, error: unknown): Promise<void> {
+    const message = error instanceof Error ? error.message : String(error);
+    logger.error(
+      { err: error, eventId: event.id, topic: event.topic, type: event.type },
+      "event dead-lettered",
+    );
+    await bus.send([
+      {
+        ...event,
+        topic: deadLetterTopic(event.topic),
+        headers: { ...event.headers, error: message.slice(0, 1000), "failed-consumer": name },
+      },
+    ]);
+  }
+
+  async function handle(event: EventEnvelope): Promise<void> {
+    const handler = handlers[event.topic]?.[event.type];
+    const schema = eventSchema(event.topic, event.type);
+    if (handler === undefined || schema === undefined) {
+      logger.debug({ topic: event.topic, type: event.type }, "no handler for event, skipped");
+      return;
+    }
+    let payload: unknown;
+    try {
+      payload = fromBinary(schema, event.payload);
+    } catch (error) {
+      // Bytes that do not decode never will: no point retrying.
+      await deadLetter(event, error);
+      return;
+    }
+    for (let attempt = 1; ; attempt++) {
+      if (stopped) throw new ConsumerStopped(`consumer ${name} stopped`);
+      try {
+        await apply(handler, payload, event);
+        return;
+      } catch (error) {
+        if (attempt >= maxAttempts) {
+          await deadLetter(event, error);
+          return;
+        }
+        logger.warn({ err: error, eventId: event.id, attempt }, "event handler failed, retrying");
+        await pause.sleep(backoffMs(attempt, retryDelayMs, 5_000));
+      }
+    }
+  }
+
+  if (topics.length === 0) {
+    logger.warn("consumer has no handlers, not subscribing");
+    return { stop: async () => {} };
+  }
+  const subscription = await bus.subscribe({ group: name, topics, handle });
+  logger.info({ topics }, "consumer started");
+  return {
+    async stop() {
+      stopped = true;
+      pause.wake();
+      await subscription.close();
+    },
+  };
+}

@@ -1,0 +1,18 @@
+export type { EventSchema } from "./catalog.ts";
+export {
+  type Consumer,
+  type ConsumerOptions,
+  type EventHandler,
+  type EventHandlers,
+  startConsumer,
+} from "./consumer.ts";
+export {
+  deadLetterTopic,
+  type EventBus,
+  type EventEnvelope,
+  type Subscription,
+  type SubscriptionSpec,
+} from "./envelope.ts";
+export { createInProcessBus } from "./in-process-bus.ts";
+export { createOutbox, type Outbox, type OutboxEvent } from "./outbox.ts";
+export { type OutboxRelay, type OutboxRelayOptions, startOutboxRelay } from "./outbox-relay.ts";

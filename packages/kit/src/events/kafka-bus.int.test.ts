@@ -1,0 +1,92 @@
+import { sql } from "drizzle-orm";
+import pino from "pino";
+import { describe, expect, it, vi } from "vitest";
+import { newId } from "../db/ids.ts";
+import { migrate } from "../db/migrate.ts";
+import { createPostgresConnector } from "../db/postgres-connector.ts";
+import { rowsOf } from "../db/rows.ts";
+import type { EventEnvelope } from "./envelope.ts";
+import { createKafkaBus } from "./kafka-bus.ts";
+import { openTestDatabase, testMigrations } from "./test-fixtures/database.ts";
+import { describePipeline } from "./test-fixtures/pipeline-suite.ts";
+
+// Real PostgreSQL and Kafka (scripts/infra.sh up; then TEST_DATABASE_URL / TEST_KAFKA_BROKERS).
+// Missing variables fail this file on purpose: the integration run must not pass by skipping.
+const databaseUrl = process.env.TEST_DATABASE_URL;
+const kafkaBrokers = process.env.TEST_KAFKA_BROKERS?.split(",").filter((broker) => broker !== "");
+const logger = pino({ level: process.env.TEST_LOG_LEVEL ?? "silent" });
+
+function required<T>(value: T | undefined, name: string): T {
+  if (value === undefined) throw new Error(`${name} is not set: the integration tests need it`);
+  return value;
+}
+
+function kafkaBus() {
+  return createKafkaBus({
+    brokers: required(kafkaBrokers, "TEST_KAFKA_BROKERS"),
+    clientId: `kit-test-${process.pid}`,
+    logger,
+  });
+}
+
+describe("integration environment", () => {
+  it("names a PostgreSQL database and Kafka brokers", () => {
+    expect(databaseUrl, "TEST_DATABASE_URL").toMatch(/^postgres(ql)?:\/\//);
+    expect(kafkaBrokers?.length, "TEST_KAFKA_BROKERS").toBeGreaterThan(0);
+  });
+});
+
+describe("migrate on PostgreSQL", () => {
+  it("lets several processes migrate one database at the same time", async () => {
+    const url = required(databaseUrl, "TEST_DATABASE_URL");
+    const connectors = [1, 2, 3, 4].map(() => createPostgresConnector({ url, max: 2 }));
+    const handles = await Promise.all(connectors.map((connector) => connector.connect()));
+    try {
+      await handles[0]?.db.execute(sql`drop schema if exists kit_test cascade`);
+      await Promise.all(
+        handles.map((handle) => migrate(handle, { schema: "kit_test", migrationsFolder: testMigrations })),
+      );
+      const applied = rowsOf(
+        await handles[0]?.db.execute(sql`select hash from kit_test.__drizzle_migrations`),
+      );
+      expect(applied).toHaveLength(1);
+    } finally {
+      await Promise.all(connectors.map((connector) => connector.close()));
+    }
+  }, 60_000);
+});
+
+describe("kafka bus", () => {
+  it("carries id, type, key, time, payload and headers through Kafka", async () => {
+    const bus = kafkaBus();
+    try {
+      const sent: EventEnvelope = {
+        id: newId(),
+        topic: "kit-test-envelopes",
+        type: "PINGED",
+        aggregateId: newId(),
+        occurredAt: new Date("2024-05-01T10:00:00.123Z"),
+        payload: new Uint8Array([0, 1, 2, 250]),
+        headers: { traceparent: "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01" },
+      };
+      const received: EventEnvelope[] = [];
+      await bus.subscribe({
+        group: `kit-test-${newId()}`,
+        topics: [sent.topic],
+        handle: async (event) => void (event.id === sent.id && received.push(event)),
+      });
+      await bus.send([sent]);
+      await vi.waitFor(() => expect(received).toHaveLength(1), { timeout: 30_000, interval: 50 });
+      expect(received[0]).toEqual(sent);
+      await bus.ping();
+    } finally {
+      await bus.close();
+    }
+  }, 60_000);
+});
+
+describePipeline("events pipeline on PostgreSQL and Kafka", {
+  openDatabase: () => openTestDatabase(required(databaseUrl, "TEST_DATABASE_URL")),
+  openBus: async () => kafkaBus(),
+  deliveryTimeoutMs: 30_000,
+});

@@ -1,0 +1,134 @@
+import { and, asc, inArray, isNotNull, isNull, lt, sql } from "drizzle-orm";
+import { getTableConfig } from "drizzle-orm/pg-core";
+import type { Logger } from "pino";
+import type { OutboxTable } from "../db/outbox-table.ts";
+import { rowsOf } from "../db/rows.ts";
+import type { Database } from "../db/types.ts";
+import type { EventBus, EventEnvelope } from "./envelope.ts";
+import { backoffMs, createPause } from "./pause.ts";
+
+export interface OutboxRelay {
+  /** Look at the outbox now (call after committing a publish). */
+  kick(): void;
+  /** Stops polling; waits for the batch in flight. */
+  stop(): Promise<void>;
+}
+
+export interface OutboxRelayOptions {
+  db: Database;
+  table: OutboxTable;
+  bus: EventBus;
+  logger: Logger;
+  pollIntervalMs?: number;
+  batchSize?: number;
+  /** How often sent rows older than `keepSentMs` are deleted. */
+  cleanupIntervalMs?: number;
+  keepSentMs?: number;
+}
+
+const DAY_MS = 24 * 60 * 60 * 1000;
+
+/**
+ * Moves outbox rows to the bus in `seq` order and marks them sent. Each batch runs in one
+ * transaction holding a transaction-level advisory lock named after the schema, so of several
+ * replicas only one relays at a time (which keeps one aggregate's events in order) and a crash
+ * releases the lock. A failed send rolls the batch back: the rows stay and go out later.
+ */
+export function startOutboxRelay(opts: OutboxRelayOptions): OutboxRelay {
+  const { db, table, bus } = opts;
+  const logger = opts.logger.child({ component: "outbox-relay" });
+  const pollIntervalMs = opts.pollIntervalMs ?? 250;
+  const batchSize = opts.batchSize ?? 100;
+  const cleanupIntervalMs = opts.cleanupIntervalMs ?? 10 * 60 * 1000;
+  const keepSentMs = opts.keepSentMs ?? DAY_MS;
+  const lockName = `outbox-relay:${getTableConfig(table).schema ?? "public"}`;
+
+  const idle = createPause();
+  const backoff = createPause();
+  let stopped = false;
+  let kicked = false;
+  let failures = 0;
+  let lastCleanup = 0;
+
+  async function relayBatch(): Promise<number> {
+    return db.transaction(async (tx) => {
+      const [lock] = rowsOf(
+        await tx.execute(sql`select pg_try_advisory_xact_lock(hashtext(${lockName})) as locked`),
+      );
+      if (lock?.locked !== true) return 0;
+      const rows = await tx
+        .select()
+        .from(table)
+        .where(isNull(table.sentAt))
+        .orderBy(asc(table.seq))
+        .limit(batchSize);
+      if (rows.length === 0) return 0;
+      await bus.send(
+        rows.map(
+          (row): EventEnvelope => ({
+            id: row.id,
+            topic: row.topic,
+            type: row.type,
+            aggregateId: row.aggregateId,
+            occurredAt: row.occurredAt,
+            payload: row.payload,
+            headers: row.headers,
+          }),
+        ),
+      );
+      await tx
+        .update(table)
+        .set({ sentAt: sql`now()` })
+        .where(
+          inArray(
+            table.seq,
+            rows.map((row) => row.seq),
+          ),
+        );
+      return rows.length;
+    });
+  }
+
+  async function deleteOldSent(): Promise<void> {
+    const cutoff = new Date(Date.now() - keepSentMs);
+    await db.delete(table).where(and(isNotNull(table.sentAt), lt(table.sentAt, cutoff)));
+  }
+
+  const running = (async () => {
+    while (!stopped) {
+      kicked = false;
+      if (Date.now() - lastCleanup >= cleanupIntervalMs) {
+        lastCleanup = Date.now();
+        await deleteOldSent().catch((error: unknown) => {
+          logger.warn({ err: error }, "outbox relay: cleanup of sent rows failed");
+        });
+      }
+      let sent: number;
+      try {
+        sent = await relayBatch();
+        if (failures > 0) logger.info({ failures }, "outbox relay recovered");
+        failures = 0;
+      } catch (error) {
+        failures++;
+        logger.warn({ err: error, failures }, "outbox relay: batch failed, rows kept for retry");
+        await backoff.sleep(backoffMs(failures, pollIntervalMs, 10_000));
+        continue;
+      }
+      if (sent === batchSize || kicked) continue;
+      await idle.sleep(pollIntervalMs);
+    }
+  })();
+
+  return {
+    kick() {
+      kicked = true;
+      idle.wake();
+    },
+    async stop() {
+      stopped = true;
+      idle.wake();
+      backoff.wake();
+      await running;
+    },
+  };
+}

@@ -1,0 +1,17 @@
+// Node rim of the kit: servers, drivers, files, signals.
+export { createPgliteConnector, createPostgresConnector, type PgliteLocation } from "./db/node.ts";
+export { createConsulDiscovery } from "./discovery/consul.ts";
+export { createKafkaBus, type KafkaBusOptions } from "./events/kafka-bus.ts";
+export { type LaunchedService, type ListenAddress, launchService } from "./runtime/launch.ts";
+export { runMain } from "./runtime/run-main.ts";
+export { createRuntimeFromEnv } from "./runtime/runtime-from-env.ts";
+export {
+  type ListeningNodeServer,
+  type ListenOptions,
+  listenNode,
+  type NodeServer,
+  type NodeSite,
+  type ServeNodeOptions,
+  serveNode,
+} from "./server/node-server.ts";
+export { loadOrCreateSigningKey } from "./tokens/key-file.ts";

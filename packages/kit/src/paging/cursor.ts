@@ -1,0 +1,71 @@
+import { Code, ConnectError } from "@connectrpc/connect";
+import { z } from "zod";
+
+export const DEFAULT_PAGE_LIMIT = 20;
+export const MAX_PAGE_LIMIT = 100;
+
+export const pageLimitSchema = z.number().int().min(1).max(MAX_PAGE_LIMIT).default(DEFAULT_PAGE_LIMIT);
+
+/** A cursor that is not one of ours (tampered, truncated, from another list). */
+export class InvalidCursorError extends Error {
+  override readonly name = "InvalidCursorError";
+}
+
+/** An opaque cursor: the keyset position after which the next page starts. */
+export function encodeCursor(parts: (string | number)[]): string {
+  const json = JSON.stringify(parts.map(String));
+  return base64url(new TextEncoder().encode(json));
+}
+
+export function decodeCursor(cursor: string, arity: number): string[] {
+  let parts: unknown;
+  try {
+    if (!/^[A-Za-z0-9_-]+$/.test(cursor)) throw new Error("not base64url");
+    parts = JSON.parse(new TextDecoder("utf-8", { fatal: true }).decode(unbase64url(cursor)));
+  } catch {
+    throw new InvalidCursorError("cursor is not valid");
+  }
+  if (!Array.isArray(parts) || parts.length !== arity || !parts.every((p) => typeof p === "string")) {
+    throw new InvalidCursorError("cursor is not valid");
+  }
+  return parts;
+}
+
+/**
+ * A request's page → the keyset query's limit and position. Proto3 `limit` 0 / `cursor` "" mean
+ * absent. Bad values → ConnectError InvalidArgument naming the field.
+ */
+export function resolvePage(
+  page: { limit?: number; cursor?: string } | undefined,
+  arity: number,
+): { limit: number; after: string[] | undefined } {
+  const rawLimit = page?.limit === 0 ? undefined : page?.limit;
+  const limit = pageLimitSchema.safeParse(rawLimit);
+  if (!limit.success) {
+    throw new ConnectError(
+      `limit must be an integer from 1 to ${MAX_PAGE_LIMIT} (default ${DEFAULT_PAGE_LIMIT})`,
+      Code.InvalidArgument,
+    );
+  }
+  const cursor = page?.cursor;
+  if (cursor === undefined || cursor === "") return { limit: limit.data, after: undefined };
+  try {
+    return { limit: limit.data, after: decodeCursor(cursor, arity) };
+  } catch {
+    throw new ConnectError(
+      "cursor is not valid: pass the nextCursor of the previous page",
+      Code.InvalidArgument,
+    );
+  }
+}
+
+function base64url(bytes: Uint8Array): string {
+  let binary = "";
+  for (const byte of bytes) binary += String.fromCharCode(byte);
+  return btoa(binary).replaceAll("+", "-").replaceAll("/", "_").replace(/=+$/, "");
+}
+
+function unbase64url(text: string): Uint8Array {
+  const binary = atob(text.replaceAll("-", "+").replaceAll("_", "/"));
+  return Uint8Array.from(binary, (char) => char.charCodeAt(0));
+}

@@ -1,0 +1,1 @@
+export type { ServiceContext, ServiceModule, ServiceRuntime, StartedService } from "./types.ts";

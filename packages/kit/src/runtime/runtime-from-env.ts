@@ -1,0 +1,46 @@
+import { join } from "node:path";
+import type { CommonEnv } from "../config/common-env.ts";
+import { createPgliteConnector, createPostgresConnector } from "../db/node.ts";
+import { createConsulDiscovery } from "../discovery/consul.ts";
+import { createStaticDiscovery } from "../discovery/static.ts";
+import type { Discovery } from "../discovery/types.ts";
+import { createInProcessBus, type EventBus } from "../events/index.ts";
+import { createKafkaBus } from "../events/kafka-bus.ts";
+import { createLogger } from "../log/logger.ts";
+import type { ServiceRuntime } from "./types.ts";
+
+/**
+ * The runtime of a one-service process, chosen by configuration: DATABASE_URL → PostgreSQL, else
+ * PGlite under DATA_DIR/pglite/<service> (one directory per process: PGlite cannot be shared between
+ * processes); KAFKA_BROKERS → Kafka, else an in-process bus; CONSUL_HTTP_ADDR → Consul, else the
+ * static *_SERVICE_URL addresses.
+ */
+export async function createRuntimeFromEnv(env: CommonEnv, service: string): Promise<ServiceRuntime> {
+  const logger = createLogger({ service, level: env.LOG_LEVEL });
+  const database = env.DATABASE_URL
+    ? createPostgresConnector({ url: env.DATABASE_URL })
+    : createPgliteConnector({ dataDir: join(env.DATA_DIR, "pglite", service) });
+  const bus: EventBus = env.KAFKA_BROKERS
+    ? createKafkaBus({ brokers: env.KAFKA_BROKERS.split(","), clientId: service, logger })
+    : createInProcessBus({ logger });
+  const discovery: Discovery = env.CONSUL_HTTP_ADDR
+    ? createConsulDiscovery({ url: env.CONSUL_HTTP_ADDR, logger })
+    : createStaticDiscovery({
+        auth: [env.AUTH_SERVICE_URL],
+        user: [env.USER_SERVICE_URL],
+        image: [env.IMAGE_SERVICE_URL],
+        comment: [env.COMMENT_SERVICE_URL],
+      });
+  return {
+    logger,
+    database,
+    bus,
+    discovery,
+    dataDir: env.DATA_DIR,
+    async close() {
+      await discovery.close();
+      await bus.close();
+      await database.close();
+    },
+  };
+}

@@ -1,0 +1,7 @@
+export { defaultMaxBodyBytes, mountConnectRoutes } from "./connect-routes.ts";
+export type { FetchApp } from "./fetch-app.ts";
+export { httpRequestDuration, httpRequestsTotal, metricsRegistry } from "./metrics.ts";
+export { observeRequests } from "./observe.ts";
+export { mountOperations } from "./operations.ts";
+export { problemResponse } from "./problem.ts";
+export { createServiceApp, type ServiceAppOptions } from "./service-app.ts";

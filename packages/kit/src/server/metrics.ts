@@ -1,0 +1,20 @@
+import { Counter, collectDefaultMetrics, Histogram, Registry } from "prom-client";
+
+/** One registry per process: in the embedded stack every service shares it, told apart by the `service` label. */
+export const metricsRegistry: Registry = new Registry();
+collectDefaultMetrics({ register: metricsRegistry });
+
+export const httpRequestsTotal: Counter<"service" | "route" | "method" | "status"> = new Counter({
+  name: "http_requests_total",
+  help: "HTTP requests served, by service, route, method and status",
+  labelNames: ["service", "route", "method", "status"],
+  registers: [metricsRegistry],
+});
+
+export const httpRequestDuration: Histogram<"service" | "route" | "method" | "status"> = new Histogram({
+  name: "http_request_duration_seconds",
+  help: "HTTP request duration in seconds, by service, route, method and status",
+  labelNames: ["service", "route", "method", "status"],
+  buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+  registers: [metricsRegistry],
+});

@@ -1,0 +1,249 @@
+import * as http from "node:http";
+import * as http2 from "node:http2";
+import * as net from "node:net";
+import type { ConnectRouter, Interceptor } from "@connectrpc/connect";
+import { connectNodeAdapter } from "@connectrpc/connect-node";
+import { getRequestListener } from "@hono/node-server";
+import type { Logger } from "../log/logger.ts";
+import { defaultMaxBodyBytes } from "./connect-routes.ts";
+import type { FetchApp } from "./fetch-app.ts";
+import { httpRequestDuration, httpRequestsTotal } from "./metrics.ts";
+
+/** What a listening port serves. */
+export interface NodeSite {
+  app: FetchApp;
+  /** The service name in the metrics of gRPC calls (HTTP ones are counted by the app). */
+  name?: string;
+  /** Served as real gRPC over cleartext HTTP/2 on the same port. */
+  routes?: (router: ConnectRouter) => void;
+  interceptors?: Interceptor[];
+  maxBodyBytes?: number;
+}
+
+export interface ListenOptions {
+  host?: string;
+  /** 0 (default) picks a free port. */
+  port?: number;
+  /** How long close() lets in-flight requests run before cutting them; default 10 s. */
+  drainMs?: number;
+  logger?: Logger;
+}
+
+export type ServeNodeOptions = NodeSite & ListenOptions;
+
+export interface NodeServer {
+  /** http://host:port as bound (the real port when 0 was asked). */
+  url: string;
+  port: number;
+  /** Stops accepting, lets in-flight requests finish (bounded by drainMs), closes idle connections. */
+  close(): Promise<void>;
+}
+
+export interface ListeningNodeServer extends NodeServer {
+  /** Starts serving `site`; until then every request is answered 503 / gRPC Unavailable. */
+  attach(site: NodeSite): void;
+}
+
+type NodeRequest = http.IncomingMessage | http2.Http2ServerRequest;
+type NodeResponse = http.ServerResponse | http2.Http2ServerResponse;
+
+interface Handlers {
+  fetch(req: NodeRequest, res: NodeResponse): void;
+  grpc: ((req: http2.Http2ServerRequest, res: http2.Http2ServerResponse) => void) | undefined;
+}
+
+const http2Preface = Buffer.from("PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n");
+const grpcContentType = /^application\/grpc(\+|;|$)/;
+
+/** Binds the port and serves `site` on it: HTTP/1.1 and h2c gRPC on one port. */
+export async function serveNode(opts: ServeNodeOptions): Promise<NodeServer> {
+  const server = await listenNode(opts);
+  server.attach(opts);
+  return server;
+}
+
+/**
+ * Binds one TCP port for HTTP/1.1 (the fetch app) and h2c (gRPC through connectNodeAdapter, the rest
+ * through the fetch app): each new connection's first bytes are compared with the HTTP/2 client
+ * preface, and the socket is handed to the matching server. Binding before serving lets a service
+ * learn its own URL (port 0) before it starts.
+ */
+export async function listenNode(opts: ListenOptions): Promise<ListeningNodeServer> {
+  const drainMs = opts.drainMs ?? 10_000;
+  let handlers: Handlers | undefined;
+
+  const sockets = new Set<net.Socket>();
+  const busyHttp1 = new Map<net.Socket, number>();
+  const http2Sockets = new WeakSet<net.Socket>();
+  const sessions = new Set<http2.ServerHttp2Session>();
+  let closing = false;
+
+  const http1 = http.createServer((req, res) => {
+    const socket = req.socket;
+    busyHttp1.set(socket, (busyHttp1.get(socket) ?? 0) + 1);
+    if (closing) res.shouldKeepAlive = false;
+    res.once("close", () => {
+      const left = (busyHttp1.get(socket) ?? 1) - 1;
+      busyHttp1.set(socket, left);
+      if (closing && left === 0) socket.end();
+    });
+    if (handlers) handlers.fetch(req, res);
+    else answerStarting(req, res);
+  });
+
+  const h2 = http2.createServer({}, (req, res) => {
+    // gRPC (not gRPC-web) needs trailers: connectNodeAdapter; the rest goes through the fetch app.
+    const isGrpc = grpcContentType.test(req.headers["content-type"] ?? "");
+    if (!handlers) answerStarting(req, res);
+    else if (isGrpc && handlers.grpc) handlers.grpc(req, res);
+    else handlers.fetch(req, res);
+  });
+  h2.on("session", (session) => {
+    sessions.add(session);
+    session.once("close", () => sessions.delete(session));
+    if (closing) session.close();
+  });
+  // A broken client connection must not take the process down.
+  h2.on("sessionError", (error) => opts.logger?.debug({ err: error }, "http2 session error"));
+  http1.on("clientError", (error, socket) => {
+    opts.logger?.debug({ err: error }, "http/1 client error");
+    if (socket.writable) socket.end("HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n");
+    else socket.destroy();
+  });
+
+  const tcp = net.createServer((socket) => {
+    sockets.add(socket);
+    socket.once("close", () => {
+      sockets.delete(socket);
+      busyHttp1.delete(socket);
+    });
+    socket.on("error", (error) => opts.logger?.debug({ err: error }, "socket error"));
+    if (closing) {
+      socket.destroy();
+      return;
+    }
+    dispatch(socket);
+  });
+
+  function dispatch(socket: net.Socket): void {
+    let received: Buffer = Buffer.alloc(0);
+    const onData = (chunk: Buffer): void => {
+      received = received.length === 0 ? chunk : Buffer.concat([received, chunk]);
+      const compared = Math.min(received.length, http2Preface.length);
+      const looksLikeHttp2 = received.subarray(0, compared).equals(http2Preface.subarray(0, compared));
+      if (looksLikeHttp2 && received.length < http2Preface.length) return; // wait for the full preface
+      socket.off("data", onData);
+      socket.pause();
+      socket.unshift(received);
+      if (looksLikeHttp2) {
+        // The HTTP/2 session reads what is buffered on the socket itself.
+        http2Sockets.add(socket);
+        h2.emit("connection", socket);
+      } else {
+        busyHttp1.set(socket, 0);
+        http1.emit("connection", socket);
+        socket.resume();
+      }
+    };
+    socket.on("data", onData);
+  }
+
+  await new Promise<void>((resolve, reject) => {
+    tcp.once("error", reject);
+    tcp.listen(opts.port ?? 0, opts.host ?? "127.0.0.1", () => {
+      tcp.off("error", reject);
+      resolve();
+    });
+  });
+  const address = tcp.address() as net.AddressInfo;
+  const host = address.family === "IPv6" ? `[${address.address}]` : address.address;
+
+  async function close(): Promise<void> {
+    closing = true;
+    const stopped = new Promise<void>((resolve) => tcp.close(() => resolve()));
+    for (const session of sessions) session.close();
+    for (const socket of sockets) {
+      const busy = busyHttp1.get(socket);
+      // Idle keep-alive connections, and connections that have not said anything yet.
+      if (busy === 0 || (busy === undefined && !http2Sockets.has(socket))) socket.destroy();
+    }
+    let timer: NodeJS.Timeout | undefined;
+    const deadline = new Promise<"late">((resolve) => {
+      timer = setTimeout(() => resolve("late"), drainMs);
+    });
+    const outcome = await Promise.race([stopped.then(() => "drained" as const), deadline]);
+    clearTimeout(timer);
+    if (outcome === "late") {
+      opts.logger?.warn({ connections: sockets.size }, "drain timed out; closing connections");
+      for (const session of sessions) session.destroy();
+      for (const socket of sockets) socket.destroy();
+      await stopped;
+    }
+  }
+
+  let closed: Promise<void> | undefined;
+  return {
+    url: `http://${host}:${address.port}`,
+    port: address.port,
+    attach(site) {
+      handlers = handlersFor(site, opts.logger);
+    },
+    close: () => {
+      closed ??= close();
+      return closed;
+    },
+  };
+}
+
+function handlersFor(site: NodeSite, logger: Logger | undefined): Handlers {
+  const fetchListener = getRequestListener((request, env) => site.app.fetch(request, env), {
+    errorHandler: (error) => {
+      logger?.error({ err: error }, "request failed in the node listener");
+    },
+  });
+  const fetch = (req: NodeRequest, res: NodeResponse): void => void fetchListener(req, res);
+  const adapter = site.routes
+    ? connectNodeAdapter({
+        routes: site.routes,
+        interceptors: site.interceptors ?? [],
+        readMaxBytes: site.maxBodyBytes ?? defaultMaxBodyBytes,
+      })
+    : undefined;
+  const service = site.name ?? "unknown";
+  const grpc = adapter
+    ? (req: http2.Http2ServerRequest, res: http2.Http2ServerResponse): void => {
+        const started = performance.now();
+        res.once("finish", () => {
+          const labels = {
+            service,
+            route: res.statusCode === 404 ? "unmatched" : (req.url.split("?")[0] ?? ""),
+            method: req.method,
+            status: String(res.statusCode),
+          };
+          httpRequestsTotal.inc(labels);
+          httpRequestDuration.observe(labels, (performance.now() - started) / 1000);
+        });
+        adapter(req, res);
+      }
+    : undefined;
+  return { fetch, grpc };
+}
+
+function answerStarting(req: NodeRequest, res: NodeResponse): void {
+  // Both response kinds have these; TypeScript cannot call through their union.
+  const out = res as http.ServerResponse;
+  if (grpcContentType.test(req.headers["content-type"] ?? "")) {
+    // Trailers-only gRPC response: Unavailable, so clients retry elsewhere.
+    out.writeHead(200, {
+      "content-type": "application/grpc",
+      "grpc-status": "14",
+      "grpc-message": "starting",
+    });
+    out.end();
+    return;
+  }
+  out.writeHead(503, { "content-type": "application/problem+json", "retry-after": "1" });
+  out.end(
+    JSON.stringify({ type: "about:blank", title: "Service Unavailable", status: 503, detail: "starting" }),
+  );
+}

@@ -1,0 +1,48 @@
+import type { ConnectRouter, Interceptor } from "@connectrpc/connect";
+import { Hono } from "hono";
+import { bodyLimit } from "hono/body-limit";
+import type { Logger } from "../log/logger.ts";
+import { defaultMaxBodyBytes, mountConnectRoutes } from "./connect-routes.ts";
+import { observeRequests } from "./observe.ts";
+import { mountOperations } from "./operations.ts";
+import { problemResponse } from "./problem.ts";
+
+export interface ServiceAppOptions {
+  name: string;
+  /** router.service(AuthService, impl) */
+  routes: (router: ConnectRouter) => void;
+  /** e.g. createAuthInterceptor(verifier) */
+  interceptors?: Interceptor[];
+  /** Throws when a dependency does not answer. */
+  readiness: () => Promise<void>;
+  /** Largest request body (and Connect message) accepted; default 4 MiB. */
+  maxBodyBytes?: number;
+  /** Request log lines go here; without it requests are only counted in metrics. */
+  logger?: Logger;
+}
+
+/** The Hono app of one service: Connect + gRPC-web routes, /healthz, /readyz, /metrics. */
+export function createServiceApp(opts: ServiceAppOptions): Hono {
+  const maxBodyBytes = opts.maxBodyBytes ?? defaultMaxBodyBytes;
+  const app = new Hono();
+  app.use(observeRequests({ service: opts.name, logger: opts.logger }));
+  const limit = bodyLimit({
+    maxSize: maxBodyBytes,
+    onError: () => problemResponse(413, "Payload Too Large", `The body exceeds ${maxBodyBytes} bytes.`),
+  });
+  // Connect limits its own messages (readMaxBytes) and answers in its own error format.
+  let procedures = new Set<string>();
+  app.use((c, next) => (procedures.has(c.req.path) ? next() : limit(c, next)));
+  mountOperations(app, { name: opts.name, readiness: opts.readiness, logger: opts.logger });
+  procedures = mountConnectRoutes(app, {
+    routes: opts.routes,
+    interceptors: opts.interceptors,
+    maxBodyBytes,
+  });
+  app.notFound(() => problemResponse(404, "Not Found"));
+  app.onError((error) => {
+    opts.logger?.error({ err: error }, "unhandled error");
+    return problemResponse(500, "Internal Server Error");
+  });
+  return app;
+}

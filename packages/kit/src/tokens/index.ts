@@ -1,0 +1,8 @@
+export {
+  type AccessTokenSigner,
+  accessTokenAlgorithms,
+  createAccessTokenSigner,
+  generateSigningKey,
+} from "./signer.ts";
+export { KeySetUnavailable, TokenError } from "./token-error.ts";
+export { type AccessTokenVerifier, createAccessTokenVerifier } from "./verifier.ts";

@@ -1,0 +1,57 @@
+import { createAuthService, loadAuthEnv } from "@instagram/auth-service";
+import { createGatewayService, loadGatewayEnv } from "@instagram/gateway";
+import type { Environment, ServiceModule } from "@instagram/kit";
+import { createUserService, loadUserEnv } from "@instagram/user-service";
+
+export type ServiceName = "auth" | "user" | "image" | "comment" | "gateway";
+
+export interface ServiceEntry {
+  name: ServiceName;
+  defaultPort: number;
+  /** Node entry of the distributed mode, relative to the repository root. */
+  main: string;
+  /** The environment variable other services read this one's address from. */
+  urlVariable?: string;
+  create(env: Environment): ServiceModule;
+}
+
+// In start order: the gateway last, once everything it calls answers.
+// image and comment join here when their packages exist.
+export const services: readonly ServiceEntry[] = [
+  {
+    name: "auth",
+    defaultPort: 8081,
+    main: "packages/auth-service/src/main.ts",
+    urlVariable: "AUTH_SERVICE_URL",
+    create: (env) => createAuthService(loadAuthEnv(env)),
+  },
+  {
+    name: "user",
+    defaultPort: 8082,
+    main: "packages/user-service/src/main.ts",
+    urlVariable: "USER_SERVICE_URL",
+    create: (env) => createUserService(loadUserEnv(env)),
+  },
+  {
+    name: "gateway",
+    defaultPort: 8080,
+    main: "packages/gateway/src/main.ts",
+    create: (env) => createGatewayService(loadGatewayEnv(env)),
+  },
+];
+
+export type Ports = Partial<Record<ServiceName, number>>;
+
+export function portOf(entry: ServiceEntry, ports: Ports | undefined): number {
+  return ports?.[entry.name] ?? entry.defaultPort;
+}
+
+/** `*_SERVICE_URL` for every service of the stack, as static discovery reads them. */
+export function serviceUrlVariables(urls: Partial<Record<ServiceName, string>>): Record<string, string> {
+  const variables: Record<string, string> = {};
+  for (const entry of services) {
+    const url = urls[entry.name];
+    if (entry.urlVariable && url) variables[entry.urlVariable] = url;
+  }
+  return variables;
+}

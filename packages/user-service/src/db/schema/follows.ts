@@ -1,0 +1,33 @@
+import { sql } from "drizzle-orm";
+import { check, index, timestamp, unique, uuid } from "drizzle-orm/pg-core";
+import { profiles } from "./profiles.ts";
+import { usersSchema } from "./users-schema.ts";
+
+/**
+ * The follow graph: one row per edge follower → followee. Lists page newest edge first by
+ * (created_at, id), with one index per direction; created_at has millisecond precision so
+ * that a cursor (which carries it) round-trips exactly through a JS Date.
+ */
+export const follows = usersSchema.table(
+  "follows",
+  {
+    id: uuid("id").primaryKey(), // UUIDv7, breaks ties of equal created_at
+    // No cascade: a profile is deleted only after its edges, each taken off the counter on the
+    // other side (events/remove-user.ts); a cascade would drop edges without their counts.
+    followerId: uuid("follower_id")
+      .notNull()
+      .references(() => profiles.id),
+    followeeId: uuid("followee_id")
+      .notNull()
+      .references(() => profiles.id),
+    createdAt: timestamp("created_at", { withTimezone: true, precision: 3 }).notNull().defaultNow(),
+  },
+  (t) => [
+    unique("follows_pair_key").on(t.followerId, t.followeeId),
+    index("follows_following_page").on(t.followerId, t.createdAt.desc(), t.id.desc()),
+    index("follows_followers_page").on(t.followeeId, t.createdAt.desc(), t.id.desc()),
+    check("follows_not_self", sql`${t.followerId} <> ${t.followeeId}`),
+  ],
+);
+
+export type FollowRow = typeof follows.$inferSelect;

@@ -1,0 +1,200 @@
+// A user-service in memory for tests: migrated PGlite, the real routes behind the kit's auth
+// interceptor (createRouterTransport), the real consumer fed event by event.
+import { create, fromBinary, type MessageInitShape, toBinary } from "@bufbuild/protobuf";
+import { timestampFromDate } from "@bufbuild/protobuf/wkt";
+import { type Client, createClient, createRouterTransport, type Interceptor } from "@connectrpc/connect";
+import { type EventType, eventCatalog, eventSchema, type Topic } from "@instagram/contracts/events";
+import { UserService } from "@instagram/contracts/user";
+import {
+  createAuthInterceptor,
+  createLogger,
+  createOutbox,
+  type Database,
+  type EventBus,
+  type EventEnvelope,
+  newId,
+  type Outbox,
+  startConsumer,
+} from "@instagram/kit";
+import { createTestDatabase, createTestTokens, type TestTokens } from "@instagram/kit/testing";
+import { asc, sql } from "drizzle-orm";
+import {
+  follows,
+  inbox,
+  outbox as outboxTable,
+  ownedImages,
+  profiles,
+  USERS_SCHEMA,
+} from "../db/schema/index.ts";
+import { CONSUMER_NAME, createEventHandlers } from "../events/handlers.ts";
+import { createRoutes } from "../routes.ts";
+
+export const migrationsFolder = new URL("../db/migrations", import.meta.url).pathname;
+
+export interface PublishedEvent {
+  topic: string;
+  type: string;
+  aggregateId: string;
+  payload: Record<string, unknown>;
+}
+
+export interface TestUser {
+  id: string;
+  username: string;
+  /** A UserService client calling as this user. */
+  client: Client<typeof UserService>;
+}
+
+export interface UserWorld {
+  db: Database;
+  outbox: Outbox;
+  tokens: TestTokens;
+  /** A client calling as `userId`, or anonymously. */
+  client(userId?: string): Client<typeof UserService>;
+  /** A client sending this Authorization header as it is. */
+  clientWithAuthorization(header: string): Client<typeof UserService>;
+  /** Hands one event to user-service's consumer and waits until it is applied. */
+  deliver<T extends Topic, K extends EventType<T>>(
+    topic: T,
+    type: K,
+    payload: MessageInitShape<(typeof eventCatalog)[T][K]>,
+    opts?: { id?: string; aggregateId?: string },
+  ): Promise<EventEnvelope>;
+  /** Redelivers an event exactly as it was (same id). */
+  redeliver(event: EventEnvelope): Promise<void>;
+  /** accounts.CREATED for a new account; returns it with a client acting as it. */
+  signUp(username: string): Promise<TestUser>;
+  /** Events in the outbox, oldest first, payloads decoded. */
+  published(filter?: { type?: string }): Promise<PublishedEvent[]>;
+  /** Events the consumer gave up on (dead letters). */
+  deadLetters: EventEnvelope[];
+  /** Empties every table (a fresh PGlite per test is too slow). */
+  reset(): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** An EventBus that hands each event straight to the subscriber and waits for it. */
+function createHandBus(deadLetters: EventEnvelope[]) {
+  let handle: ((event: EventEnvelope) => Promise<void>) | undefined;
+  const bus: EventBus = {
+    async send(events) {
+      deadLetters.push(...events);
+    },
+    async subscribe(spec) {
+      handle = spec.handle;
+      return {
+        async close() {
+          handle = undefined;
+        },
+      };
+    },
+    async ping() {},
+    async close() {},
+  };
+  return {
+    bus,
+    async hand(event: EventEnvelope) {
+      if (handle === undefined) throw new Error("no consumer subscribed");
+      await handle(event);
+    },
+  };
+}
+
+export async function createUserWorld(): Promise<UserWorld> {
+  const handle = await createTestDatabase({ schema: USERS_SCHEMA, migrationsFolder });
+  const db = handle.db;
+  const tokens = await createTestTokens();
+  const logger = createLogger({ service: "user-test", level: "silent" });
+  const outbox = createOutbox(outboxTable);
+  const routes = createRoutes({ db, outbox, logger });
+  const deadLetters: EventEnvelope[] = [];
+  const { bus, hand } = createHandBus(deadLetters);
+  const consumer = await startConsumer({
+    name: CONSUMER_NAME,
+    db,
+    inbox,
+    bus,
+    handlers: createEventHandlers(outbox),
+    logger,
+    maxAttempts: 1,
+  });
+
+  function clientAuthorizedBy(authorization: () => Promise<string | undefined>): Client<typeof UserService> {
+    const authorize: Interceptor = (next) => async (req) => {
+      const header = await authorization();
+      if (header !== undefined) req.header.set("authorization", header);
+      return next(req);
+    };
+    const transport = createRouterTransport(routes, {
+      router: { interceptors: [createAuthInterceptor(tokens.verifier)] },
+      transport: { interceptors: [authorize] },
+    });
+    return createClient(UserService, transport);
+  }
+
+  function client(userId?: string): Client<typeof UserService> {
+    return clientAuthorizedBy(async () =>
+      userId === undefined ? undefined : tokens.authorizationFor(userId),
+    );
+  }
+
+  const world: UserWorld = {
+    db,
+    outbox,
+    tokens,
+    client,
+    clientWithAuthorization: (header) => clientAuthorizedBy(async () => header),
+    deadLetters,
+    async deliver(topic, type, payload, opts) {
+      const schema = eventSchema(topic, type);
+      if (schema === undefined) throw new Error(`unknown event ${topic}.${type}`);
+      const event: EventEnvelope = {
+        id: opts?.id ?? newId(),
+        topic,
+        type,
+        aggregateId: opts?.aggregateId ?? newId(),
+        occurredAt: new Date(),
+        payload: toBinary(schema, create(schema, payload as never)),
+        headers: {},
+      };
+      await hand(event);
+      return event;
+    },
+    async redeliver(event) {
+      await hand(event);
+    },
+    async signUp(username) {
+      const id = newId();
+      await world.deliver(
+        "accounts",
+        "CREATED",
+        { accountId: id, username, createdAt: timestampFromDate(new Date()) },
+        { aggregateId: id },
+      );
+      return { id, username, client: client(id) };
+    },
+    async published(filter) {
+      const rows = await db.select().from(outboxTable).orderBy(asc(outboxTable.seq));
+      return rows
+        .filter((r) => filter?.type === undefined || r.type === filter.type)
+        .map((r) => {
+          const schema = eventSchema(r.topic, r.type);
+          if (schema === undefined) throw new Error(`unknown event ${r.topic}.${r.type}`);
+          const message = fromBinary(schema, r.payload) as unknown as Record<string, unknown>;
+          const { $typeName: _, ...payload } = message;
+          return { topic: r.topic, type: r.type, aggregateId: r.aggregateId, payload };
+        });
+    },
+    async reset() {
+      await db.execute(
+        sql`truncate ${follows}, ${ownedImages}, ${profiles}, ${outboxTable}, ${inbox} restart identity`,
+      );
+      deadLetters.length = 0;
+    },
+    async close() {
+      await consumer.stop();
+      await handle.close();
+    },
+  };
+  return world;
+}

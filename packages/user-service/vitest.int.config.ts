@@ -1,0 +1,11 @@
+import { defineConfig } from "vitest/config";
+
+// The real-PostgreSQL tests (concurrency of the follow graph). Needs TEST_DATABASE_URL.
+export default defineConfig({
+  test: {
+    name: "user-service-int",
+    include: ["src/**/*.int.test.ts"],
+    testTimeout: 60_000,
+    hookTimeout: 60_000,
+  },
+});
