@@ -12,7 +12,13 @@ import { findRefreshToken } from "./db/refresh-tokens.ts";
 import type { AccountRow } from "./db/schema/index.ts";
 import { revokeOtherSessions } from "./db/sessions.ts";
 import type { AuthDeps } from "./deps.ts";
-import { type NewAccount, type PasswordChange, parsePasswordChange, parseSignUp, requireValue } from "./domain/credentials.ts";
+import {
+  type NewAccount,
+  type PasswordChange,
+  parsePasswordChange,
+  parseSignUp,
+  requireValue,
+} from "./domain/credentials.ts";
 import { AccountNotFound, EmailTaken, UsernameTaken, WrongPassword } from "./domain/errors.ts";
 import { hashRefreshToken, isWellFormedRefreshToken } from "./refresh-tokens.ts";
 

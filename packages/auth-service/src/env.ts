@@ -1,7 +1,10 @@
 import { ConfigError, commonEnvSchema, type Environment, parseEnv } from "@instagram/kit";
 import { z } from "zod";
 
-const seconds = z.coerce.number({ error: "expected a number of seconds" }).int("expected whole seconds").min(1);
+const seconds = z.coerce
+  .number({ error: "expected a number of seconds" })
+  .int("expected whole seconds")
+  .min(1);
 
 export const authEnvSchema = commonEnvSchema.extend({
   PORT: commonEnvSchema.shape.PORT.unwrap().default(8081),

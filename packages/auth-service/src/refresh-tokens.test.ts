@@ -14,12 +14,14 @@ describe("refresh tokens", () => {
   it("refuses what cannot be one of ours", () => {
     expect(isWellFormedRefreshToken("")).toBe(false);
     expect(isWellFormedRefreshToken(`${newRefreshToken()}x`)).toBe(false);
-    expect(isWellFormedRefreshToken("a".repeat(42) + "=")).toBe(false);
+    expect(isWellFormedRefreshToken(`${"a".repeat(42)}=`)).toBe(false);
   });
 
   it("hash to the hex SHA-256 of the token text", async () => {
     // SHA-256("abc"), FIPS 180-2 test vector.
-    expect(await hashRefreshToken("abc")).toBe("ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+    expect(await hashRefreshToken("abc")).toBe(
+      "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad",
+    );
     const token = newRefreshToken();
     expect(await hashRefreshToken(token)).toBe(await hashRefreshToken(token));
   });

@@ -8,6 +8,7 @@ import {
   type Database,
   type DatabaseHandle,
   type EventEnvelope,
+  type FetchApp,
   generateSigningKey,
   type ServiceRuntime,
   type StartedService,
@@ -29,8 +30,12 @@ async function startAuth(env: Record<string, string>): Promise<StartedService> {
   return module.start({ runtime, db: database.db, logger: runtime.logger, url: "http://auth.test" });
 }
 
-function rpc(app: StartedService["app"], method: string, body: unknown, headers: Record<string, string> = {}) {
-  return app.request(`${PROCEDURE}/${method}`, {
+async function request(app: FetchApp, path: string, init?: RequestInit): Promise<Response> {
+  return app.fetch(new Request(`http://auth.test${path}`, init));
+}
+
+function rpc(app: FetchApp, method: string, body: unknown, headers: Record<string, string> = {}) {
+  return request(app, `${PROCEDURE}/${method}`, {
     method: "POST",
     headers: { "content-type": "application/json", ...headers },
     body: JSON.stringify(body),
@@ -58,8 +63,8 @@ describe("auth service module", () => {
     expect(JSON.parse(await readFile(file, "utf8"))).toMatchObject({ kty: "OKP", crv: "Ed25519" });
 
     const again = await startAuth({});
-    const first = await (await started.app.request("/.well-known/jwks.json")).json();
-    const second = await (await again.app.request("/.well-known/jwks.json")).json();
+    const first = await (await request(started.app, "/.well-known/jwks.json")).json();
+    const second = await (await request(again.app, "/.well-known/jwks.json")).json();
     await again.stop?.();
     expect(second).toEqual(first);
   });
@@ -68,19 +73,19 @@ describe("auth service module", () => {
     const privateJwk = await generateSigningKey();
     const expected = (await createAccessTokenSigner({ privateJwk, issuer: "x", ttlSeconds: 60 })).jwks();
     const withKey = await startAuth({ JWT_PRIVATE_KEY: JSON.stringify(privateJwk) });
-    const response = await withKey.app.request("/.well-known/jwks.json");
+    const response = await request(withKey.app, "/.well-known/jwks.json");
     await withKey.stop?.();
     expect(await response.json()).toEqual(expected);
   });
 
   it("serves the public JWKS document and the operations endpoints", async () => {
-    const response = await started.app.request("/.well-known/jwks.json");
+    const response = await request(started.app, "/.well-known/jwks.json");
     expect(response.status).toBe(200);
     const jwks = await response.json();
     expect(jwks.keys[0]).toMatchObject({ kty: "OKP", alg: "EdDSA" });
     expect(jwks.keys[0]).not.toHaveProperty("d");
-    expect((await started.app.request("/healthz")).status).toBe(200);
-    expect((await started.app.request("/readyz")).status).toBe(200);
+    expect((await request(started.app, "/healthz")).status).toBe(200);
+    expect((await request(started.app, "/readyz")).status).toBe(200);
   });
 
   it("serves Connect over HTTP and relays accounts.CREATED to the bus", async () => {
@@ -114,7 +119,11 @@ describe("auth service module", () => {
   });
 
   it("puts field problems in the x-field-errors response header", async () => {
-    const response = await rpc(started.app, "SignUp", { username: "x", email: "x@example.com", password: "pw" });
+    const response = await rpc(started.app, "SignUp", {
+      username: "x",
+      email: "x@example.com",
+      password: "pw",
+    });
     expect(response.status).toBe(400);
     expect(JSON.parse(response.headers.get("x-field-errors") ?? "[]")).toEqual([
       { path: "username", message: "must be 3 to 30 characters" },
@@ -131,11 +140,16 @@ describe("auth service module", () => {
       },
     });
     const module = createAuthService(loadAuthEnv({ DATA_DIR: dataDir }));
-    const service = await module.start({ runtime, db: failing, logger: runtime.logger, url: "http://auth.test" });
+    const service = await module.start({
+      runtime,
+      db: failing,
+      logger: runtime.logger,
+      url: "http://auth.test",
+    });
     await service.stop?.();
     const response = await rpc(service.app, "Login", { username: "someone", password: "correct horse" });
     expect(response.status).toBe(500);
     expect(await response.json()).toEqual({ code: "internal", message: "internal error" });
-    expect((await service.app.request("/readyz")).status).toBe(503);
+    expect((await request(service.app, "/readyz")).status).toBe(503);
   });
 });

@@ -5,7 +5,12 @@ import { findRefreshToken, insertRefreshToken, spendRefreshToken } from "./db/re
 import { insertSession, revokeSession } from "./db/sessions.ts";
 import type { AuthDeps } from "./deps.ts";
 import { parseLogin, requireValue } from "./domain/credentials.ts";
-import { type AuthError, InvalidCredentials, RefreshTokenReused, UnknownRefreshToken } from "./domain/errors.ts";
+import {
+  type AuthError,
+  InvalidCredentials,
+  RefreshTokenReused,
+  UnknownRefreshToken,
+} from "./domain/errors.ts";
 import { judgeLogout, judgeRefresh, refreshTokenExpiry } from "./domain/refresh-token.ts";
 import { hashRefreshToken, isWellFormedRefreshToken, newRefreshToken } from "./refresh-tokens.ts";
 
@@ -52,11 +57,7 @@ export function createSessions(deps: AuthDeps): Sessions {
     return { accessToken: access.token, refreshToken, tokenType: "Bearer", expiresIn: access.expiresIn };
   }
 
-  async function storeNewToken(
-    tx: Executor,
-    sessionId: string,
-    now: Date,
-  ): Promise<string> {
+  async function storeNewToken(tx: Executor, sessionId: string, now: Date): Promise<string> {
     const token = newRefreshToken();
     await insertRefreshToken(tx, {
       tokenHash: await hashRefreshToken(token),
@@ -87,7 +88,11 @@ export function createSessions(deps: AuthDeps): Sessions {
         await insertSession(tx, { id: sessionId, accountId: account.id, createdAt: now });
         return storeNewToken(tx, sessionId, now);
       });
-      const tokens = await issue({ accountId: account.id, username: account.username }, sessionId, refreshToken);
+      const tokens = await issue(
+        { accountId: account.id, username: account.username },
+        sessionId,
+        refreshToken,
+      );
       return { accountId: account.id, tokens };
     },
 
@@ -109,7 +114,11 @@ export function createSessions(deps: AuthDeps): Sessions {
           deps.logger.warn({ sessionId: stored.sessionId }, "spent refresh token presented; session revoked");
           return { refused: verdict.action === "revoke_session" ? verdict.error : new RefreshTokenReused() };
         }
-        return { account: stored, sessionId: stored.sessionId, next: await storeNewToken(tx, stored.sessionId, now) };
+        return {
+          account: stored,
+          sessionId: stored.sessionId,
+          next: await storeNewToken(tx, stored.sessionId, now),
+        };
       });
       if ("refused" in rotation) throw rotation.refused;
       return issue(rotation.account, rotation.sessionId, rotation.next);

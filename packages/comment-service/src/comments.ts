@@ -43,9 +43,18 @@ export async function createComment(
     // Author first, then image: the cascades take these locks in the same order.
     const living = await lockLivingAuthor(tx, author.id, author.username);
     if (living === undefined) throw accountGone();
-    if (living.username === "" && author.username !== "") await rememberAuthor(tx, author.id, author.username);
+    if (living.username === "" && author.username !== "")
+      await rememberAuthor(tx, author.id, author.username);
     await lockLivingImage(tx, imageId);
-    const row = { id: newId(), imageId, authorId: author.id, text, hashtags, mentions, createdAt: deps.now() };
+    const row = {
+      id: newId(),
+      imageId,
+      authorId: author.id,
+      text,
+      hashtags,
+      mentions,
+      createdAt: deps.now(),
+    };
     await insertComment(tx, row);
     await deps.outbox.publish(tx, {
       topic: "comments",

@@ -78,7 +78,7 @@ const authorization = await tokens.authorizationFor("0193a000-0000-7000-8000-000
 const form = (): FormData => {
   const body = new FormData();
   body.set("caption", "measuring #speed");
-  body.set("file", new File([jpeg], "photo.jpg", { type: "image/jpeg" }));
+  body.set("file", new File([new Uint8Array(jpeg)], "photo.jpg", { type: "image/jpeg" }));
   return body;
 };
 

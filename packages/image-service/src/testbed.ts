@@ -3,9 +3,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { create, type DescMessage, type MessageInitShape, toBinary } from "@bufbuild/protobuf";
 import { type Client, createClient, createRouterTransport } from "@connectrpc/connect";
-import { eventSchema } from "@instagram/contracts/events";
+import { type EventType, eventSchema, type Topic } from "@instagram/contracts/events";
 import { ImageService } from "@instagram/contracts/image";
-import { UserCreatedSchema, UserDeletedSchema } from "@instagram/contracts/user";
 import {
   createAuthInterceptor,
   createInProcessBus,
@@ -13,6 +12,7 @@ import {
   type Database,
   type EventBus,
   type EventEnvelope,
+  type EventSchema,
   newId,
 } from "@instagram/kit";
 import { createTestDatabase, createTestTokens, type TestTokens } from "@instagram/kit/testing";
@@ -44,6 +44,13 @@ export interface Testbed {
   createUser(username: string): Promise<string>;
   /** users.DELETED, applied (and the reaper run) before this resolves. */
   deleteUser(userId: string, username: string): Promise<void>;
+  /** Puts an event on the bus as its publisher would; resolves once image-service applied it. */
+  deliver<T extends Topic, K extends EventType<T>>(
+    topic: T,
+    type: K,
+    aggregateId: string,
+    payload: MessageInitShape<EventSchema<T, K>>,
+  ): Promise<void>;
   /** POST /internal/v1/uploads as multipart. */
   upload(userId: string, file: Uint8Array, caption?: string): Promise<Response>;
   /** Files in the blob store (objects only). */
@@ -96,22 +103,23 @@ export async function createTestbed(
     }
   };
 
-  async function sendUserEvent<S extends DescMessage>(
-    type: "CREATED" | "DELETED",
-    schema: S,
-    userId: string,
-    payload: MessageInitShape<S>,
+  async function deliver<T extends Topic, K extends EventType<T>>(
+    topic: T,
+    type: K,
+    aggregateId: string,
+    payload: MessageInitShape<EventSchema<T, K>>,
   ): Promise<void> {
-    if (eventSchema("users", type) !== schema) throw new Error("schema mismatch");
+    const schema = eventSchema(topic, type);
+    if (schema === undefined) throw new Error(`unknown event ${topic}.${type}`);
     const id = newId();
     await bus.send([
       {
         id,
-        topic: "users",
+        topic,
         type,
-        aggregateId: userId,
+        aggregateId,
         occurredAt: new Date(),
-        payload: toBinary(schema, create(schema, payload)),
+        payload: toBinary(schema, create(schema, payload as MessageInitShape<DescMessage>)),
         headers: {},
       },
     ]);
@@ -130,11 +138,11 @@ export async function createTestbed(
     as: async (userId) => ({ headers: { authorization: await tokens.authorizationFor(userId) } }),
     async createUser(username) {
       const userId = newId();
-      await sendUserEvent("CREATED", UserCreatedSchema, userId, { userId, username });
+      await deliver("users", "CREATED", userId, { userId, username });
       return userId;
     },
     async deleteUser(userId, username) {
-      await sendUserEvent("DELETED", UserDeletedSchema, userId, { userId, username });
+      await deliver("users", "DELETED", userId, { userId, username });
       await reaperRun();
     },
     async upload(userId, file, caption) {
@@ -153,6 +161,7 @@ export async function createTestbed(
       const files = await Promise.all(shards.map((shard) => readdir(join(objects, shard))));
       return files.flat().sort();
     },
+    deliver,
     runReaper: reaperRun,
     async close() {
       await listener.close();

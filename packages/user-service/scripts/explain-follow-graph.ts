@@ -1,5 +1,5 @@
 /**
- * Seeds a throwaway database with 10 000 profiles and 100 000 follow edges and prints the
+ * Seeds a throwaway database with 30 000 profiles and 100 000 follow edges and prints the
  * EXPLAIN (ANALYZE, BUFFERS) plans of the exact SQL user-service sends for followers,
  * following, followee ids, followedByMe and username search.
  *
@@ -17,7 +17,7 @@ import { searchProfiles } from "../src/db/profiles.ts";
 import { USERS_SCHEMA } from "../src/db/schema/index.ts";
 import { parseSearchQuery } from "../src/domain/search-query.ts";
 
-const PROFILES = 10_000;
+const PROFILES = 30_000;
 const EDGES = 100_000;
 const STAR_FOLLOWERS = 20_000; // one account with many followers, to page deep into
 const HEAVY_FOLLOWING = 5_000; // one account that follows many
@@ -35,18 +35,38 @@ const client = postgres(scratchUrl.toString(), { max: 1, onnotice: () => {} });
 const captured: { query: string; params: unknown[] }[] = [];
 const db = drizzle({ client, logger: { logQuery: (query, params) => captured.push({ query, params }) } });
 
-async function explain(title: string, run: () => Promise<unknown>): Promise<void> {
+function literal(value: unknown): string {
+  return typeof value === "number" ? String(value) : `'${String(value).replaceAll("'", "''")}'`;
+}
+
+/** Plans of the statements `run` sends; generic = as a cached prepared statement plans them ($n unknown). */
+async function explain(title: string, run: () => Promise<unknown>, generic: boolean): Promise<void> {
   captured.length = 0;
   await run();
   for (const { query, params } of captured) {
-    const plan = await client.unsafe(`explain (analyze, buffers) ${query}`, params as postgres.ParameterOrJSON<never>[]);
-    console.log(`\n### ${title}\n${query}\n-- params: ${JSON.stringify(params)}`);
+    console.log(`\n### ${title}\n${query}\n-- params: ${JSON.stringify(params).slice(0, 300)}`);
+    let plan: postgres.RowList<postgres.Row[]>;
+    if (generic) {
+      await client.unsafe(`prepare explained as ${query}`);
+      plan = await client.unsafe(
+        `explain (analyze, buffers) execute explained(${params.map(literal).join(", ")})`,
+      );
+      await client.unsafe("deallocate explained");
+    } else {
+      plan = await client.unsafe(
+        `explain (analyze, buffers) ${query}`,
+        params as postgres.ParameterOrJSON<never>[],
+      );
+    }
     for (const row of plan) console.log(row["QUERY PLAN"]);
   }
 }
 
 try {
-  await migrate({ db, ping: async () => {}, close: async () => {} }, { schema: USERS_SCHEMA, migrationsFolder });
+  await migrate(
+    { db, ping: async () => {}, close: async () => {} },
+    { schema: USERS_SCHEMA, migrationsFolder },
+  );
   const started = Date.now();
   await db.execute(sql`
     insert into users.profiles (id, username, created_at)
@@ -66,7 +86,7 @@ try {
     insert into users.follows (id, follower_id, followee_id, created_at)
     select gen_random_uuid(), a.id, b.id, now() - random() * interval '365 days'
     from (select (random() * (${PROFILES} - 3))::int + 3 as x, (random() * (${PROFILES} - 3))::int + 3 as y
-          from generate_series(1, ${EDGES - STAR_FOLLOWERS - HEAVY_FOLLOWING} * 11 / 10)) as pairs
+          from generate_series(1, (${EDGES - STAR_FOLLOWERS - HEAVY_FOLLOWING} * 11) / 10)) as pairs
     join users.profiles a on a.username = 'user' || lpad(pairs.x::text, 5, '0')
     join users.profiles b on b.username = 'user' || lpad(pairs.y::text, 5, '0')
     where a.id <> b.id
@@ -89,32 +109,60 @@ try {
   // A position deep in the star's followers: the 10 000th newest edge.
   const [deep] = await client`select id, created_at from users.follows where followee_id = ${starId}
     order by created_at desc, id desc offset 10000 limit 1`;
-  const deepPosition = { createdAt: new Date(deep!.created_at as string), id: String(deep!.id) };
+  const deepPosition = { createdAt: new Date(deep!.created_at as Date), id: String(deep!.id) };
 
-  await explain("ListFollowers, first page (20 + 1) of an account with 20k followers", () =>
-    listFollowers(db, starId, undefined, 21),
+  async function explainAll(mode: string, generic: boolean): Promise<void> {
+    console.log(`\n=== ${mode} ===`);
+    await explain(
+      "ListFollowers, first page (20 + 1) of an account with 20k followers",
+      () => listFollowers(db, starId, undefined, 21),
+      generic,
+    );
+    await explain(
+      "ListFollowers, a page 10 000 edges deep (keyset cursor)",
+      () => listFollowers(db, starId, deepPosition, 21),
+      generic,
+    );
+    await explain(
+      "ListFollowing, first page of an account following 5k",
+      () => listFollowing(db, heavyId, undefined, 21),
+      generic,
+    );
+    await explain(
+      "ListFolloweeIds, 1000 + 1 ids",
+      () => listFolloweeIds(db, heavyId, undefined, 1001),
+      generic,
+    );
+    const page = await listFollowers(db, starId, undefined, 20);
+    await explain(
+      "followedByMe for a page of 20 (one query)",
+      () =>
+        followedBy(
+          db,
+          heavyId,
+          page.map((p) => p.profile.id),
+        ),
+      generic,
+    );
+    await explain(
+      "SearchProfiles 'user012', first page",
+      () => searchProfiles(db, parseSearchQuery("user012"), undefined, 21),
+      generic,
+    );
+    await explain(
+      "SearchProfiles 'user0', after a cursor",
+      () => searchProfiles(db, parseSearchQuery("user0"), "user05000", 21),
+      generic,
+    );
+  }
+
+  await explainAll(
+    "custom plans (parameters known at planning, as on a statement's first executions)",
+    false,
   );
-  await explain("ListFollowers, a page 10 000 edges deep (keyset cursor)", () =>
-    listFollowers(db, starId, deepPosition, 21),
-  );
-  await explain("ListFollowing, first page of an account following 5k", () =>
-    listFollowing(db, heavyId, undefined, 21),
-  );
-  await explain("ListFolloweeIds, 1000 + 1 ids", () => listFolloweeIds(db, heavyId, undefined, 1001));
-  const page = await listFollowers(db, starId, undefined, 20);
-  await explain("followedByMe for a page of 20 (one query)", () =>
-    followedBy(
-      db,
-      heavyId,
-      page.map((p) => p.profile.id),
-    ),
-  );
-  await explain("SearchProfiles 'user012', first page", () =>
-    searchProfiles(db, parseSearchQuery("user012"), undefined, 21),
-  );
-  await explain("SearchProfiles 'user0', after a cursor", () =>
-    searchProfiles(db, parseSearchQuery("user0"), "user05000", 21),
-  );
+  // postgres-js prepares named statements; after five runs Postgres may switch to a generic plan.
+  await client`set plan_cache_mode = force_generic_plan`;
+  await explainAll("generic plans (parameters unknown at planning: what a cached statement may use)", true);
 } finally {
   await client.end();
   await admin.unsafe(`drop database if exists ${scratch}`);

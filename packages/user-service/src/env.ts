@@ -1,5 +1,5 @@
 import { commonEnvSchema, type Environment, parseEnv } from "@instagram/kit";
-import { z } from "zod";
+import type { z } from "zod";
 
 export const userEnvSchema = commonEnvSchema.extend({
   PORT: commonEnvSchema.shape.PORT.unwrap().default(8082),

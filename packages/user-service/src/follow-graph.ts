@@ -1,8 +1,5 @@
 import { timestampFromDate } from "@bufbuild/protobuf/wkt";
 import { type Database, type Executor, newId, type Outbox } from "@instagram/kit";
-import { ProfileNotFound } from "./domain/errors.ts";
-import { assertNotSelf } from "./domain/follow.ts";
-import { isUuid } from "./domain/ids.ts";
 import {
   addToFollowCounts,
   deleteEdge,
@@ -15,6 +12,9 @@ import {
 } from "./db/follows.ts";
 import { findProfileById, findProfileByUsername } from "./db/profiles.ts";
 import { FOREIGN_KEY_VIOLATION, inTransaction, sqlStateOf } from "./db/transaction.ts";
+import { ProfileNotFound } from "./domain/errors.ts";
+import { assertNotSelf } from "./domain/follow.ts";
+import { isUuid } from "./domain/ids.ts";
 import { type ProfileView, viewProfiles } from "./profile-view.ts";
 
 export interface FollowGraphDeps {
@@ -81,14 +81,22 @@ export function createFollowGraph(deps: FollowGraphDeps): FollowGraph {
         created = await inTransaction(db, async (tx) => {
           const followee = await followeeOf(tx, followeeKey);
           assertNotSelf(callerId, followee.id);
-          const followedAt = await insertEdge(tx, { id: newId(), followerId: callerId, followeeId: followee.id });
+          const followedAt = await insertEdge(tx, {
+            id: newId(),
+            followerId: callerId,
+            followeeId: followee.id,
+          });
           if (followedAt === undefined) return false;
           await addToFollowCounts(tx, callerId, followee.id, 1);
           await outbox.publish(tx, {
             topic: "users",
             type: "FOLLOWED",
             aggregateId: callerId,
-            payload: { followerId: callerId, followeeId: followee.id, followedAt: timestampFromDate(followedAt) },
+            payload: {
+              followerId: callerId,
+              followeeId: followee.id,
+              followedAt: timestampFromDate(followedAt),
+            },
           });
           return true;
         });
@@ -137,7 +145,10 @@ export function createFollowGraph(deps: FollowGraphDeps): FollowGraph {
       if (!isUuid(userId)) return { items: [], last: undefined };
       const rows = await listFolloweeIds(db, userId, after, limit + 1);
       const page = rows.slice(0, limit);
-      return { items: page.map((r) => r.followeeId), last: rows.length > limit ? page.at(-1)?.edge : undefined };
+      return {
+        items: page.map((r) => r.followeeId),
+        last: rows.length > limit ? page.at(-1)?.edge : undefined,
+      };
     },
   };
 }

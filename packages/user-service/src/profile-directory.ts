@@ -1,8 +1,4 @@
 import type { Database, Outbox } from "@instagram/kit";
-import { ProfileNotFound } from "./domain/errors.ts";
-import { isUuid } from "./domain/ids.ts";
-import { type ProfileEdit } from "./domain/profile-edit.ts";
-import type { UsernameRange } from "./domain/search-query.ts";
 import {
   findProfileById,
   findProfileByUsername,
@@ -12,6 +8,10 @@ import {
   updateProfile,
 } from "./db/profiles.ts";
 import { inTransaction } from "./db/transaction.ts";
+import { ProfileNotFound } from "./domain/errors.ts";
+import { isUuid } from "./domain/ids.ts";
+import type { ProfileEdit } from "./domain/profile-edit.ts";
+import type { UsernameRange } from "./domain/search-query.ts";
 import { type ProfileView, viewProfile, viewProfiles } from "./profile-view.ts";
 
 export interface DirectoryDeps {

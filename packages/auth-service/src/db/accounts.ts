@@ -17,18 +17,12 @@ export async function findAccountById(ex: Executor, id: string): Promise<Account
 }
 
 export async function findAccountByUsername(ex: Executor, username: string): Promise<AccountRow | undefined> {
-  const [row] = await ex
-    .select()
-    .from(accounts)
-    .where(sql`lower(${accounts.username}) = lower(${username})`);
+  const [row] = await ex.select().from(accounts).where(sql`lower(${accounts.username}) = lower(${username})`);
   return row;
 }
 
 export async function findAccountByEmail(ex: Executor, email: string): Promise<AccountRow | undefined> {
-  const [row] = await ex
-    .select()
-    .from(accounts)
-    .where(sql`lower(${accounts.email}) = lower(${email})`);
+  const [row] = await ex.select().from(accounts).where(sql`lower(${accounts.email}) = lower(${email})`);
   return row;
 }
 

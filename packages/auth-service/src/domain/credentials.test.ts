@@ -16,7 +16,9 @@ const valid = { username: "alice_01", email: "alice@example.com", password: "cor
 
 describe("parseSignUp", () => {
   it("stores usernames and emails lower-case and trimmed, the password untouched", () => {
-    expect(parseSignUp({ username: " Alice.B ", email: " Alice@Example.COM ", password: " Pass word " })).toEqual({
+    expect(
+      parseSignUp({ username: " Alice.B ", email: " Alice@Example.COM ", password: " Pass word " }),
+    ).toEqual({
       username: "alice.b",
       email: "alice@example.com",
       password: " Pass word ",
@@ -51,15 +53,15 @@ describe("parseSignUp", () => {
     expect(problemsOf(() => parseSignUp({ ...valid, password: "1234567" }))).toEqual([
       { path: "password", message: "must be 8 to 128 characters" },
     ]);
-    expect(problemsOf(() => parseSignUp({ ...valid, password: "x".repeat(129) })).map((p) => p.path)).toEqual([
-      "password",
-    ]);
+    expect(problemsOf(() => parseSignUp({ ...valid, password: "x".repeat(129) })).map((p) => p.path)).toEqual(
+      ["password"],
+    );
   });
 
   it("reports every bad field at once", () => {
-    expect(problemsOf(() => parseSignUp({ username: "A", email: "nope", password: "short" })).map((p) => p.path)).toEqual(
-      ["username", "email", "password"],
-    );
+    expect(
+      problemsOf(() => parseSignUp({ username: "A", email: "nope", password: "short" })).map((p) => p.path),
+    ).toEqual(["username", "email", "password"]);
   });
 });
 
@@ -70,7 +72,10 @@ describe("parseLogin", () => {
       key: "alice@example.com",
       password: "pw",
     });
-    expect(parseLogin({ username: "ALICE", password: "pw" }).identifier).toEqual({ by: "username", username: "alice" });
+    expect(parseLogin({ username: "ALICE", password: "pw" }).identifier).toEqual({
+      by: "username",
+      username: "alice",
+    });
   });
 
   it("needs both fields", () => {
@@ -97,6 +102,8 @@ describe("parsePasswordChange", () => {
 describe("requireValue", () => {
   it("refuses an empty value under its path", () => {
     expect(requireValue("password", "x")).toBe("x");
-    expect(problemsOf(() => requireValue("password", ""))).toEqual([{ path: "password", message: "is required" }]);
+    expect(problemsOf(() => requireValue("password", ""))).toEqual([
+      { path: "password", message: "is required" },
+    ]);
   });
 });

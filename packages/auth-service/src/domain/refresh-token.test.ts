@@ -1,10 +1,5 @@
 import { describe, expect, it } from "vitest";
-import {
-  RefreshTokenExpired,
-  RefreshTokenReused,
-  SessionRevoked,
-  UnknownRefreshToken,
-} from "./errors.ts";
+import { RefreshTokenExpired, RefreshTokenReused, SessionRevoked, UnknownRefreshToken } from "./errors.ts";
 import { judgeLogout, judgeRefresh, type RefreshTokenState, refreshTokenExpiry } from "./refresh-token.ts";
 
 const now = new Date("2026-01-01T12:00:00Z");

@@ -35,7 +35,10 @@ export function judgeRefresh(state: RefreshTokenState | undefined, now: Date): R
 }
 
 /** Logout ends the caller's own session only; someone else's token looks unknown. */
-export type LogoutVerdict = { action: "revoke_session" } | { action: "nothing" } | { action: "reject"; error: AuthError };
+export type LogoutVerdict =
+  | { action: "revoke_session" }
+  | { action: "nothing" }
+  | { action: "reject"; error: AuthError };
 
 export function judgeLogout(state: RefreshTokenState | undefined, callerId: string): LogoutVerdict {
   if (state === undefined || state.accountId !== callerId) {

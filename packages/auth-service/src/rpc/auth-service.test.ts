@@ -1,7 +1,12 @@
 import { fromBinary } from "@bufbuild/protobuf";
 import { timestampDate } from "@bufbuild/protobuf/wkt";
 import { Code, ConnectError, createClient, createRouterTransport } from "@connectrpc/connect";
-import { AccountCreatedSchema, AccountDeletedSchema, AuthService, type TokenPair } from "@instagram/contracts/auth";
+import {
+  AccountCreatedSchema,
+  AccountDeletedSchema,
+  AuthService,
+  type TokenPair,
+} from "@instagram/contracts/auth";
 import { eventSchema } from "@instagram/contracts/events";
 import {
   createAccessTokenSigner,
@@ -11,9 +16,11 @@ import {
   createOutbox,
   type DatabaseHandle,
   generateSigningKey,
+  migrate,
 } from "@instagram/kit";
+import { createPostgresConnector } from "@instagram/kit/node";
 import { createTestDatabase } from "@instagram/kit/testing";
-import { and, eq } from "drizzle-orm";
+import { and, eq, sql } from "drizzle-orm";
 import { decodeJwt, importJWK, SignJWT } from "jose";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { outbox, sessions } from "../db/schema/index.ts";
@@ -34,8 +41,20 @@ let privateJwk: Awaited<ReturnType<typeof generateSigningKey>>;
 let client: ReturnType<typeof createClient<typeof AuthService>>;
 let clock = new Date("2026-03-01T10:00:00Z");
 
+/** PGlite by default; a real PostgreSQL when AUTH_TEST_DATABASE_URL is set (its "auth" schema is replaced). */
+async function openTestDatabase(): Promise<DatabaseHandle> {
+  const module = createAuthService(loadAuthEnv({}));
+  const url = process.env.AUTH_TEST_DATABASE_URL;
+  if (!url) return createTestDatabase(module);
+  const connector = createPostgresConnector({ url });
+  const handle = await connector.connect();
+  await handle.db.execute(sql`drop schema if exists auth cascade`);
+  await migrate(handle, { schema: module.schema ?? "auth", migrationsFolder: module.migrationsFolder ?? "" });
+  return { ...handle, close: () => handle.close().then(() => connector.close()) };
+}
+
 beforeAll(async () => {
-  database = await createTestDatabase(createAuthService(loadAuthEnv({})));
+  database = await openTestDatabase();
   privateJwk = await generateSigningKey();
   const signer = await createAccessTokenSigner({ privateJwk, issuer: ISSUER, ttlSeconds: 900 });
   const impl = createAuthServiceImpl({
@@ -148,6 +167,18 @@ describe("SignUp, Login, GetAccount", () => {
     expect(fieldErrors(byEmail).map((p) => p.path)).toEqual(["email"]);
   });
 
+  it("lets exactly one of two concurrent sign-ups for one name win", async () => {
+    const results = await Promise.allSettled(
+      ["race1@example.com", "race2@example.com"].map((email) =>
+        client.signUp({ username: "Racer", email, password: "correct horse" }),
+      ),
+    );
+    expect(results.filter((r) => r.status === "fulfilled")).toHaveLength(1);
+    const [lost] = results.flatMap((r) => (r.status === "rejected" ? [ConnectError.from(r.reason)] : []));
+    expect(lost?.code).toBe(Code.AlreadyExists);
+    expect(lost && fieldErrors(lost).map((p) => p.path)).toEqual(["username"]);
+  });
+
   it("gives the same Unauthenticated answer for an unknown user and a wrong password", async () => {
     await signUp("erin");
     const unknown = await failure(client.login({ username: "nobody", password: "correct horse" }));
@@ -222,7 +253,9 @@ describe("Refresh", () => {
     await signUp("jane");
     const tokens = await login("jane");
     clock = new Date(clock.getTime() + REFRESH_TTL_SECONDS * 1000);
-    expect((await failure(client.refresh({ refreshToken: tokens.refreshToken }))).code).toBe(Code.Unauthenticated);
+    expect((await failure(client.refresh({ refreshToken: tokens.refreshToken }))).code).toBe(
+      Code.Unauthenticated,
+    );
   });
 
   it("refuses unknown and malformed refresh tokens, and needs one", async () => {
@@ -239,7 +272,9 @@ describe("Logout", () => {
     await signUp("kate");
     const tokens = await login("kate");
     await client.logout({ refreshToken: tokens.refreshToken }, bearer(tokens.accessToken));
-    expect((await failure(client.refresh({ refreshToken: tokens.refreshToken }))).code).toBe(Code.Unauthenticated);
+    expect((await failure(client.refresh({ refreshToken: tokens.refreshToken }))).code).toBe(
+      Code.Unauthenticated,
+    );
     // Logging out twice is harmless.
     await client.logout({ refreshToken: tokens.refreshToken }, bearer(tokens.accessToken));
   });
@@ -249,8 +284,12 @@ describe("Logout", () => {
     await signUp("mona");
     const liam = await login("liam");
     const mona = await login("mona");
-    expect((await failure(client.logout({ refreshToken: liam.refreshToken }))).code).toBe(Code.Unauthenticated);
-    const foreign = await failure(client.logout({ refreshToken: liam.refreshToken }, bearer(mona.accessToken)));
+    expect((await failure(client.logout({ refreshToken: liam.refreshToken }))).code).toBe(
+      Code.Unauthenticated,
+    );
+    const foreign = await failure(
+      client.logout({ refreshToken: liam.refreshToken }, bearer(mona.accessToken)),
+    );
     expect(foreign.code).toBe(Code.Unauthenticated);
     const { tokens } = await client.refresh({ refreshToken: liam.refreshToken });
     expect(tokens?.refreshToken).toMatch(/^[A-Za-z0-9_-]{43}$/);
@@ -285,7 +324,9 @@ describe("ChangePassword", () => {
       { currentPassword: "old password", newPassword: "new password", refreshToken: keep.refreshToken },
       bearer(calling.accessToken),
     );
-    expect((await failure(client.refresh({ refreshToken: calling.refreshToken }))).code).toBe(Code.Unauthenticated);
+    expect((await failure(client.refresh({ refreshToken: calling.refreshToken }))).code).toBe(
+      Code.Unauthenticated,
+    );
     expect((await client.refresh({ refreshToken: keep.refreshToken })).tokens?.refreshToken).toBeTruthy();
   });
 
@@ -293,7 +334,10 @@ describe("ChangePassword", () => {
     await signUp("pia", "old password");
     const tokens = await login("pia", "old password");
     const error = await failure(
-      client.changePassword({ currentPassword: "not my password", newPassword: "new password" }, bearer(tokens.accessToken)),
+      client.changePassword(
+        { currentPassword: "not my password", newPassword: "new password" },
+        bearer(tokens.accessToken),
+      ),
     );
     expect(error.code).toBe(Code.PermissionDenied);
     expect(fieldErrors(error)).toEqual([{ path: "currentPassword", message: "is wrong" }]);
@@ -304,7 +348,10 @@ describe("ChangePassword", () => {
     await signUp("quin", "old password");
     const tokens = await login("quin", "old password");
     const weak = await failure(
-      client.changePassword({ currentPassword: "old password", newPassword: "short" }, bearer(tokens.accessToken)),
+      client.changePassword(
+        { currentPassword: "old password", newPassword: "short" },
+        bearer(tokens.accessToken),
+      ),
     );
     expect(weak.code).toBe(Code.InvalidArgument);
     expect(fieldErrors(weak).map((p) => p.path)).toEqual(["newPassword"]);
@@ -319,8 +366,12 @@ describe("DeleteAccount", () => {
   it("needs the caller and the right password", async () => {
     await signUp("rita");
     const tokens = await login("rita");
-    expect((await failure(client.deleteAccount({ password: "correct horse" }))).code).toBe(Code.Unauthenticated);
-    const wrong = await failure(client.deleteAccount({ password: "wrong password" }, bearer(tokens.accessToken)));
+    expect((await failure(client.deleteAccount({ password: "correct horse" }))).code).toBe(
+      Code.Unauthenticated,
+    );
+    const wrong = await failure(
+      client.deleteAccount({ password: "wrong password" }, bearer(tokens.accessToken)),
+    );
     expect(wrong.code).toBe(Code.PermissionDenied);
     expect(fieldErrors(wrong)).toEqual([{ path: "password", message: "is wrong" }]);
     const missing = await failure(client.deleteAccount({ password: "" }, bearer(tokens.accessToken)));
@@ -341,12 +392,16 @@ describe("DeleteAccount", () => {
     expect(event).toMatchObject({ accountId: account.id, username: "sam" });
 
     expect(await database.db.select().from(sessions).where(eq(sessions.accountId, account.id))).toEqual([]);
-    expect((await failure(client.refresh({ refreshToken: tokens.refreshToken }))).code).toBe(Code.Unauthenticated);
+    expect((await failure(client.refresh({ refreshToken: tokens.refreshToken }))).code).toBe(
+      Code.Unauthenticated,
+    );
     expect((await failure(client.login({ username: "sam", password: "correct horse" }))).code).toBe(
       Code.Unauthenticated,
     );
     // The access token is still well signed, but it names nobody any more.
-    expect((await failure(client.getAccount({}, bearer(tokens.accessToken)))).code).toBe(Code.Unauthenticated);
+    expect((await failure(client.getAccount({}, bearer(tokens.accessToken)))).code).toBe(
+      Code.Unauthenticated,
+    );
     // The name is free again.
     expect((await signUp("sam")).id).not.toBe(account.id);
   });

@@ -5,7 +5,7 @@ import { callerClaimsOf, requireCaller } from "@instagram/kit";
 import { createAccounts } from "../accounts.ts";
 import type { AccountRow } from "../db/schema/index.ts";
 import type { AuthDeps } from "../deps.ts";
-import { SESSION_CLAIM, createSessions } from "../sessions.ts";
+import { createSessions, SESSION_CLAIM } from "../sessions.ts";
 import { toConnectError } from "./errors.ts";
 
 function accountMessage(account: AccountRow) {
@@ -45,7 +45,10 @@ export function createAuthServiceImpl(deps: AuthDeps): ServiceImpl<typeof AuthSe
 
     login: (req) =>
       guard(async () => {
-        const { accountId, tokens } = await sessions.login({ username: req.username, password: req.password });
+        const { accountId, tokens } = await sessions.login({
+          username: req.username,
+          password: req.password,
+        });
         return { accountId, tokens };
       }),
 

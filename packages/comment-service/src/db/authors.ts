@@ -12,7 +12,9 @@ export async function rememberAuthor(db: Executor, userId: string, username: str
     .values({ userId, username })
     .onConflictDoUpdate({
       target: authors.userId,
-      set: { username: sql`case when excluded.username = '' then ${authors.username} else excluded.username end` },
+      set: {
+        username: sql`case when excluded.username = '' then ${authors.username} else excluded.username end`,
+      },
       setWhere: isNull(authors.deletedAt),
     });
 }

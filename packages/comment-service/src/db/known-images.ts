@@ -1,12 +1,24 @@
 import type { Executor } from "@instagram/kit";
-import { and, eq, isNull, sql } from "drizzle-orm";
-import { knownImages } from "./schema/index.ts";
+import { and, eq, isNotNull, isNull, sql } from "drizzle-orm";
+import { authors, knownImages } from "./schema/index.ts";
 
 export type ImageState = { ownerId: string; deleted: boolean };
 
-/** images.CREATED (or an owner found by RPC): remembers the image unless it is known, tombstones included. */
-export async function rememberImage(db: Executor, imageId: string, ownerId: string): Promise<void> {
-  await db.insert(knownImages).values({ imageId, ownerId }).onConflictDoNothing({ target: knownImages.imageId });
+/**
+ * images.CREATED (or an owner found by RPC): remembers the image unless it is known, tombstones
+ * included. The images and users topics are not ordered with each other, so the owner's
+ * users.DELETED may have come first: then the image is remembered as a tombstone straight away
+ * (image-service is deleting it; its images.DELETED follows).
+ */
+export async function rememberImage(db: Executor, imageId: string, ownerId: string, at: Date): Promise<void> {
+  const buried = await db
+    .select({ userId: authors.userId })
+    .from(authors)
+    .where(and(eq(authors.userId, ownerId), isNotNull(authors.deletedAt)));
+  await db
+    .insert(knownImages)
+    .values({ imageId, ownerId, deletedAt: buried.length > 0 ? at : null })
+    .onConflictDoNothing({ target: knownImages.imageId });
 }
 
 /**
@@ -14,7 +26,12 @@ export async function rememberImage(db: Executor, imageId: string, ownerId: stri
  * is known). Takes the row's lock, so a comment being written on it commits first and is then seen
  * by the caller's delete of the image's comments.
  */
-export async function buryImage(db: Executor, imageId: string, ownerId: string | undefined, at: Date): Promise<void> {
+export async function buryImage(
+  db: Executor,
+  imageId: string,
+  ownerId: string | undefined,
+  at: Date,
+): Promise<void> {
   if (ownerId === undefined) {
     await db
       .update(knownImages)

@@ -11,7 +11,11 @@ describe("comment cursors", () => {
   });
 
   it("refuses parts that are not a time and a UUID", () => {
-    for (const parts of [["yesterday", id(1)], ["2025-01-02T03:04:05.678Z", "x"], ["2025-01-02T03:04:05.678Z"]]) {
+    for (const parts of [
+      ["yesterday", id(1)],
+      ["2025-01-02T03:04:05.678Z", "x"],
+      ["2025-01-02T03:04:05.678Z"],
+    ]) {
       expect(() => commentKeyOf(parts)).toThrow(CommentError);
     }
   });

@@ -33,6 +33,7 @@ export function pageOf<T extends CommentKey>(rows: T[], limit: number): CommentP
   const last = items[items.length - 1];
   return {
     items,
-    nextKey: rows.length > limit && last !== undefined ? { createdAt: last.createdAt, id: last.id } : undefined,
+    nextKey:
+      rows.length > limit && last !== undefined ? { createdAt: last.createdAt, id: last.id } : undefined,
   };
 }

@@ -11,7 +11,7 @@ export const CONSUMER_NAME = "comment-service";
  */
 export function createEventHandlers(deps: { outbox: Outbox; now: () => Date }): EventHandlers {
   return {
-    images: { CREATED: onImageCreated, DELETED: onImageDeleted(deps) },
+    images: { CREATED: onImageCreated(deps), DELETED: onImageDeleted(deps) },
     users: { CREATED: onUserNamed, UPDATED: onUserNamed, DELETED: onUserDeleted(deps) },
   };
 }

@@ -4,10 +4,12 @@ import { buryImage, rememberImage } from "../db/known-images.ts";
 import { isUuid } from "../domain/ids.ts";
 
 /** images.CREATED → the image can be commented on, and its owner may delete comments on it. */
-export const onImageCreated: EventHandler<"images", "CREATED"> = async (tx, image) => {
-  if (!isUuid(image.imageId) || !isUuid(image.ownerId)) return; // names nothing we could store
-  await rememberImage(tx, image.imageId, image.ownerId);
-};
+export function onImageCreated(opts: { now: () => Date }): EventHandler<"images", "CREATED"> {
+  return async (tx, image) => {
+    if (!isUuid(image.imageId) || !isUuid(image.ownerId)) return; // names nothing we could store
+    await rememberImage(tx, image.imageId, image.ownerId, opts.now());
+  };
+}
 
 /**
  * images.DELETED → tombstone the image (no new comments), then delete every comment on it.

@@ -20,7 +20,10 @@ export function createImageOwnerLookup(opts: { discovery: Discovery; timeoutMs: 
   return {
     async ownersOf(imageIds, authorization) {
       const headers: Record<string, string> = authorization === undefined ? {} : { authorization };
-      const response = await client.batchGetImageOwners({ ids: imageIds }, { headers, timeoutMs: opts.timeoutMs });
+      const response = await client.batchGetImageOwners(
+        { ids: imageIds },
+        { headers, timeoutMs: opts.timeoutMs },
+      );
       return new Map(response.owners.map((owner) => [owner.imageId, owner.ownerId]));
     },
   };

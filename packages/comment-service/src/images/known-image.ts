@@ -11,7 +11,7 @@ import { isUuid } from "../domain/ids.ts";
  * no-op, a DELETED buries it as usual). A tombstone is final: no call is made for it.
  */
 export async function ensureImageKnown(
-  deps: Pick<CommentDeps, "db" | "imageOwners" | "logger">,
+  deps: Pick<CommentDeps, "db" | "imageOwners" | "logger" | "now">,
   imageId: string,
   authorization: string | undefined,
 ): Promise<void> {
@@ -30,7 +30,8 @@ export async function ensureImageKnown(
     throw new CommentError("images-unavailable", "cannot tell whether the image exists right now; try again");
   }
   if (ownerId === undefined || !isUuid(ownerId)) throw imageNotFound();
-  await rememberImage(deps.db, imageId, ownerId);
+  await rememberImage(deps.db, imageId, ownerId, deps.now());
+  if ((await imageState(deps.db, imageId))?.deleted !== false) throw imageNotFound();
 }
 
 /** Inside the comment's transaction: the image, share-locked, or NotFound if it is (now) a tombstone. */

@@ -49,7 +49,11 @@ export function createCommentServiceImpl(deps: CommentDeps): ServiceImpl<typeof 
 
     deleteComment: (req, ctx) =>
       answering(logger, async () => {
-        await deleteComment(deps, { imageId: req.imageId, commentId: req.commentId, callerId: requireCaller(ctx) });
+        await deleteComment(deps, {
+          imageId: req.imageId,
+          commentId: req.commentId,
+          callerId: requireCaller(ctx),
+        });
         return {};
       }),
   };

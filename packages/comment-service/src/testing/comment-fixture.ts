@@ -11,8 +11,13 @@ import {
   type EventSchema,
   newId,
 } from "@instagram/kit";
-import { createInProcessBus, createTestDatabase, createTestTokens, type TestTokens } from "@instagram/kit/testing";
-import { asc, eq } from "drizzle-orm";
+import {
+  createInProcessBus,
+  createTestDatabase,
+  createTestTokens,
+  type TestTokens,
+} from "@instagram/kit/testing";
+import { asc, eq, inArray } from "drizzle-orm";
 import { inbox, outbox } from "../db/schema/index.ts";
 import type { CommentDeps } from "../deps.ts";
 import type { ImageOwnerLookup } from "../images/image-owners.ts";
@@ -20,7 +25,11 @@ import { commentRoutes } from "../routes.ts";
 import { createCommentServiceImpl } from "../rpc/comment-service.ts";
 import { COMMENTS_SCHEMA, commentMigrationsFolder, startCommentWork } from "../service.ts";
 
-/** A comment-service on a migrated in-memory PGlite and an in-process bus, called in memory. */
+/**
+ * A comment-service on a migrated in-memory PGlite and an in-process bus, called in memory.
+ * Starting one takes seconds (PGlite), so a test file shares one; tests keep apart by using fresh
+ * ids for every image and user.
+ */
 export interface CommentFixture {
   db: Database;
   bus: EventBus;
@@ -41,15 +50,22 @@ export interface CommentFixture {
   applied(eventId: string): Promise<void>;
   /** A living image in the read model (as images.CREATED makes one); returns its id. */
   imageOf(ownerId: string): Promise<string>;
-  /** The events comment-service published, decoded, oldest first. */
-  published(): Promise<{ topic: string; type: string; aggregateId: string; payload: Record<string, unknown> }[]>;
+  /** Sets (or, undefined, removes) the image-service fallback of the running service. */
+  useImageOwners(lookup: ImageOwnerLookup | undefined): void;
+  /** The events comment-service published about these images (aggregate ids), decoded, oldest first. */
+  published(
+    ...aggregateIds: string[]
+  ): Promise<{ topic: string; type: string; aggregateId: string; payload: Record<string, unknown> }[]>;
   close(): Promise<void>;
 }
 
 export async function startCommentFixture(
   opts: { imageOwners?: ImageOwnerLookup; handlers?: EventHandlers; retryDelayMs?: number } = {},
 ): Promise<CommentFixture> {
-  const handle = await createTestDatabase({ schema: COMMENTS_SCHEMA, migrationsFolder: commentMigrationsFolder });
+  const handle = await createTestDatabase({
+    schema: COMMENTS_SCHEMA,
+    migrationsFolder: commentMigrationsFolder,
+  });
   const { db } = handle;
   const logger = createLogger({ service: "comment-test", level: "silent" });
   const bus = createInProcessBus({ logger });
@@ -59,7 +75,10 @@ export async function startCommentFixture(
     bus,
     logger,
     imageOwners: opts.imageOwners,
-    now: () => new Date((clock += 1000)),
+    now: () => {
+      clock += 1000; // one second apart: creation order is list order
+      return new Date(clock);
+    },
     consumerRetryDelayMs: opts.retryDelayMs ?? 10,
     handlers: opts.handlers,
   });
@@ -83,7 +102,15 @@ export async function startCommentFixture(
       if (schema === undefined) throw new Error(`unknown event ${topic}.${type}`);
       const message = create(schema, payload as MessageInitShape<typeof schema>);
       await bus.send([
-        { id, topic, type, aggregateId, occurredAt: new Date(), payload: toBinary(schema, message), headers: {} },
+        {
+          id,
+          topic,
+          type,
+          aggregateId,
+          occurredAt: new Date(),
+          payload: toBinary(schema, message),
+          headers: {},
+        },
       ]);
       return id;
     },
@@ -98,8 +125,15 @@ export async function startCommentFixture(
       await fixture.applied(await fixture.deliver("images", "CREATED", imageId, { imageId, ownerId }));
       return imageId;
     },
-    async published() {
-      const rows = await db.select().from(outbox).orderBy(asc(outbox.seq));
+    useImageOwners(lookup) {
+      work.deps.imageOwners = lookup;
+    },
+    async published(...aggregateIds) {
+      const rows = await db
+        .select()
+        .from(outbox)
+        .where(inArray(outbox.aggregateId, aggregateIds))
+        .orderBy(asc(outbox.seq));
       return rows.map((row) => {
         const schema = eventSchema(row.topic, row.type);
         if (schema === undefined) throw new Error(`unknown event ${row.topic}.${row.type}`);
@@ -117,7 +151,11 @@ export async function startCommentFixture(
 }
 
 /** Polls `condition` every 10 ms for up to 5 s. */
-export async function until(condition: () => Promise<boolean>, what: string, timeoutMs = 5000): Promise<void> {
+export async function until(
+  condition: () => Promise<boolean>,
+  what: string,
+  timeoutMs = 5000,
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!(await condition())) {
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);

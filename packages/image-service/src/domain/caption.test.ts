@@ -53,7 +53,7 @@ describe("mentionsOf", () => {
   });
 
   it("ignores e-mail addresses, too short and too long names", () => {
-    expect(mentionsOf("mail me@example.com @ab @" + "x".repeat(31))).toEqual([]);
+    expect(mentionsOf(`mail me@example.com @ab @${"x".repeat(31)}`)).toEqual([]);
   });
 });
 

@@ -1,7 +1,7 @@
 import { readdir } from "node:fs/promises";
 import sharp from "sharp";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { images } from "../db/schema/index.ts";
+import { blobClaims, images } from "../db/schema/index.ts";
 import {
   endlessStream,
   orientedJpegWithGps,
@@ -47,6 +47,7 @@ async function nothingLeftBehind(): Promise<void> {
   expect(await bed.db.select({ id: images.id }).from(images)).toHaveLength(storedImages);
   expect(await bed.blobFiles()).toHaveLength(storedImages * 2);
   expect(await readdir(bed.blobs.scratchDir)).toEqual([]);
+  expect(await bed.db.select().from(blobClaims)).toEqual([]);
 }
 let storedImages = 0;
 
@@ -107,7 +108,7 @@ describe("POST /internal/v1/uploads", () => {
 
   it("needs a valid access token (never a bare user id)", async () => {
     const form = new FormData();
-    form.set("file", new File([await photoJpeg(10, 10)], "a.jpg"));
+    form.set("file", new File([new Uint8Array(await photoJpeg(10, 10))], "a.jpg"));
     const anonymous = await bed.app.request("/internal/v1/uploads", {
       method: "POST",
       body: form,

@@ -2,6 +2,7 @@ import { type AccessTokenVerifier, KeySetUnavailable } from "@instagram/kit";
 import type { Context, Hono } from "hono";
 import { readCaption } from "../domain/caption.ts";
 import { ImageError, uploadTooLarge } from "../domain/errors.ts";
+import { isUuid } from "../domain/paging.ts";
 import type { ImageStore } from "../images/image-deps.ts";
 import { storeUpload } from "../images/upload.ts";
 import type { ImageProcessor, ReceivedImage } from "../processing/image-processor.ts";
@@ -88,7 +89,9 @@ async function authenticate(
   const token = header === undefined ? undefined : /^Bearer +(\S+) *$/i.exec(header)?.[1];
   if (token === undefined) return problem(401, "Unauthorized", "an access token is required");
   try {
-    return (await verifier.verify(token)).subject;
+    const { subject } = await verifier.verify(token);
+    if (!isUuid(subject)) return problem(401, "Unauthorized", "the access token names no account");
+    return subject;
   } catch (error) {
     if (error instanceof KeySetUnavailable)
       return problem(503, "Service Unavailable", "cannot verify tokens now");

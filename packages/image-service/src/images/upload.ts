@@ -1,7 +1,6 @@
 import { timestampFromDate } from "@bufbuild/protobuf/wkt";
 import { newId } from "@instagram/kit";
 import { eq } from "drizzle-orm";
-import { findImageRecord } from "../db/image-records.ts";
 import { blobClaims, imageMentions, images, imageTags } from "../db/schema/index.ts";
 import type { CaptionFacts } from "../domain/caption.ts";
 import type { ImageRecord } from "../domain/image-record.ts";
@@ -26,12 +25,13 @@ export async function storeUpload(
   const { db, outbox, blobs } = store;
   const { ownerId, caption, image } = input;
   const id = newId();
+  let ownerUsername = "";
+  const createdAt = new Date();
   await db.insert(blobClaims).values({ imageId: id, reason: "upload" });
   try {
     for (const rendition of renditions) await blobs.put(blobKeyOf(id, rendition), image.render(rendition));
-    const createdAt = new Date();
     await db.transaction(async (tx) => {
-      await holdActiveUser(tx, ownerId);
+      ({ username: ownerUsername } = await holdActiveUser(tx, ownerId));
       await tx.insert(images).values({
         id,
         ownerId,
@@ -70,9 +70,19 @@ export async function storeUpload(
     throw error;
   }
   store.published();
-  const record = await findImageRecord(db, id, ownerId);
-  if (record === undefined) throw new Error(`image ${id} vanished right after its upload`);
-  return record;
+  return {
+    id,
+    ownerId,
+    ownerUsername,
+    ...caption,
+    contentType: image.contentType,
+    width: image.width,
+    height: image.height,
+    likesCount: 0,
+    commentsCount: 0,
+    likedByMe: false,
+    createdAt,
+  };
 }
 
 /**

@@ -196,6 +196,38 @@ describe("users.DELETED", () => {
   });
 });
 
+describe("comments events", () => {
+  it("keep commentsCount, never below zero, ignoring unknown images", async () => {
+    const owner = await bed.createUser("commented");
+    const id = await upload(owner);
+    const comment = (commentId: string) => ({ commentId, imageId: id, authorId: owner });
+    await bed.deliver("comments", "CREATED", id, comment(newId()));
+    await bed.deliver("comments", "CREATED", id, comment(newId()));
+    expect((await bed.client.getImage({ id })).image?.commentsCount).toBe(2n);
+    await bed.deliver("comments", "DELETED", id, comment(newId()));
+    await bed.deliver("comments", "DELETED", id, comment(newId()));
+    await bed.deliver("comments", "DELETED", id, comment(newId()));
+    expect((await bed.client.getImage({ id })).image?.commentsCount).toBe(0n);
+    await bed.deliver("comments", "CREATED", "x", {
+      commentId: newId(),
+      imageId: "not-a-uuid",
+      authorId: owner,
+    });
+  });
+});
+
+describe("users events", () => {
+  it("keep the owner's username current", async () => {
+    const user = await bed.createUser("old_name");
+    const id = await upload(user);
+    await bed.deliver("users", "UPDATED", user, { userId: user, username: "new_name", displayName: "N" });
+    expect((await bed.client.getImage({ id })).image?.owner?.username).toBe("new_name");
+    expect((await bed.client.listUserImages({ userId: "new_name" })).images.map((image) => image.id)).toEqual(
+      [id],
+    );
+  });
+});
+
 describe("lists", () => {
   it("pages a user's images newest first, by id or username, without gaps or repeats", async () => {
     const poster = await bed.createUser("poster");

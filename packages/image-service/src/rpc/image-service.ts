@@ -1,4 +1,4 @@
-import { Code, ConnectError, type ServiceImpl } from "@connectrpc/connect";
+import { Code, ConnectError, type HandlerContext, type ServiceImpl } from "@connectrpc/connect";
 import type { ImageService } from "@instagram/contracts/image";
 import { callerOf, encodeCursor, requireCaller, resolvePage } from "@instagram/kit";
 import {
@@ -38,6 +38,19 @@ function imagesPage(page: Page<ImageRecord>) {
   return { images: page.items.map(imageMessageOf), nextCursor: nextCursorOf(page) };
 }
 
+/** The verified caller, who must be an account (ids are UUIDs). */
+function accountOf(ctx: HandlerContext): string {
+  const caller = requireCaller(ctx);
+  if (!isUuid(caller)) throw new ConnectError("the token names no account", Code.Unauthenticated);
+  return caller;
+}
+
+/** Whom likedByMe is about: the caller, if any. */
+function viewerOf(ctx: HandlerContext): string | undefined {
+  const caller = callerOf(ctx);
+  return caller !== undefined && isUuid(caller) ? caller : undefined;
+}
+
 /** An image id from a request: anything that is not a UUID names no image. */
 function imageIdOf(id: string): string {
   if (!isUuid(id)) throw imageNotFound();
@@ -49,14 +62,14 @@ export function createImageServiceImpl(store: ImageStore): ServiceImpl<typeof Im
   return {
     getImage: (req, ctx) =>
       answering(async () => {
-        const record = await findImageRecord(db, imageIdOf(req.id), callerOf(ctx));
+        const record = await findImageRecord(db, imageIdOf(req.id), viewerOf(ctx));
         if (record === undefined) throw imageNotFound();
         return { image: imageMessageOf(record) };
       }),
 
     deleteImage: (req, ctx) =>
       answering(async () => {
-        await deleteImage(store, { imageId: imageIdOf(req.id), callerId: requireCaller(ctx) });
+        await deleteImage(store, { imageId: imageIdOf(req.id), callerId: accountOf(ctx) });
         return {};
       }),
 
@@ -75,18 +88,18 @@ export function createImageServiceImpl(store: ImageStore): ServiceImpl<typeof Im
         } else if (await isDeletedOwner(db, ownerId)) {
           throw new ConnectError("user not found", Code.NotFound);
         }
-        return imagesPage(await listOwnerImages(db, { ownerId, viewerId: callerOf(ctx), ...page }));
+        return imagesPage(await listOwnerImages(db, { ownerId, viewerId: viewerOf(ctx), ...page }));
       }),
 
     likeImage: (req, ctx) =>
       answering(async () => {
-        await likeImage(store, { imageId: imageIdOf(req.id), userId: requireCaller(ctx) });
+        await likeImage(store, { imageId: imageIdOf(req.id), userId: accountOf(ctx) });
         return {};
       }),
 
     unlikeImage: (req, ctx) =>
       answering(async () => {
-        await unlikeImage(store, { imageId: imageIdOf(req.id), userId: requireCaller(ctx) });
+        await unlikeImage(store, { imageId: imageIdOf(req.id), userId: accountOf(ctx) });
         return {};
       }),
 
@@ -100,7 +113,7 @@ export function createImageServiceImpl(store: ImageStore): ServiceImpl<typeof Im
       answering(async () => {
         const tag = normaliseTag(req.tag);
         return imagesPage(
-          await listTagImages(db, { tag, viewerId: callerOf(ctx), ...pageRequest(req.page) }),
+          await listTagImages(db, { tag, viewerId: viewerOf(ctx), ...pageRequest(req.page) }),
         );
       }),
 
@@ -109,7 +122,7 @@ export function createImageServiceImpl(store: ImageStore): ServiceImpl<typeof Im
       answering(async () => {
         const username = normaliseUsername(req.username);
         return imagesPage(
-          await listMentionImages(db, { username, viewerId: callerOf(ctx), ...pageRequest(req.page) }),
+          await listMentionImages(db, { username, viewerId: viewerOf(ctx), ...pageRequest(req.page) }),
         );
       }),
 

@@ -3,7 +3,7 @@ import type { Database, DatabaseConnector } from "../db/index.ts";
 import type { Discovery } from "../discovery/types.ts";
 import type { EventBus } from "../events/index.ts";
 import type { Logger } from "../log/logger.ts";
-import type { FetchApp } from "../server/fetch-app.ts";
+import type { HttpApp } from "../server/fetch-app.ts";
 
 /** What a process gives the services it runs: one of each, shared by every service in it. */
 export interface ServiceRuntime {
@@ -37,7 +37,7 @@ export interface ServiceContext {
 
 export interface StartedService {
   /** From createServiceApp, or the gateway's own Hono app. */
-  app: FetchApp;
+  app: HttpApp;
   /** Served as gRPC over HTTP/2 too. */
   routes?: (router: ConnectRouter) => void;
   interceptors?: Interceptor[];

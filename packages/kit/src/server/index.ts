@@ -1,5 +1,5 @@
 export { defaultMaxBodyBytes, mountConnectRoutes } from "./connect-routes.ts";
-export type { FetchApp } from "./fetch-app.ts";
+export type { FetchApp, HttpApp } from "./fetch-app.ts";
 export { httpRequestDuration, httpRequestsTotal, metricsRegistry } from "./metrics.ts";
 export { observeRequests } from "./observe.ts";
 export { mountOperations } from "./operations.ts";

@@ -5,8 +5,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { removeUser } from "../events/remove-user.ts";
 import { createFollowGraph, type FollowGraph } from "../follow-graph.ts";
 import { insertProfile } from "./profiles.ts";
-import { inTransaction } from "./transaction.ts";
 import { outbox as outboxTable, USERS_SCHEMA } from "./schema/index.ts";
+import { inTransaction } from "./transaction.ts";
 
 // Real PostgreSQL only: PGlite runs one transaction at a time, so it cannot show a race.
 const url = process.env.TEST_DATABASE_URL;
@@ -101,7 +101,9 @@ describe("follow graph on real PostgreSQL, under concurrency", () => {
 
     // Repeats change nothing, concurrently with unfollows of half of them.
     await Promise.all(
-      fans.map((f, i) => (i % 2 === 0 ? graph.unfollow(f.id, star!.username) : graph.follow(f.id, star!.username))),
+      fans.map((f, i) =>
+        i % 2 === 0 ? graph.unfollow(f.id, star!.username) : graph.follow(f.id, star!.username),
+      ),
     );
     const [half] = await rows<{ followers: string }>(
       sql`select followers_count as followers from users.profiles where id = ${star!.id}`,

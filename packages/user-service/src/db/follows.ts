@@ -1,5 +1,5 @@
 import type { Executor } from "@instagram/kit";
-import { and, desc, eq, inArray, sql } from "drizzle-orm";
+import { and, desc, eq, sql } from "drizzle-orm";
 import { follows, type ProfileRow, profiles } from "./schema/index.ts";
 
 /** A position in a list of edges, newest first: the last edge of the previous page. */
@@ -121,13 +121,30 @@ export async function listFolloweeIds(
   return rows.map((r) => ({ edge: { createdAt: r.createdAt, id: r.id }, followeeId: r.followeeId }));
 }
 
-/** Which of `ids` the caller follows: one query for a whole page (no N+1). */
-export async function followedBy(db: Executor, callerId: string | undefined, ids: string[]): Promise<Set<string>> {
+/**
+ * Which of `ids` the caller follows: one query for a whole page (no N+1). One probe of the
+ * (follower_id, followee_id) key per id, forced by the LATERAL … LIMIT 1, so the cost stays
+ * O(page) even under a generic plan that cannot know the caller follows thousands (a plain
+ * `followee_id in (…)` then scans all the caller's edges; see scripts/explain-follow-graph.ts).
+ */
+export async function followedBy(
+  db: Executor,
+  callerId: string | undefined,
+  ids: string[],
+): Promise<Set<string>> {
   if (callerId === undefined || ids.length === 0) return new Set();
-  const rows = await db
-    .select({ id: follows.followeeId })
-    .from(follows)
-    .where(and(eq(follows.followerId, callerId), inArray(follows.followeeId, ids)));
+  const asked = sql.join(
+    ids.map((id) => sql`${id}::uuid`),
+    sql`, `,
+  );
+  const result: unknown = await db.execute(sql`
+    select asked.id from unnest(array[${asked}]) as asked(id)
+    cross join lateral (
+      select 1 from ${follows}
+      where follower_id = ${callerId}::uuid and followee_id = asked.id
+      limit 1
+    ) as edge`);
+  const rows = (Array.isArray(result) ? result : (result as { rows: unknown[] }).rows) as { id: string }[];
   return new Set(rows.map((r) => r.id));
 }
 

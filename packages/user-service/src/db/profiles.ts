@@ -46,7 +46,11 @@ export async function findProfilesByIds(db: Executor, ids: string[]): Promise<Pr
   return db.select().from(profiles).where(inArray(profiles.id, ids));
 }
 
-export async function updateProfile(db: Executor, id: string, edit: ProfileEdit): Promise<ProfileRow | undefined> {
+export async function updateProfile(
+  db: Executor,
+  id: string,
+  edit: ProfileEdit,
+): Promise<ProfileRow | undefined> {
   const rows = await db
     .update(profiles)
     .set({ ...edit, updatedAt: sql`now()` })

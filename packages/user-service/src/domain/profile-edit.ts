@@ -13,9 +13,15 @@ export interface ProfileEdit {
   bio?: string;
 }
 
-// Control characters (C0, DEL, C1); a bio may keep line breaks, a display name may not.
-const CONTROL = /[\u0000-\u001f\u007f-\u009f]/;
-const CONTROL_BUT_NEWLINE = /[\u0000-\u0009\u000b-\u001f\u007f-\u009f]/;
+/** Control characters (C0, DEL, C1); a bio may keep line breaks, a display name may not. */
+function hasControl(text: string, allowNewline: boolean): boolean {
+  for (const char of text) {
+    const code = char.codePointAt(0)!;
+    if (allowNewline && code === 0x0a) continue;
+    if (code <= 0x1f || (code >= 0x7f && code <= 0x9f)) return true;
+  }
+  return false;
+}
 
 function length(text: string): number {
   return [...text].length;
@@ -25,20 +31,25 @@ function length(text: string): number {
  * Validates and normalises a profile edit: a display name is trimmed, a bio is trimmed and its
  * line breaks normalised to "\n". Absent fields stay absent (left unchanged); "" clears.
  */
-export function parseProfileEdit(input: { displayName?: string | undefined; bio?: string | undefined }): ProfileEdit {
+export function parseProfileEdit(input: {
+  displayName?: string | undefined;
+  bio?: string | undefined;
+}): ProfileEdit {
   const errors: FieldError[] = [];
   const edit: ProfileEdit = {};
   if (input.displayName !== undefined) {
     const displayName = input.displayName.trim();
-    if (CONTROL.test(displayName)) errors.push({ path: "displayName", message: "must not contain control characters" });
+    if (hasControl(displayName, false))
+      errors.push({ path: "displayName", message: "must not contain control characters" });
     else if (length(displayName) > DISPLAY_NAME_MAX) {
       errors.push({ path: "displayName", message: `must be at most ${DISPLAY_NAME_MAX} characters` });
     } else edit.displayName = displayName;
   }
   if (input.bio !== undefined) {
     const bio = input.bio.replace(/\r\n?/g, "\n").trim();
-    if (CONTROL_BUT_NEWLINE.test(bio)) errors.push({ path: "bio", message: "must not contain control characters" });
-    else if (length(bio) > BIO_MAX) errors.push({ path: "bio", message: `must be at most ${BIO_MAX} characters` });
+    if (hasControl(bio, true)) errors.push({ path: "bio", message: "must not contain control characters" });
+    else if (length(bio) > BIO_MAX)
+      errors.push({ path: "bio", message: `must be at most ${BIO_MAX} characters` });
     else edit.bio = bio;
   }
   if (errors.length > 0) throw new InvalidInput(errors);

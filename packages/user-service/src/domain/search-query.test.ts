@@ -4,8 +4,10 @@ import { parseSearchQuery } from "./search-query.ts";
 
 function inRange(username: string, range: { from: string; below: string }): boolean {
   // Byte order, as the "C" collation compares.
-  return Buffer.compare(Buffer.from(username), Buffer.from(range.from)) >= 0 &&
-    Buffer.compare(Buffer.from(username), Buffer.from(range.below)) < 0;
+  return (
+    Buffer.compare(Buffer.from(username), Buffer.from(range.from)) >= 0 &&
+    Buffer.compare(Buffer.from(username), Buffer.from(range.below)) < 0
+  );
 }
 
 describe("parseSearchQuery", () => {

@@ -1,8 +1,8 @@
 import { timestampDate, timestampFromDate } from "@bufbuild/protobuf/wkt";
 import type { EventHandler, Outbox } from "@instagram/kit";
-import { isUuid } from "../domain/ids.ts";
 import { countImagesOf } from "../db/owned-images.ts";
 import { findProfileByUsername, insertProfile } from "../db/profiles.ts";
+import { isUuid } from "../domain/ids.ts";
 import { removeUser } from "./remove-user.ts";
 
 /**
@@ -33,7 +33,11 @@ export function onAccountCreated(outbox: Outbox): EventHandler<"accounts", "CREA
       topic: "users",
       type: "CREATED",
       aggregateId: profile.id,
-      payload: { userId: profile.id, username: profile.username, createdAt: timestampFromDate(profile.createdAt) },
+      payload: {
+        userId: profile.id,
+        username: profile.username,
+        createdAt: timestampFromDate(profile.createdAt),
+      },
     });
   };
 }

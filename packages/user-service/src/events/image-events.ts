@@ -1,7 +1,7 @@
 import type { EventHandler } from "@instagram/kit";
-import { isUuid } from "../domain/ids.ts";
 import { forgetImage, recordImage } from "../db/owned-images.ts";
 import { addToImagesCount } from "../db/profiles.ts";
+import { isUuid } from "../domain/ids.ts";
 
 /** images.CREATED → the owner's images_count + 1 (once per image, whatever the redelivery). */
 export const onImageCreated: EventHandler<"images", "CREATED"> = async (tx, image) => {

@@ -195,8 +195,11 @@ describe("ListFollowers / ListFollowing", () => {
     const search = await anonymous.searchProfiles({ query: "s", page: { limit: 1 } });
     expect(search.nextCursor).not.toBe("");
     expect(
-      (await failure(anonymous.listFollowing({ username: star!.username, page: { cursor: search.nextCursor } })))
-        .code,
+      (
+        await failure(
+          anonymous.listFollowing({ username: star!.username, page: { cursor: search.nextCursor } }),
+        )
+      ).code,
     ).toBe(Code.InvalidArgument);
   });
 });

@@ -1,8 +1,8 @@
 import { Code, ConnectError } from "@connectrpc/connect";
-import { decodeCursor, encodeCursor, resolvePage } from "@instagram/kit";
 import type { Page } from "@instagram/contracts/user";
-import { isUuid } from "../domain/ids.ts";
+import { decodeCursor, encodeCursor, resolvePage } from "@instagram/kit";
 import type { EdgePosition } from "../db/follows.ts";
+import { isUuid } from "../domain/ids.ts";
 
 const BAD_CURSOR = "cursor is not valid: pass the nextCursor of the previous page";
 

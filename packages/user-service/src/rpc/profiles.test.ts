@@ -92,8 +92,9 @@ describe("GetProfile", () => {
 describe("UpdateProfile", () => {
   it("changes what is given, keeps the rest, and publishes users.UPDATED", async () => {
     const ada = await world.signUp("ada");
-    const first = (await ada.client.updateProfile({ displayName: "  Ada Lovelace ", bio: "counting\r\nengines" }))
-      .profile!;
+    const first = (
+      await ada.client.updateProfile({ displayName: "  Ada Lovelace ", bio: "counting\r\nengines" })
+    ).profile!;
     expect(first).toMatchObject({ displayName: "Ada Lovelace", bio: "counting\nengines" });
     const second = (await ada.client.updateProfile({ bio: "" })).profile!;
     expect(second).toMatchObject({ displayName: "Ada Lovelace", bio: "" });
@@ -127,7 +128,9 @@ describe("UpdateProfile", () => {
 
   it("rejects over-long fields with field errors and changes nothing", async () => {
     const ada = await world.signUp("ada");
-    const error = await failure(ada.client.updateProfile({ displayName: "x".repeat(65), bio: "y".repeat(151) }));
+    const error = await failure(
+      ada.client.updateProfile({ displayName: "x".repeat(65), bio: "y".repeat(151) }),
+    );
     expect(error.code).toBe(Code.InvalidArgument);
     expect(fieldErrors(error).map((e) => e.path)).toEqual(["displayName", "bio"]);
     const read = (await ada.client.getProfile({ key: { case: "me", value: true } })).profile!;
@@ -192,9 +195,9 @@ describe("SearchProfiles", () => {
     expect((await failure(anonymous.searchProfiles({ query: "al", page: { limit: -1 } }))).code).toBe(
       Code.InvalidArgument,
     );
-    expect((await failure(anonymous.searchProfiles({ query: "al", page: { cursor: "garbage!" } }))).code).toBe(
-      Code.InvalidArgument,
-    );
+    expect(
+      (await failure(anonymous.searchProfiles({ query: "al", page: { cursor: "garbage!" } }))).code,
+    ).toBe(Code.InvalidArgument);
   });
 
   it("marks the profiles the caller follows", async () => {

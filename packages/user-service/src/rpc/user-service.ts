@@ -1,5 +1,5 @@
 import type { ServiceImpl } from "@connectrpc/connect";
-import { UserService } from "@instagram/contracts/user";
+import type { UserService } from "@instagram/contracts/user";
 import { callerOf, type Logger, requireCaller } from "@instagram/kit";
 import { invalid } from "../domain/errors.ts";
 import { BATCH_PROFILES_MAX } from "../domain/ids.ts";
@@ -37,7 +37,9 @@ export function createUserServiceImpl(deps: UserServiceDeps): ServiceImpl<typeof
           case "id":
             return { profile: toProfileMessage(await directory.byId(caller, req.key.value)) };
           case "username":
-            return { profile: toProfileMessage(await directory.byUsername(caller, usernameKey(req.key.value))) };
+            return {
+              profile: toProfileMessage(await directory.byUsername(caller, usernameKey(req.key.value))),
+            };
           case "me": {
             const me = requireCaller(ctx);
             return { profile: toProfileMessage(await directory.byId(me, me)) };

@@ -3,7 +3,7 @@
 import { create, fromBinary, type MessageInitShape, toBinary } from "@bufbuild/protobuf";
 import { timestampFromDate } from "@bufbuild/protobuf/wkt";
 import { type Client, createClient, createRouterTransport, type Interceptor } from "@connectrpc/connect";
-import { type EventType, eventCatalog, eventSchema, type Topic } from "@instagram/contracts/events";
+import { type EventType, eventSchema, type Topic } from "@instagram/contracts/events";
 import { UserService } from "@instagram/contracts/user";
 import {
   createAuthInterceptor,
@@ -12,6 +12,7 @@ import {
   type Database,
   type EventBus,
   type EventEnvelope,
+  type EventSchema,
   newId,
   type Outbox,
   startConsumer,
@@ -57,7 +58,7 @@ export interface UserWorld {
   deliver<T extends Topic, K extends EventType<T>>(
     topic: T,
     type: K,
-    payload: MessageInitShape<(typeof eventCatalog)[T][K]>,
+    payload: MessageInitShape<EventSchema<T, K>>,
     opts?: { id?: string; aggregateId?: string },
   ): Promise<EventEnvelope>;
   /** Redelivers an event exactly as it was (same id). */

@@ -24,8 +24,18 @@ export const follows = usersSchema.table(
   },
   (t) => [
     unique("follows_pair_key").on(t.followerId, t.followeeId),
-    index("follows_following_page").on(t.followerId, t.createdAt.desc(), t.id.desc()),
-    index("follows_followers_page").on(t.followeeId, t.createdAt.desc(), t.id.desc()),
+    // DESC NULLS FIRST is what a plain `order by … desc` means; drizzle's bare .desc() writes
+    // NULLS LAST, which the planner cannot use for that order (it would sort every edge).
+    index("follows_following_page").on(
+      t.followerId,
+      t.createdAt.desc().nullsFirst(),
+      t.id.desc().nullsFirst(),
+    ),
+    index("follows_followers_page").on(
+      t.followeeId,
+      t.createdAt.desc().nullsFirst(),
+      t.id.desc().nullsFirst(),
+    ),
     check("follows_not_self", sql`${t.followerId} <> ${t.followeeId}`),
   ],
 );

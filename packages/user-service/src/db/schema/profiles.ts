@@ -1,7 +1,7 @@
 import { sql } from "drizzle-orm";
 import { bigint, check, text, timestamp, uniqueIndex, uuid } from "drizzle-orm/pg-core";
-import { usersSchema } from "./users-schema.ts";
 import { usernameText } from "./username-column.ts";
+import { usersSchema } from "./users-schema.ts";
 
 export const profiles = usersSchema.table(
   "profiles",
@@ -19,7 +19,10 @@ export const profiles = usersSchema.table(
   (t) => [
     // Case-insensitive uniqueness, lookup by username, and prefix search (C collation, see usernameText).
     uniqueIndex("profiles_username_key").on(sql`lower(${t.username})`),
-    check("profiles_counts_not_negative", sql`${t.followersCount} >= 0 and ${t.followingCount} >= 0 and ${t.imagesCount} >= 0`),
+    check(
+      "profiles_counts_not_negative",
+      sql`${t.followersCount} >= 0 and ${t.followingCount} >= 0 and ${t.imagesCount} >= 0`,
+    ),
   ],
 );
 

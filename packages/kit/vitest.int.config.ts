@@ -1,0 +1,15 @@
+import { fileURLToPath } from "node:url";
+import { defineConfig } from "vitest/config";
+
+// The kit's integration tests against real PostgreSQL + Kafka (TEST_DATABASE_URL, TEST_KAFKA_BROKERS);
+// the default "kit" project excludes them. .ci/run runs them after `scripts/infra.sh up`.
+export default defineConfig({
+  test: {
+    name: "kit-int",
+    root: fileURLToPath(new URL(".", import.meta.url)),
+    include: ["src/**/*.int.test.ts"],
+    fileParallelism: false,
+    testTimeout: 60_000,
+    hookTimeout: 60_000,
+  },
+});
