@@ -11,26 +11,23 @@ export function oneShot(
   url: string,
   init: { method: string; headers?: Record<string, string>; body?: string },
 ): Promise<Reply<unknown>> {
-  return new Promise((resolve, reject) => {
-    const outgoing = request(
-      url,
-      { method: init.method, headers: init.headers, agent: false },
-      (incoming) => {
-        const chunks: Buffer[] = [];
-        incoming.on("data", (chunk: Buffer) => chunks.push(chunk));
-        incoming.on("error", reject);
-        incoming.on("end", () => {
-          const text = Buffer.concat(chunks).toString("utf8");
-          const headers = new Headers();
-          for (const [name, value] of Object.entries(incoming.headers)) {
-            if (value !== undefined) headers.set(name, Array.isArray(value) ? value.join(", ") : value);
-          }
-          const type = headers.get("content-type") ?? "";
-          const body: unknown = text !== "" && type.includes("json") ? JSON.parse(text) : undefined;
-          resolve({ status: incoming.statusCode ?? 0, headers, body, text });
-        });
-      },
-    );
+  const agent = new Agent({ keepAlive: true, maxSockets: 1 });
+  const done = new Promise<Reply<unknown>>((resolve, reject) => {
+    const outgoing = request(url, { method: init.method, headers: init.headers, agent }, (incoming) => {
+      const chunks: Buffer[] = [];
+      incoming.on("data", (chunk: Buffer) => chunks.push(chunk));
+      incoming.on("error", reject);
+      incoming.on("end", () => {
+        const text = Buffer.concat(chunks).toString("utf8");
+        const headers = new Headers();
+        for (const [name, value] of Object.entries(incoming.headers)) {
+          if (value !== undefined) headers.set(name, Array.isArray(value) ? value.join(", ") : value);
+        }
+        const type = headers.get("content-type") ?? "";
+        const body: unknown = text !== "" && type.includes("json") ? JSON.parse(text) : undefined;
+        resolve({ status: incoming.statusCode ?? 0, headers, body, text });
+      });
+    });
     // The server may answer and hang up before it has read everything we send.
     outgoing.on("error", (error: NodeJS.ErrnoException) => {
       if (error.code !== "EPIPE" && error.code !== "ECONNRESET") reject(error);

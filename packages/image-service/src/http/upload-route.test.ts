@@ -198,6 +198,18 @@ describe("POST /internal/v1/uploads", () => {
     await expectProblem(response, 400);
   });
 
+  it("treats a body that breaks off mid-upload as the client's problem, leaving nothing behind", async () => {
+    const jpeg = await photoJpeg(200, 200);
+    let pulls = 0;
+    const breaking = new ReadableStream<Uint8Array>({
+      pull(controller) {
+        if (pulls++ === 0) controller.enqueue(jpeg.subarray(0, 4096));
+        else controller.error(new Error("socket hang up"));
+      },
+    });
+    await expectProblem(await rawUpload(breaking), 400);
+  });
+
   it("refuses a form without a file part, or a malformed one, with 400", async () => {
     const form = new FormData();
     form.set("caption", "no file");

@@ -43,14 +43,14 @@ export function mountUploadRoute(app: Hono, deps: UploadRouteDeps): void {
     const allowed = deps.maxUploadBytes + (boundary === undefined ? 0 : MULTIPART_ALLOWANCE);
     const declared = Number(c.req.header("content-length"));
     if (declared > allowed) return problemOf(uploadTooLarge(deps.maxUploadBytes)) as Response;
-    const body = c.req.raw.body;
+    const body = c.req.raw.body && metered(c.req.raw.body, allowed, deps.maxUploadBytes);
 
     let image: ReceivedImage | undefined;
     try {
       let captionText: string | undefined;
       if (boundary !== undefined) {
         if (body === null) throw new ImageError("invalid-input", "the form has no file part");
-        for await (const part of readMultipart(capped(body, allowed, deps.maxUploadBytes), boundary)) {
+        for await (const part of readMultipart(body, boundary)) {
           if (part.name === "caption") {
             captionText = await readText(part.body, MAX_CAPTION_BYTES);
             readCaption(captionText); // refuse a bad caption before reading the file
@@ -132,20 +132,34 @@ async function readText(stream: ReadableStream<Uint8Array>, maxBytes: number): P
   }
 }
 
-/** The body, failing with upload-too-large once more than `allowed` bytes have come through. */
-function capped(
-  body: ReadableStream<Uint8Array>,
-  allowed: number,
-  maxUploadBytes: number,
-): ReadableStream<Uint8Array> {
+/**
+ * The request body, failing with upload-too-large once more than `allowed` bytes came through,
+ * and with a 400 when the client's stream breaks (a dropped connection is not a server error).
+ */
+function metered(body: ReadableStream<Uint8Array>, allowed: number, maxUploadBytes: number): ReadableStream<Uint8Array> {
+  const reader = body.getReader();
   let seen = 0;
-  return body.pipeThrough(
-    new TransformStream<Uint8Array, Uint8Array>({
-      transform(chunk, controller) {
-        seen += chunk.byteLength;
-        if (seen > allowed) controller.error(uploadTooLarge(maxUploadBytes));
-        else controller.enqueue(chunk);
+  return new ReadableStream<Uint8Array>(
+    {
+      async pull(controller) {
+        let next: ReadableStreamReadResult<Uint8Array>;
+        try {
+          next = await reader.read();
+        } catch {
+          controller.error(new ImageError("invalid-input", "the upload was interrupted"));
+          return;
+        }
+        if (next.done) return controller.close();
+        seen += next.value.byteLength;
+        if (seen > allowed) {
+          controller.error(uploadTooLarge(maxUploadBytes));
+          await reader.cancel().catch(() => {});
+        } else {
+          controller.enqueue(next.value);
+        }
       },
-    }),
+      cancel: (reason) => reader.cancel(reason),
+    },
+    { highWaterMark: 0 },
   );
 }

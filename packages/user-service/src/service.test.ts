@@ -1,0 +1,139 @@
+import { create, fromBinary, toBinary } from "@bufbuild/protobuf";
+import { AccountCreatedSchema } from "@instagram/contracts/auth";
+import { UserCreatedSchema } from "@instagram/contracts/user";
+import {
+  type DatabaseHandle,
+  type EventEnvelope,
+  type FetchApp,
+  newId,
+  type ServiceRuntime,
+  type StartedService,
+} from "@instagram/kit";
+import { createTestDatabase, createTestRuntime, createTestTokens, type TestTokens } from "@instagram/kit/testing";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { FIELD_ERRORS_HEADER } from "./rpc/errors.ts";
+import { createUserService, loadUserEnv } from "./service.ts";
+
+// The module as launchService runs it: real in-process bus, relay and consumer, the auth
+// interceptor with keys fetched from "auth-service" (a stubbed fetch here).
+const PROCEDURE = "/instagram.user.v1.UserService";
+const AUTH_URL = "http://auth.test";
+
+let runtime: ServiceRuntime;
+let database: DatabaseHandle;
+let started: StartedService;
+let tokens: TestTokens;
+const usersEvents: EventEnvelope[] = [];
+
+function rpc(app: FetchApp, method: string, body: unknown, headers: Record<string, string> = {}) {
+  return app.fetch(
+    new Request(`http://user.test${PROCEDURE}/${method}`, {
+      method: "POST",
+      headers: { "content-type": "application/json", ...headers },
+      body: JSON.stringify(body),
+    }),
+  );
+}
+
+async function eventually<T>(probe: () => Promise<T | undefined>, timeoutMs = 10_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error("condition not met in time");
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+beforeAll(async () => {
+  tokens = await createTestTokens();
+  const realFetch = globalThis.fetch;
+  vi.stubGlobal("fetch", async (input: string | URL | Request, init?: RequestInit) => {
+    const url = String(input instanceof Request ? input.url : input);
+    if (url === `${AUTH_URL}/.well-known/jwks.json`) return Response.json(tokens.signer.jwks());
+    return realFetch(input, init);
+  });
+  runtime = createTestRuntime({ urls: { auth: [AUTH_URL] } });
+  const module = createUserService(loadUserEnv({}));
+  database = await createTestDatabase(module);
+  started = await module.start({ runtime, db: database.db, logger: runtime.logger, url: "http://user.test" });
+  await runtime.bus.subscribe({
+    group: "service-test",
+    topics: ["users"],
+    handle: async (event) => {
+      usersEvents.push(event);
+    },
+  });
+});
+
+afterAll(async () => {
+  await started?.stop?.();
+  await database?.close();
+  await runtime?.close?.();
+  vi.unstubAllGlobals();
+});
+
+describe("user service module", () => {
+  it("answers /healthz and /readyz", async () => {
+    expect((await started.app.fetch(new Request("http://user.test/healthz"))).status).toBe(200);
+    expect((await started.app.fetch(new Request("http://user.test/readyz"))).status).toBe(200);
+  });
+
+  it("turns accounts.CREATED from the bus into a profile and relays users.CREATED to the bus", async () => {
+    const id = newId();
+    await runtime.bus.send([
+      {
+        id: newId(),
+        topic: "accounts",
+        type: "CREATED",
+        aggregateId: id,
+        occurredAt: new Date(),
+        payload: toBinary(AccountCreatedSchema, create(AccountCreatedSchema, { accountId: id, username: "wired" })),
+        headers: {},
+      },
+    ]);
+    const profile = await eventually(async () => {
+      const response = await rpc(started.app, "GetProfile", { username: "wired" });
+      return response.status === 200 ? ((await response.json()) as { profile: { id: string } }) : undefined;
+    });
+    expect(profile.profile.id).toBe(id);
+    const created = await eventually(async () => usersEvents.find((e) => e.type === "CREATED"));
+    expect(created.aggregateId).toBe(id);
+    expect(fromBinary(UserCreatedSchema, created.payload)).toMatchObject({ userId: id, username: "wired" });
+  });
+
+  it("verifies callers with the keys of auth-service", async () => {
+    const id = newId();
+    await runtime.bus.send([
+      {
+        id: newId(),
+        topic: "accounts",
+        type: "CREATED",
+        aggregateId: id,
+        occurredAt: new Date(),
+        payload: toBinary(AccountCreatedSchema, create(AccountCreatedSchema, { accountId: id, username: "caller" })),
+        headers: {},
+      },
+    ]);
+    await eventually(async () =>
+      (await rpc(started.app, "GetProfile", { username: "caller" })).status === 200 ? true : undefined,
+    );
+    const authorization = await tokens.authorizationFor(id);
+    const me = await rpc(started.app, "GetProfile", { me: true }, { authorization });
+    expect(me.status).toBe(200);
+    expect(((await me.json()) as { profile: { username: string } }).profile.username).toBe("caller");
+    const anonymous = await rpc(started.app, "GetProfile", { me: true });
+    expect(anonymous.status).toBe(401);
+    const forged = await rpc(started.app, "Follow", { username: "wired" }, { authorization: "Bearer x.y.z" });
+    expect(forged.status).toBe(401);
+  });
+
+  it("sends field problems in the x-field-errors header", async () => {
+    const response = await rpc(started.app, "GetProfile", { username: "no way" });
+    expect(response.status).toBe(400);
+    expect(((await response.json()) as { code: string }).code).toBe("invalid_argument");
+    expect(JSON.parse(response.headers.get(FIELD_ERRORS_HEADER) ?? "[]")).toEqual([
+      { path: "username", message: "may only contain letters, digits, '.' and '_'" },
+    ]);
+  });
+});
