@@ -43,8 +43,9 @@ export async function createComment(
     // Author first, then image: the cascades take these locks in the same order.
     const living = await lockLivingAuthor(tx, author.id, author.username);
     if (living === undefined) throw accountGone();
-    if (living.username === "" && author.username !== "")
-      await rememberAuthor(tx, author.id, author.username);
+    if (living.username === "" && author.username !== "") {
+      await rememberAuthor(tx, author.id, author.username); // named by the token until users.CREATED
+    }
     await lockLivingImage(tx, imageId);
     const row = {
       id: newId(),

@@ -10,13 +10,16 @@ import {
   createInProcessBus,
   createLogger,
   type Database,
+  type DatabaseHandle,
   type EventBus,
   type EventEnvelope,
   type EventSchema,
+  migrate,
   newId,
 } from "@instagram/kit";
+import { createPostgresConnector } from "@instagram/kit/node";
 import { createTestDatabase, createTestTokens, type TestTokens } from "@instagram/kit/testing";
-import { eq } from "drizzle-orm";
+import { eq, sql } from "drizzle-orm";
 import type { Hono } from "hono";
 import { createApp } from "./app.ts";
 import { FileBlobStore } from "./blobs/file-blob-store.ts";
@@ -62,7 +65,7 @@ export interface Testbed {
 export async function createTestbed(
   opts: { maxUploadBytes?: number; maxInputPixels?: number } = {},
 ): Promise<Testbed> {
-  const handle = await createTestDatabase(imageMigrations);
+  const handle = await openTestDatabase();
   const db = handle.db;
   const logger = createLogger({ service: "image-test", level: "silent" });
   const bus = createInProcessBus({ logger });
@@ -169,6 +172,34 @@ export async function createTestbed(
       await bus.close();
       await handle.close();
       await rm(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/**
+ * PGlite by default. With IMAGE_TEST_DATABASE_URL (postgres://…) set, a fresh database on that
+ * server per testbed (test files run in parallel), dropped at close: real concurrent transactions.
+ */
+async function openTestDatabase(): Promise<DatabaseHandle> {
+  const url = process.env.IMAGE_TEST_DATABASE_URL;
+  if (!url) return createTestDatabase(imageMigrations);
+  const name = `image_test_${newId().replaceAll("-", "")}`;
+  const admin = createPostgresConnector({ url, max: 1 });
+  const adminHandle = await admin.connect();
+  await adminHandle.db.execute(sql.raw(`create database ${name}`));
+  const own = new URL(url);
+  own.pathname = `/${name}`;
+  const connector = createPostgresConnector({ url: own.toString() });
+  const handle = await connector.connect();
+  await migrate(handle, imageMigrations);
+  return {
+    ...handle,
+    async close() {
+      await handle.close();
+      await connector.close();
+      await adminHandle.db.execute(sql.raw(`drop database if exists ${name} with (force)`));
+      await adminHandle.close();
+      await admin.close();
     },
   };
 }

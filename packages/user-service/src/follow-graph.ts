@@ -54,7 +54,7 @@ export interface FollowGraph {
 export function createFollowGraph(deps: FollowGraphDeps): FollowGraph {
   const { db, outbox } = deps;
 
-  async function followeeOf(exec: Executor, key: string) {
+  async function profileNamed(exec: Executor, key: string) {
     const followee = await findProfileByUsername(exec, key);
     if (!followee) throw new ProfileNotFound(key);
     return followee;
@@ -76,10 +76,11 @@ export function createFollowGraph(deps: FollowGraphDeps): FollowGraph {
 
   return {
     async follow(callerId, followeeKey) {
+      if (!isUuid(callerId)) throw new ProfileNotFound(callerId);
       let created: boolean;
       try {
         created = await inTransaction(db, async (tx) => {
-          const followee = await followeeOf(tx, followeeKey);
+          const followee = await profileNamed(tx, followeeKey);
           assertNotSelf(callerId, followee.id);
           const followedAt = await insertEdge(tx, {
             id: newId(),
@@ -114,8 +115,9 @@ export function createFollowGraph(deps: FollowGraphDeps): FollowGraph {
     },
 
     async unfollow(callerId, followeeKey) {
+      if (!isUuid(callerId)) throw new ProfileNotFound(callerId);
       const removed = await inTransaction(db, async (tx) => {
-        const followee = await followeeOf(tx, followeeKey);
+        const followee = await profileNamed(tx, followeeKey);
         if (followee.id === callerId) return false; // there is never such an edge
         if (!(await deleteEdge(tx, callerId, followee.id))) return false;
         await addToFollowCounts(tx, callerId, followee.id, -1);
@@ -132,12 +134,12 @@ export function createFollowGraph(deps: FollowGraphDeps): FollowGraph {
     },
 
     async followers(callerId, key, after, limit) {
-      const user = await followeeOf(db, key);
+      const user = await profileNamed(db, key);
       return profilePage(callerId, await listFollowers(db, user.id, after, limit + 1), limit);
     },
 
     async following(callerId, key, after, limit) {
-      const user = await followeeOf(db, key);
+      const user = await profileNamed(db, key);
       return profilePage(callerId, await listFollowing(db, user.id, after, limit + 1), limit);
     },
 

@@ -8,7 +8,10 @@ const env = loadUserEnv(Deno.env.toObject());
 const runtime = await createRuntimeFromEnv(env, "user");
 const module = createUserService(env);
 const database = await runtime.database.connect();
-await migrate(database, { schema: module.schema ?? "users", migrationsFolder: module.migrationsFolder ?? "" });
+await migrate(database, {
+  schema: module.schema ?? "users",
+  migrationsFolder: module.migrationsFolder ?? "",
+});
 
 let app: FetchApp | undefined;
 const server = Deno.serve({ hostname: env.HOST, port: env.PORT, onListen: () => {} }, (request) =>

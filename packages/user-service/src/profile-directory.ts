@@ -67,6 +67,7 @@ export function createProfileDirectory(deps: DirectoryDeps): ProfileDirectory {
     },
 
     async edit(callerId, edit) {
+      if (!isUuid(callerId)) throw new ProfileNotFound(callerId);
       let changed = false;
       const row = await inTransaction(db, async (tx) => {
         const current = await lockProfile(tx, callerId);

@@ -9,7 +9,12 @@ import {
   type ServiceRuntime,
   type StartedService,
 } from "@instagram/kit";
-import { createTestDatabase, createTestRuntime, createTestTokens, type TestTokens } from "@instagram/kit/testing";
+import {
+  createTestDatabase,
+  createTestRuntime,
+  createTestTokens,
+  type TestTokens,
+} from "@instagram/kit/testing";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { FIELD_ERRORS_HEADER } from "./rpc/errors.ts";
 import { createUserService, loadUserEnv } from "./service.ts";
@@ -88,7 +93,10 @@ describe("user service module", () => {
         type: "CREATED",
         aggregateId: id,
         occurredAt: new Date(),
-        payload: toBinary(AccountCreatedSchema, create(AccountCreatedSchema, { accountId: id, username: "wired" })),
+        payload: toBinary(
+          AccountCreatedSchema,
+          create(AccountCreatedSchema, { accountId: id, username: "wired" }),
+        ),
         headers: {},
       },
     ]);
@@ -111,7 +119,10 @@ describe("user service module", () => {
         type: "CREATED",
         aggregateId: id,
         occurredAt: new Date(),
-        payload: toBinary(AccountCreatedSchema, create(AccountCreatedSchema, { accountId: id, username: "caller" })),
+        payload: toBinary(
+          AccountCreatedSchema,
+          create(AccountCreatedSchema, { accountId: id, username: "caller" }),
+        ),
         headers: {},
       },
     ]);

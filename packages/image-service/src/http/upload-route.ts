@@ -136,7 +136,11 @@ async function readText(stream: ReadableStream<Uint8Array>, maxBytes: number): P
  * The request body, failing with upload-too-large once more than `allowed` bytes came through,
  * and with a 400 when the client's stream breaks (a dropped connection is not a server error).
  */
-function metered(body: ReadableStream<Uint8Array>, allowed: number, maxUploadBytes: number): ReadableStream<Uint8Array> {
+function metered(
+  body: ReadableStream<Uint8Array>,
+  allowed: number,
+  maxUploadBytes: number,
+): ReadableStream<Uint8Array> {
   const reader = body.getReader();
   let seen = 0;
   return new ReadableStream<Uint8Array>(

@@ -16,7 +16,9 @@ afterAll(async () => {
 
 /** What a crash between writing an upload's files and committing its row leaves behind. */
 async function crashedUpload(id: string, ageMs: number): Promise<void> {
-  await bed.db.insert(blobClaims).values({ imageId: id, reason: "upload", since: new Date(Date.now() - ageMs) });
+  await bed.db
+    .insert(blobClaims)
+    .values({ imageId: id, reason: "upload", since: new Date(Date.now() - ageMs) });
   await bed.blobs.put(blobKeyOf(id, "original"), streamOf(new Uint8Array(100)));
   await bed.blobs.put(blobKeyOf(id, "thumbnail"), streamOf(new Uint8Array(10)));
 }
@@ -44,7 +46,9 @@ describe("blob reaper", () => {
     const response = await bed.upload(owner, await photoJpeg(20, 20));
     const { id } = (await response.json()) as { id: string };
     // a claim that should not exist any more (as if its deletion had been lost)
-    await bed.db.insert(blobClaims).values({ imageId: id, reason: "upload", since: sql`now() - interval '2 hours'` });
+    await bed.db
+      .insert(blobClaims)
+      .values({ imageId: id, reason: "upload", since: sql`now() - interval '2 hours'` });
 
     await bed.runReaper();
 

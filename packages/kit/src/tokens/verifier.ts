@@ -1,5 +1,6 @@
 import {
   createLocalJWKSet,
+  type CryptoKey as VerificationKey,
   errors,
   type JSONWebKeySet,
   type JWSHeaderParameters,
@@ -16,7 +17,8 @@ export interface AccessTokenVerifier {
 
 const failureBackoffMs = 1_000;
 
-type KeyResolver = (header: JWSHeaderParameters) => Promise<CryptoKey>;
+// jose's CryptoKey, not the global one: under Deno the global is Deno's while jose's typings see Node's.
+type KeyResolver = (header: JWSHeaderParameters) => Promise<VerificationKey>;
 
 export function createAccessTokenVerifier(opts: {
   issuer: string;

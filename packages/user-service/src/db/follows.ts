@@ -1,5 +1,6 @@
 import type { Executor } from "@instagram/kit";
 import { and, desc, eq, sql } from "drizzle-orm";
+import { isUuid } from "../domain/ids.ts";
 import { follows, type ProfileRow, profiles } from "./schema/index.ts";
 
 /** A position in a list of edges, newest first: the last edge of the previous page. */
@@ -132,7 +133,7 @@ export async function followedBy(
   callerId: string | undefined,
   ids: string[],
 ): Promise<Set<string>> {
-  if (callerId === undefined || ids.length === 0) return new Set();
+  if (callerId === undefined || !isUuid(callerId) || ids.length === 0) return new Set();
   const asked = sql.join(
     ids.map((id) => sql`${id}::uuid`),
     sql`, `,
