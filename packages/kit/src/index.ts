@@ -8,4 +8,5 @@ export * from "./log/index.ts";
 export * from "./paging/index.ts";
 export * from "./runtime/index.ts";
 export * from "./server/index.ts";
+export * from "./telemetry/index.ts";
 export * from "./tokens/index.ts";

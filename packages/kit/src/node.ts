@@ -3,7 +3,7 @@ export { createPgliteConnector, createPostgresConnector, type PgliteLocation } f
 export { createConsulDiscovery } from "./discovery/consul.ts";
 export { createKafkaBus, type KafkaBusOptions } from "./events/kafka-bus.ts";
 export { type LaunchedService, type ListenAddress, launchService } from "./runtime/launch.ts";
-export { runMain } from "./runtime/run-main.ts";
+export { type MainProcess, runMain } from "./runtime/run-main.ts";
 export { createRuntimeFromEnv } from "./runtime/runtime-from-env.ts";
 export {
   type ListeningNodeServer,
@@ -14,4 +14,5 @@ export {
   type ServeNodeOptions,
   serveNode,
 } from "./server/node-server.ts";
+export { startTracing, type Tracing, type TracingOptions } from "./telemetry/node.ts";
 export { loadOrCreateSigningKey } from "./tokens/key-file.ts";

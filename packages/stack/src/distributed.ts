@@ -11,6 +11,7 @@ import {
   type ServiceName,
   services,
   serviceUrlVariables,
+  startWaves,
 } from "./services.ts";
 
 export interface DistributedStackOptions {
@@ -107,29 +108,35 @@ export async function startDistributedStack(options: DistributedStackOptions): P
     if (ownDataDir) await rm(dataDir, { recursive: true, force: true });
   };
 
+  const prepare = (entry: ServiceEntry): RunningService => {
+    const port = portOf(entry, options.ports);
+    const service: RunningService = {
+      entry,
+      url: `http://${host}:${port}`,
+      env: {
+        ...process.env,
+        ...options.env,
+        ...serviceUrlVariables(urls),
+        HOST: host,
+        PORT: String(port),
+        DATABASE_URL: options.databaseUrl,
+        KAFKA_BROKERS: options.kafkaBrokers,
+        DATA_DIR: dataDir,
+        LOG_LEVEL: options.logLevel ?? "warn",
+      },
+      child: undefined,
+      exited: Promise.resolve(),
+      output: [],
+    };
+    running.set(entry.name, service);
+    return service;
+  };
+
   try {
-    for (const entry of services) {
-      const port = portOf(entry, options.ports);
-      const service: RunningService = {
-        entry,
-        url: `http://${host}:${port}`,
-        env: {
-          ...process.env,
-          ...options.env,
-          ...serviceUrlVariables(urls),
-          HOST: host,
-          PORT: String(port),
-          DATABASE_URL: options.databaseUrl,
-          KAFKA_BROKERS: options.kafkaBrokers,
-          DATA_DIR: dataDir,
-          LOG_LEVEL: options.logLevel ?? "warn",
-        },
-        child: undefined,
-        exited: Promise.resolve(),
-        output: [],
-      };
-      running.set(entry.name, service);
-      await launch(service);
+    for (const wave of startWaves()) {
+      const outcomes = await Promise.allSettled(wave.map((entry) => launch(prepare(entry))));
+      const failure = outcomes.find((outcome) => outcome.status === "rejected");
+      if (failure) throw failure.reason;
     }
   } catch (error) {
     await stop();

@@ -7,7 +7,14 @@ import {
   type ServiceRuntime,
 } from "@instagram/kit";
 import { createPgliteConnector, launchService } from "@instagram/kit/node";
-import { type Ports, portOf, type ServiceName, services, serviceUrlVariables } from "./services.ts";
+import {
+  type Ports,
+  portOf,
+  type ServiceName,
+  services,
+  serviceUrlVariables,
+  startWaves,
+} from "./services.ts";
 
 export interface EmbeddedStackOptions {
   /** Where PGlite (`<dataDir>/pglite`) and the services' files live. */
@@ -59,7 +66,8 @@ export async function startEmbeddedStack(options: EmbeddedStackOptions): Promise
   };
 
   try {
-    for (const entry of services) {
+    // One PGlite runs one statement at a time: starting services together would gain nothing.
+    for (const entry of startWaves().flat()) {
       const port = portOf(entry, options.ports);
       const env: Environment = {
         ...options.env,

@@ -12,14 +12,20 @@ export interface ServiceEntry {
   main: string;
   /** The environment variable other services read this one's address from. */
   urlVariable?: string;
+  /**
+   * Start order: a wave starts once every service of the previous one is ready; the services of
+   * one wave may start together (distributed mode). auth first (it holds the signing key everyone
+   * trusts), the gateway last (it calls everyone).
+   */
+  wave: number;
   create(env: Environment): ServiceModule;
 }
 
-// In start order: the gateway last, once everything it calls answers.
-// image and comment join here when their packages exist.
+// image and comment join here (wave 1) when their packages are ready.
 export const services: readonly ServiceEntry[] = [
   {
     name: "auth",
+    wave: 0,
     defaultPort: 8081,
     main: "packages/auth-service/src/main.ts",
     urlVariable: "AUTH_SERVICE_URL",
@@ -27,6 +33,7 @@ export const services: readonly ServiceEntry[] = [
   },
   {
     name: "user",
+    wave: 1,
     defaultPort: 8082,
     main: "packages/user-service/src/main.ts",
     urlVariable: "USER_SERVICE_URL",
@@ -34,6 +41,7 @@ export const services: readonly ServiceEntry[] = [
   },
   {
     name: "gateway",
+    wave: 2,
     defaultPort: 8080,
     main: "packages/gateway/src/main.ts",
     create: (env) => createGatewayService(loadGatewayEnv(env)),
@@ -54,4 +62,11 @@ export function serviceUrlVariables(urls: Partial<Record<ServiceName, string>>):
     if (entry.urlVariable && url) variables[entry.urlVariable] = url;
   }
   return variables;
+}
+
+/** The services grouped by wave, in start order. */
+export function startWaves(): ServiceEntry[][] {
+  const waves = new Map<number, ServiceEntry[]>();
+  for (const entry of services) waves.set(entry.wave, [...(waves.get(entry.wave) ?? []), entry]);
+  return [...waves.entries()].sort(([a], [b]) => a - b).map(([, entries]) => entries);
 }

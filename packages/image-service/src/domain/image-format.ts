@@ -1,7 +1,7 @@
 /** The formats accepted, decided from the bytes alone (never the declared MIME type or file name). */
 export type ImageFormat = "jpeg" | "png" | "webp" | "gif";
 
-export const contentTypes: Record<ImageFormat, string> = {
+const contentTypes: Record<ImageFormat, string> = {
   jpeg: "image/jpeg",
   png: "image/png",
   webp: "image/webp",
@@ -27,9 +27,4 @@ export function sniffFormat(head: Uint8Array): ImageFormat | undefined {
 
 export function contentTypeOf(format: ImageFormat): string {
   return contentTypes[format];
-}
-
-export function formatOfContentType(contentType: string): ImageFormat | undefined {
-  const entry = Object.entries(contentTypes).find(([, type]) => type === contentType);
-  return entry?.[0] as ImageFormat | undefined;
 }

@@ -1,12 +1,12 @@
 import { describe, expect, it } from "vitest";
-import { blobKeyOf, contentPathOf, etagOf, imageIdOfBlobKey, matchesEtag } from "./renditions.ts";
+import { blobKeyOf, contentPathOf, etagOf, matchesEtag } from "./renditions.ts";
 
 const id = "01930000-0000-7000-8000-000000000001";
 
 describe("renditions", () => {
-  it("maps an image to its blob keys and back", () => {
-    expect(imageIdOfBlobKey(blobKeyOf(id, "thumbnail"))).toBe(id);
-    expect(imageIdOfBlobKey("something-else")).toBeUndefined();
+  it("keys each rendition's blob by the image id", () => {
+    expect(blobKeyOf(id, "thumbnail")).toBe(`${id}.thumbnail`);
+    expect(blobKeyOf(id, "original")).not.toBe(blobKeyOf(id, "thumbnail"));
   });
 
   it("builds the public content path", () => {

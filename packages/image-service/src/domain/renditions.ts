@@ -15,12 +15,6 @@ export function blobKeyOf(imageId: string, rendition: Rendition): string {
   return `${imageId}.${rendition}`;
 }
 
-/** The image id a blob key belongs to, or undefined for a key this service did not write. */
-export function imageIdOfBlobKey(key: string): string | undefined {
-  const match = /^([0-9a-f-]{36})\.(original|thumbnail)$/.exec(key);
-  return match?.[1];
-}
-
 /** The public path of a rendition's bytes, as clients see it in `urls`. */
 export function contentPathOf(imageId: string, rendition: Rendition): string {
   return `/v1/images/${imageId}/content?size=${rendition}`;

@@ -189,6 +189,7 @@ describe("users.DELETED", () => {
     const user = await bed.createUser("twice_gone");
     const id = await upload(user);
     await bed.deleteUser(user, "twice_gone");
+    await eventually(async () => eventsOf("DELETED", id).length === 1);
     const before = bed.published.length;
     await bed.deleteUser(user, "twice_gone");
     await new Promise((resolve) => setTimeout(resolve, 300));

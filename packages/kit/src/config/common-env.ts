@@ -8,6 +8,8 @@ const port = z.coerce
 
 const httpUrl = z.url({ protocol: /^https?$/, error: "expected an http(s) URL, e.g. http://127.0.0.1:8081" });
 
+const otlpUrl = z.url({ protocol: /^https?$/, error: "expected an http(s) URL, e.g. http://127.0.0.1:4318" });
+
 const postgresUrl = z.url({
   protocol: /^postgres(ql)?$/,
   error: "expected a postgres:// URL, e.g. postgres://user:pass@127.0.0.1:5432/db",
@@ -39,6 +41,10 @@ export const commonEnvSchema = z.object({
   IMAGE_SERVICE_URL: httpUrl.default("http://127.0.0.1:8083"),
   COMMENT_SERVICE_URL: httpUrl.default("http://127.0.0.1:8084"),
   JWT_ISSUER: z.string().min(1).default("instagram-clone"),
+  /** OTLP/HTTP collector base URL (e.g. http://127.0.0.1:4318); unset → spans are not exported. */
+  OTEL_EXPORTER_OTLP_ENDPOINT: otlpUrl.optional(),
+  /** service.name of the spans; default the service's own name. */
+  OTEL_SERVICE_NAME: z.string().min(1).optional(),
 });
 
 export type CommonEnv = z.infer<typeof commonEnvSchema>;

@@ -2,6 +2,7 @@ import type { DescMethod } from "@bufbuild/protobuf";
 import { MethodOptions_IdempotencyLevel } from "@bufbuild/protobuf/wkt";
 import { Code, ConnectError, type Interceptor, type Transport } from "@connectrpc/connect";
 import { createConnectTransport } from "@connectrpc/connect-web";
+import { traceCalls } from "../telemetry/call-spans.ts";
 import type { Discovery } from "./types.ts";
 
 export interface ServiceTransportOptions {
@@ -17,11 +18,12 @@ export interface ServiceTransportOptions {
 /**
  * A Connect transport (binary protobuf over fetch) to whichever instances discovery returns: calls
  * go round-robin; a side-effect-free or idempotent unary call that meets Unavailable is tried once
- * more on the next instance.
+ * more on the next instance. Each call carries the active W3C trace context (traceCalls).
  */
 export function createServiceTransport(opts: ServiceTransportOptions): Transport {
   const defaultTimeoutMs = opts.timeoutMs ?? 5_000;
   const baseFetch = opts.fetch ?? globalThis.fetch;
+  const interceptors = [traceCalls(), ...(opts.interceptors ?? [])];
   const perInstance = new Map<string, Transport>();
   let turn = 0;
 
@@ -47,7 +49,7 @@ export function createServiceTransport(opts: ServiceTransportOptions): Transport
       transport = createConnectTransport({
         baseUrl: url,
         useBinaryFormat: true,
-        interceptors: opts.interceptors,
+        interceptors,
         fetch: fetchInstance,
       });
       perInstance.set(url, transport);

@@ -1,8 +1,10 @@
-import { fromBinary, type MessageShape } from "@bufbuild/protobuf";
+import { type DescMessage, fromBinary, type MessageShape } from "@bufbuild/protobuf";
 import { type EventType, eventSchema, type Topic } from "@instagram/contracts/events";
+import { context, type Span, SpanKind, SpanStatusCode, trace } from "@opentelemetry/api";
 import type { Logger } from "pino";
 import type { InboxTable } from "../db/inbox-table.ts";
 import type { Database, Transaction } from "../db/types.ts";
+import { contextFromHeaders, kitTracer, recordFailure } from "../telemetry/trace-context.ts";
 import type { EventSchema } from "./catalog.ts";
 import { deadLetterTopic, type EventBus, type EventEnvelope } from "./envelope.ts";
 import { backoffMs, createPause } from "./pause.ts";
@@ -42,6 +44,7 @@ class ConsumerStopped extends Error {}
  * with its inbox row (consumer, event id), so a redelivery changes nothing. Unknown topics and
  * types are skipped (forward compatible). A failing handler is retried with backoff; after
  * `maxAttempts` the event goes to "<topic>.dlq" with headers `error` and `failed-consumer`.
+ * Handling runs in a consumer span, child of the trace context in the event's headers.
  */
 export async function startConsumer(opts: ConsumerOptions): Promise<Consumer> {
   const { name, db, inbox, bus } = opts;
@@ -87,11 +90,43 @@ export async function startConsumer(opts: ConsumerOptions): Promise<Consumer> {
       logger.debug({ topic: event.topic, type: event.type }, "no handler for event, skipped");
       return;
     }
+    const parent = contextFromHeaders(event.headers);
+    const span = kitTracer().startSpan(
+      `${event.topic} process`,
+      {
+        kind: SpanKind.CONSUMER,
+        attributes: {
+          "messaging.operation.type": "process",
+          "messaging.destination.name": event.topic,
+          "messaging.message.id": event.id,
+          "messaging.consumer.group.name": name,
+          "instagram.event.type": event.type,
+        },
+      },
+      parent,
+    );
+    try {
+      await context.with(trace.setSpan(parent, span), () => processEvent(event, handler, schema, span));
+    } catch (error) {
+      recordFailure(span, error);
+      throw error;
+    } finally {
+      span.end();
+    }
+  }
+
+  async function processEvent(
+    event: EventEnvelope,
+    handler: AnyEventHandler,
+    schema: DescMessage,
+    span: Span,
+  ): Promise<void> {
     let payload: unknown;
     try {
       payload = fromBinary(schema, event.payload);
     } catch (error) {
       // Bytes that do not decode never will: no point retrying.
+      span.setStatus({ code: SpanStatusCode.ERROR, message: "undecodable payload, dead-lettered" });
       await deadLetter(event, error);
       return;
     }
@@ -102,9 +137,14 @@ export async function startConsumer(opts: ConsumerOptions): Promise<Consumer> {
         return;
       } catch (error) {
         if (attempt >= maxAttempts) {
+          recordFailure(span, error);
           await deadLetter(event, error);
           return;
         }
+        span.addEvent("retry", {
+          attempt,
+          "exception.message": error instanceof Error ? error.message : String(error),
+        });
         logger.warn({ err: error, eventId: event.id, attempt }, "event handler failed, retrying");
         await pause.sleep(backoffMs(attempt, retryDelayMs, 5_000));
       }

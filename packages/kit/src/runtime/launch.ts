@@ -1,6 +1,7 @@
 import { hostname } from "node:os";
 import { type DatabaseHandle, migrate } from "../db/index.ts";
 import type { ServiceInstance } from "../discovery/types.ts";
+import { serviceLogger } from "../log/logger.ts";
 import { listenNode } from "../server/node-server.ts";
 import type { ServiceModule, ServiceRuntime, StartedService } from "./types.ts";
 
@@ -28,7 +29,7 @@ export async function launchService(
   runtime: ServiceRuntime,
   listen: ListenAddress,
 ): Promise<LaunchedService> {
-  const logger = runtime.logger.child({ service: module.name });
+  const logger = serviceLogger(runtime.logger, module.name);
   const server = await listenNode({ host: listen.host, port: listen.port, drainMs: listen.drainMs, logger });
   const url = `http://${advertisedHost(listen)}:${server.port}`;
   const instance: ServiceInstance = {

@@ -39,6 +39,24 @@ describe("runMain", () => {
     expect(output()).toBe("started\nstopping\nstopped\n");
   }, 30_000);
 
+  it("closes what the start returned after stopping", async () => {
+    const { child, output } = run("close");
+    await until(() => output().includes("started"));
+    child.kill("SIGTERM");
+    const [code] = await once(child, "exit");
+    expect(code).toBe(0);
+    expect(output()).toBe("started\nstopping\nstopped\nclosed\n");
+  }, 30_000);
+
+  it("still closes when stop fails, and exits 1", async () => {
+    const { child, output } = run("stop-fails");
+    await until(() => output().includes("started"));
+    child.kill("SIGTERM");
+    const [code] = await once(child, "exit");
+    expect(code).toBe(1);
+    expect(output()).toBe("started\nstopping\nstopped\nclosed\n");
+  }, 30_000);
+
   it("exits at once on a second signal", async () => {
     const { child, output } = run("slow");
     await until(() => output().includes("started"));

@@ -1,11 +1,19 @@
 import { ConfigError } from "../config/parse-env.ts";
 import type { Logger } from "../log/logger.ts";
 
+/** What a Node entry runs: stop() ends the service; close(), if any, then releases what it used. */
+export interface MainProcess {
+  stop(): Promise<void>;
+  /** E.g. the runtime's close(): database, bus, discovery, tracing. Called after stop, even if it failed. */
+  close?(): Promise<void>;
+}
+
 /**
- * The Node entry's loop: start, then on SIGINT/SIGTERM stop once and exit 0. A second signal exits at
- * once. A ConfigError at start prints its message (no stack) and exits 1.
+ * The Node entry's loop: start, then on SIGINT/SIGTERM stop once, close, and exit 0 (1 when either
+ * failed). A second signal exits at once. A ConfigError at start prints its message (no stack) and
+ * exits 1.
  */
-export function runMain(start: () => Promise<{ stop(): Promise<void> }>, logger: Logger): void {
+export function runMain(start: () => Promise<MainProcess>, logger: Logger): void {
   let stopping = false;
   const starting = Promise.resolve().then(start);
 
@@ -16,15 +24,24 @@ export function runMain(start: () => Promise<{ stop(): Promise<void> }>, logger:
     }
     stopping = true;
     logger.info({ signal }, "stopping");
-    starting
-      .then((running) => running.stop())
-      .then(
-        () => process.exit(0),
-        (error: unknown) => {
-          logger.error({ err: error }, "stop failed");
-          process.exit(1);
-        },
-      );
+    void starting.then(async (running) => {
+      let failed = false;
+      try {
+        await running.stop();
+      } catch (error) {
+        failed = true;
+        logger.error({ err: error }, "stop failed");
+      }
+      try {
+        await running.close?.();
+      } catch (error) {
+        failed = true;
+        logger.error({ err: error }, "close failed");
+      }
+      process.exit(failed ? 1 : 0);
+    }, () => {
+      // A failed start is reported below.
+    });
   };
   process.on("SIGINT", onSignal);
   process.on("SIGTERM", onSignal);

@@ -5,3 +5,4 @@ export { observeRequests } from "./observe.ts";
 export { mountOperations } from "./operations.ts";
 export { problemResponse } from "./problem.ts";
 export { createServiceApp, type ServiceAppOptions } from "./service-app.ts";
+export { traceRequests } from "./trace-requests.ts";

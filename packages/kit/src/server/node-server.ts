@@ -4,10 +4,13 @@ import * as net from "node:net";
 import type { ConnectRouter, Interceptor } from "@connectrpc/connect";
 import { connectNodeAdapter } from "@connectrpc/connect-node";
 import { getRequestListener } from "@hono/node-server";
+import { context, propagation, ROOT_CONTEXT, SpanKind, SpanStatusCode, trace } from "@opentelemetry/api";
 import type { Logger } from "../log/logger.ts";
 import { defaultMaxBodyBytes } from "./connect-routes.ts";
 import type { FetchApp } from "./fetch-app.ts";
 import { httpRequestDuration, httpRequestsTotal } from "./metrics.ts";
+import { describeRoute } from "./trace-requests.ts";
+import { kitTracer } from "../telemetry/trace-context.ts";
 
 /** What a listening port serves. */
 export interface NodeSite {
@@ -213,17 +216,33 @@ function handlersFor(site: NodeSite, logger: Logger | undefined): Handlers {
   const grpc = adapter
     ? (req: http2.Http2ServerRequest, res: http2.Http2ServerResponse): void => {
         const started = performance.now();
+        const path = req.url.split("?")[0] ?? "";
+        const parent = propagation.extract(ROOT_CONTEXT, req.headers);
+        const { name, attributes } = describeRoute(req.method, path);
+        const span = kitTracer().startSpan(
+          name,
+          {
+            kind: SpanKind.SERVER,
+            attributes: { ...attributes, "rpc.system": "grpc", "instagram.service": service },
+          },
+          parent,
+        );
         res.once("finish", () => {
           const labels = {
             service,
-            route: res.statusCode === 404 ? "unmatched" : (req.url.split("?")[0] ?? ""),
+            route: res.statusCode === 404 ? "unmatched" : path,
             method: req.method,
             status: String(res.statusCode),
           };
           httpRequestsTotal.inc(labels);
           httpRequestDuration.observe(labels, (performance.now() - started) / 1000);
         });
-        adapter(req, res);
+        res.once("close", () => {
+          span.setAttribute("http.response.status_code", res.statusCode);
+          if (!res.writableFinished) span.setStatus({ code: SpanStatusCode.ERROR, message: "aborted" });
+          span.end();
+        });
+        context.with(trace.setSpan(parent, span), () => adapter(req, res));
       }
     : undefined;
   return { fetch, grpc };

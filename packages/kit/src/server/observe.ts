@@ -1,16 +1,20 @@
 import type { MiddlewareHandler } from "hono";
-import { matchedRoutes } from "hono/route";
 import type { Logger } from "../log/logger.ts";
+import { activeTraceIds } from "../telemetry/trace-context.ts";
+import { matchedRoute } from "./matched-route.ts";
 import { httpRequestDuration, httpRequestsTotal } from "./metrics.ts";
+import { traceRequests } from "./trace-requests.ts";
 
 const quietPaths = new Set(["/healthz", "/readyz", "/metrics"]);
 
 /**
  * Counts and times every request (labels use the matched route pattern, never the raw path, to keep
- * cardinality bounded) and logs one line per request with a request id.
+ * cardinality bounded), traces it (a server span, see traceRequests) and logs one line per request
+ * with a request id.
  */
 export function observeRequests(opts: { service: string; logger?: Logger }): MiddlewareHandler {
-  return async (c, next) => {
+  const traced = traceRequests({ service: opts.service });
+  const observed: MiddlewareHandler = async (c, next) => {
     const started = performance.now();
     const requestId = c.req.header("x-request-id") ?? crypto.randomUUID();
     let failed: unknown;
@@ -21,7 +25,7 @@ export function observeRequests(opts: { service: string; logger?: Logger }): Mid
       throw error;
     } finally {
       const status = failed === undefined ? c.res.status : 500;
-      const route = routeOf(c);
+      const route = matchedRoute(c);
       const labels = { service: opts.service, route, method: c.req.method, status: String(status) };
       const seconds = (performance.now() - started) / 1000;
       httpRequestsTotal.inc(labels);
@@ -30,7 +34,8 @@ export function observeRequests(opts: { service: string; logger?: Logger }): Mid
       if (opts.logger) {
         const line = {
           requestId,
-          traceId: traceIdOf(c.req.header("traceparent")),
+          // With a span active the logger's mixin adds trace_id itself.
+          traceId: activeTraceIds().trace_id === undefined ? traceIdOf(c.req.header("traceparent")) : undefined,
           method: c.req.method,
           path: c.req.path,
           route,
@@ -43,16 +48,13 @@ export function observeRequests(opts: { service: string; logger?: Logger }): Mid
       }
     }
   };
-}
-
-function routeOf(c: Parameters<MiddlewareHandler>[0]): string {
-  const routes = matchedRoutes(c);
-  for (let i = routes.length - 1; i >= 0; i--) {
-    const route = routes[i];
-    if (route && route.method !== "ALL") return route.path;
-  }
-  const wildcard = routes.findLast((route) => route.path !== "*" && route.path !== "/*");
-  return wildcard?.path ?? "unmatched";
+  // Probes are counted and logged (at debug) but not traced: they would drown the traces.
+  return (c, next) =>
+    quietPaths.has(c.req.path)
+      ? observed(c, next)
+      : traced(c, async () => {
+          await observed(c, next);
+        });
 }
 
 function traceIdOf(traceparent: string | undefined): string | undefined {

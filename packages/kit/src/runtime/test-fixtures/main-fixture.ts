@@ -19,6 +19,13 @@ runMain(async () => {
       process.stdout.write("stopping\n");
       await new Promise((resolve) => setTimeout(resolve, mode === "slow" ? 60_000 : 200));
       process.stdout.write("stopped\n");
+      if (mode === "stop-fails") throw new Error("stop failed");
     },
+    close:
+      mode === "ok"
+        ? undefined
+        : async () => {
+            process.stdout.write("closed\n");
+          },
   };
 }, logger);
