@@ -84,7 +84,9 @@ describe("follow graph", () => {
     expect(mine).toHaveLength(2);
   });
 
-  it("pages followers with a cursor while new edges keep arriving: no duplicates, nothing skipped", async () => {
+  it("pages followers with a cursor while new edges keep arriving: no duplicates, nothing skipped", {
+    timeout: 120_000,
+  }, async () => {
     const star = await newPerson(api, { prefix: "pg" });
     const early = await newPeople(api, 13, { prefix: "pge" });
     const late = await newPeople(api, 6, { prefix: "pgl" });
@@ -114,7 +116,7 @@ describe("follow graph", () => {
     expect(new Set(everyone.map((p) => p.id)).size).toBe(followed);
   });
 
-  it("counts exactly after 50 concurrent follows of one user", async () => {
+  it("counts exactly after 50 concurrent follows of one user", { timeout: 120_000 }, async () => {
     const star = await newPerson(api, { prefix: "pop" });
     const fans = await newPeople(api, 50, { prefix: "popf" });
     const replies = await Promise.all(fans.map((fan) => fan.client.follow(star.username)));

@@ -33,3 +33,8 @@ export function portsOf(env: StackEnv): Ports {
     comment: env.PORT_COMMENT,
   };
 }
+
+/** The stack's own lines ("ready in …") show unless logs are silenced; LOG_LEVEL governs the services. */
+export function stackLogLevel(level: StackEnv["LOG_LEVEL"]): StackEnv["LOG_LEVEL"] {
+  return level === "warn" || level === "error" || level === "fatal" ? "info" : level;
+}

@@ -1,5 +1,7 @@
 import { createAuthService, loadAuthEnv } from "@instagram/auth-service";
+import { createCommentService, loadCommentEnv } from "@instagram/comment-service";
 import { createGatewayService, loadGatewayEnv } from "@instagram/gateway";
+import { createImageService, loadImageEnv } from "@instagram/image-service";
 import type { Environment, ServiceModule } from "@instagram/kit";
 import { createUserService, loadUserEnv } from "@instagram/user-service";
 
@@ -21,7 +23,6 @@ export interface ServiceEntry {
   create(env: Environment): ServiceModule;
 }
 
-// image and comment join here (wave 1) when their packages are ready.
 export const services: readonly ServiceEntry[] = [
   {
     name: "auth",
@@ -38,6 +39,22 @@ export const services: readonly ServiceEntry[] = [
     main: "packages/user-service/src/main.ts",
     urlVariable: "USER_SERVICE_URL",
     create: (env) => createUserService(loadUserEnv(env)),
+  },
+  {
+    name: "image",
+    wave: 1,
+    defaultPort: 8083,
+    main: "packages/image-service/src/main.ts",
+    urlVariable: "IMAGE_SERVICE_URL",
+    create: (env) => createImageService(loadImageEnv(env)),
+  },
+  {
+    name: "comment",
+    wave: 1,
+    defaultPort: 8084,
+    main: "packages/comment-service/src/main.ts",
+    urlVariable: "COMMENT_SERVICE_URL",
+    create: (env) => createCommentService(loadCommentEnv(env)),
   },
   {
     name: "gateway",

@@ -36,6 +36,7 @@ describe("parseEnv", () => {
     expect(env.DATABASE_URL).toBeUndefined();
     expect(env.KAFKA_BROKERS).toBeUndefined();
     expect(env.CONSUL_HTTP_ADDR).toBeUndefined();
+    expect(env.OTEL_EXPORTER_OTLP_ENDPOINT).toBeUndefined();
   });
 
   it("reads and coerces given values, treating empty ones as unset", () => {
@@ -45,9 +46,17 @@ describe("parseEnv", () => {
       KAFKA_BROKERS: "k1:9092,k2:9092",
       CONSUL_HTTP_ADDR: "consul:8500",
       LOG_LEVEL: "",
+      OTEL_EXPORTER_OTLP_ENDPOINT: "http://collector:4318",
+      OTEL_SERVICE_NAME: "auth-eu",
       UNRELATED: "ignored",
     });
-    expect(env).toMatchObject({ PORT: 9001, KAFKA_BROKERS: "k1:9092,k2:9092", LOG_LEVEL: "info" });
+    expect(env).toMatchObject({
+      PORT: 9001,
+      KAFKA_BROKERS: "k1:9092,k2:9092",
+      LOG_LEVEL: "info",
+      OTEL_EXPORTER_OTLP_ENDPOINT: "http://collector:4318",
+      OTEL_SERVICE_NAME: "auth-eu",
+    });
     expect(env).not.toHaveProperty("UNRELATED");
   });
 
@@ -60,6 +69,7 @@ describe("parseEnv", () => {
         KAFKA_BROKERS: "k1",
         AUTH_SERVICE_URL: "not a url",
         ACCESS_TOKEN_TTL_SECONDS: "-5",
+        OTEL_EXPORTER_OTLP_ENDPOINT: "collector:4318",
       }),
     );
     const byVariable = new Map(error.problems.map((problem) => [problem.split(":")[0], problem]));
@@ -70,6 +80,7 @@ describe("parseEnv", () => {
         "DATABASE_URL",
         "KAFKA_BROKERS",
         "LOG_LEVEL",
+        "OTEL_EXPORTER_OTLP_ENDPOINT",
         "PORT",
       ].sort(),
     );
@@ -78,6 +89,7 @@ describe("parseEnv", () => {
     expect(byVariable.get("LOG_LEVEL")).toMatch(/one of fatal, error/);
     expect(byVariable.get("KAFKA_BROKERS")).toMatch(/host:port/);
     expect(byVariable.get("AUTH_SERVICE_URL")).toMatch(/http\(s\) URL/);
+    expect(byVariable.get("OTEL_EXPORTER_OTLP_ENDPOINT")).toMatch(/http\(s\) URL.*4318/);
     for (const variable of byVariable.keys()) expect(error.message).toContain(variable);
   });
 

@@ -10,14 +10,20 @@ const unboundRoots = new WeakMap<Logger, Logger>();
  * JSON logs on stdout; every line carries the service name, and trace_id/span_id while a span is
  * active.
  */
-export function createLogger(opts: { service: string; level?: string }): Logger {
-  const root = pino({
+export function createLogger(opts: {
+  service: string;
+  level?: string;
+  /** Default stdout. */
+  destination?: pino.DestinationStream;
+}): Logger {
+  const options: pino.LoggerOptions = {
     level: opts.level ?? "info",
     base: null,
     timestamp: pino.stdTimeFunctions.isoTime,
     formatters: { level: (label) => ({ level: label }) },
     mixin: activeTraceIds,
-  });
+  };
+  const root = opts.destination === undefined ? pino(options) : pino(options, opts.destination);
   return bindService(root, opts.service);
 }
 

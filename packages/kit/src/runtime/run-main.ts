@@ -24,24 +24,27 @@ export function runMain(start: () => Promise<MainProcess>, logger: Logger): void
     }
     stopping = true;
     logger.info({ signal }, "stopping");
-    void starting.then(async (running) => {
-      let failed = false;
-      try {
-        await running.stop();
-      } catch (error) {
-        failed = true;
-        logger.error({ err: error }, "stop failed");
-      }
-      try {
-        await running.close?.();
-      } catch (error) {
-        failed = true;
-        logger.error({ err: error }, "close failed");
-      }
-      process.exit(failed ? 1 : 0);
-    }, () => {
-      // A failed start is reported below.
-    });
+    void starting.then(
+      async (running) => {
+        let failed = false;
+        try {
+          await running.stop();
+        } catch (error) {
+          failed = true;
+          logger.error({ err: error }, "stop failed");
+        }
+        try {
+          await running.close?.();
+        } catch (error) {
+          failed = true;
+          logger.error({ err: error }, "close failed");
+        }
+        process.exit(failed ? 1 : 0);
+      },
+      () => {
+        // A failed start is reported below.
+      },
+    );
   };
   process.on("SIGINT", onSignal);
   process.on("SIGTERM", onSignal);

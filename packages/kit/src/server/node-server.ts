@@ -6,11 +6,11 @@ import { connectNodeAdapter } from "@connectrpc/connect-node";
 import { getRequestListener } from "@hono/node-server";
 import { context, propagation, ROOT_CONTEXT, SpanKind, SpanStatusCode, trace } from "@opentelemetry/api";
 import type { Logger } from "../log/logger.ts";
+import { kitTracer } from "../telemetry/trace-context.ts";
 import { defaultMaxBodyBytes } from "./connect-routes.ts";
 import type { FetchApp } from "./fetch-app.ts";
 import { httpRequestDuration, httpRequestsTotal } from "./metrics.ts";
 import { describeRoute } from "./trace-requests.ts";
-import { kitTracer } from "../telemetry/trace-context.ts";
 
 /** What a listening port serves. */
 export interface NodeSite {

@@ -35,7 +35,8 @@ export function observeRequests(opts: { service: string; logger?: Logger }): Mid
         const line = {
           requestId,
           // With a span active the logger's mixin adds trace_id itself.
-          traceId: activeTraceIds().trace_id === undefined ? traceIdOf(c.req.header("traceparent")) : undefined,
+          traceId:
+            activeTraceIds().trace_id === undefined ? traceIdOf(c.req.header("traceparent")) : undefined,
           method: c.req.method,
           path: c.req.path,
           route,

@@ -61,19 +61,23 @@ export function startTracing(opts: TracingOptions): Promise<Tracing> {
 
 async function register(opts: TracingOptions): Promise<{ shutdown(): Promise<void> }> {
   // Loaded on demand: a process that never traces does not pay for the SDK.
-  const [{ BatchSpanProcessor, SimpleSpanProcessor, TracerProvider }, { AsyncLocalStorageContextManager }, core, resources] =
-    await Promise.all([
-      import("@opentelemetry/sdk-trace"),
-      import("@opentelemetry/context-async-hooks"),
-      import("@opentelemetry/core"),
-      import("@opentelemetry/resources"),
-    ]);
+  const [
+    { BatchSpanProcessor, SimpleSpanProcessor, TracerProvider },
+    { AsyncLocalStorageContextManager },
+    core,
+    resources,
+  ] = await Promise.all([
+    import("@opentelemetry/sdk-trace"),
+    import("@opentelemetry/context-async-hooks"),
+    import("@opentelemetry/core"),
+    import("@opentelemetry/resources"),
+  ]);
   const spanProcessors: SpanProcessor[] = [];
-  if (opts.exporter !== undefined) spanProcessors.push(new SimpleSpanProcessor(opts.exporter));
+  if (opts.exporter !== undefined) spanProcessors.push(new SimpleSpanProcessor({ exporter: opts.exporter }));
   if (opts.otlpEndpoint !== undefined) {
     const { OTLPTraceExporter } = await import("@opentelemetry/exporter-trace-otlp-http");
     const url = `${opts.otlpEndpoint.replace(/\/+$/, "")}/v1/traces`;
-    spanProcessors.push(new BatchSpanProcessor(new OTLPTraceExporter({ url })));
+    spanProcessors.push(new BatchSpanProcessor({ exporter: new OTLPTraceExporter({ url }) }));
   }
   const provider = new TracerProvider({
     resource: resources.resourceFromAttributes({ "service.name": opts.serviceName }),

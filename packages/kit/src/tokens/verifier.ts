@@ -1,11 +1,11 @@
 import {
   createLocalJWKSet,
-  type CryptoKey as VerificationKey,
   errors,
   type JSONWebKeySet,
   type JWSHeaderParameters,
   type JWTPayload,
   jwtVerify,
+  type CryptoKey as VerificationKey,
 } from "jose";
 import { accessTokenAlgorithms } from "./signer.ts";
 import { KeySetUnavailable, TokenError } from "./token-error.ts";
