@@ -53,9 +53,9 @@ export class HttpProblem extends Error {
   constructor(
     status: number,
     detail: string,
-    opts: { errors?: FieldProblem[]; headers?: Record<string, string> } = {},
+    opts: { errors?: FieldProblem[]; headers?: Record<string, string>; cause?: unknown } = {},
   ) {
-    super(detail);
+    super(detail, opts.cause === undefined ? undefined : { cause: opts.cause });
     this.name = "HttpProblem";
     this.problem = problem(status, detail, opts.errors);
     this.headers = opts.headers ?? {};

@@ -1,10 +1,13 @@
 import type { CallOptions, Client } from "@connectrpc/connect";
 import type { OpenAPIHono } from "@hono/zod-openapi";
 import type { AuthService } from "@instagram/contracts/auth";
+import type { CommentService } from "@instagram/contracts/comment";
+import type { ImageService } from "@instagram/contracts/image";
 import type { UserService } from "@instagram/contracts/user";
 import type { Context, MiddlewareHandler } from "hono";
 import type { Caller, GatewayBindings } from "../auth/bearer.ts";
 import type { LoginThrottle } from "../domain/login-throttle.ts";
+import type { ImageFiles } from "../image-files.ts";
 
 export type GatewayApp = OpenAPIHono<GatewayBindings>;
 
@@ -14,6 +17,9 @@ export type ClientAddress = (c: Context) => string | undefined;
 export interface RouteDeps {
   auth: Client<typeof AuthService>;
   user: Client<typeof UserService>;
+  image: Client<typeof ImageService>;
+  comment: Client<typeof CommentService>;
+  imageFiles: ImageFiles;
   authenticate: MiddlewareHandler<GatewayBindings>;
   loginThrottle: LoginThrottle;
   clientAddress: ClientAddress;

@@ -1,8 +1,19 @@
 import { type Timestamp, timestampDate } from "@bufbuild/protobuf/wkt";
 import type { z } from "@hono/zod-openapi";
 import type { Account, TokenPair } from "@instagram/contracts/auth";
+import type { Comment } from "@instagram/contracts/comment";
+import type { Image } from "@instagram/contracts/image";
 import type { Profile } from "@instagram/contracts/user";
-import type { AccountSchema, ProfilePageSchema, ProfileSchema, TokenPairSchema } from "./schemas.ts";
+import type {
+  AccountSchema,
+  CommentPageSchema,
+  CommentSchema,
+  ImagePageSchema,
+  ImageSchema,
+  ProfilePageSchema,
+  ProfileSchema,
+  TokenPairSchema,
+} from "./schemas.ts";
 
 /** RFC 3339 UTC. A service that omits a required time has a bug: fail loudly. */
 function rfc3339(time: Timestamp | undefined, field: string): string {
@@ -46,6 +57,59 @@ export function profilePageJson(page: {
 }): z.infer<typeof ProfilePageSchema> {
   return {
     items: page.profiles.map(profileJson),
+    nextCursor: page.nextCursor === "" ? null : page.nextCursor,
+  };
+}
+
+export function imageJson(image: Image | undefined): z.infer<typeof ImageSchema> {
+  const i = present(image, "image");
+  const owner = present(i.owner, "image.owner");
+  return {
+    id: i.id,
+    owner: { id: owner.id, username: owner.username },
+    caption: i.caption,
+    hashtags: i.hashtags,
+    mentions: i.mentions,
+    contentType: i.contentType,
+    width: i.width,
+    height: i.height,
+    likesCount: Number(i.likesCount),
+    commentsCount: Number(i.commentsCount),
+    likedByMe: i.likedByMe,
+    createdAt: rfc3339(i.createdAt, "image.createdAt"),
+    urls: { original: contentPath(i.id, "original"), thumbnail: contentPath(i.id, "thumbnail") },
+  };
+}
+
+/** Where GET /v1/images/{id}/content serves a rendition. */
+export function contentPath(imageId: string, size: "original" | "thumbnail"): string {
+  return `/v1/images/${encodeURIComponent(imageId)}/content?size=${size}`;
+}
+
+export function imagePageJson(page: { images: Image[]; nextCursor: string }): z.infer<typeof ImagePageSchema> {
+  return { items: page.images.map(imageJson), nextCursor: page.nextCursor === "" ? null : page.nextCursor };
+}
+
+export function commentJson(comment: Comment | undefined): z.infer<typeof CommentSchema> {
+  const c = present(comment, "comment");
+  const author = present(c.author, "comment.author");
+  return {
+    id: c.id,
+    imageId: c.imageId,
+    author: { id: author.id, username: author.username },
+    text: c.text,
+    hashtags: c.hashtags,
+    mentions: c.mentions,
+    createdAt: rfc3339(c.createdAt, "comment.createdAt"),
+  };
+}
+
+export function commentPageJson(page: {
+  comments: Comment[];
+  nextCursor: string;
+}): z.infer<typeof CommentPageSchema> {
+  return {
+    items: page.comments.map(commentJson),
     nextCursor: page.nextCursor === "" ? null : page.nextCursor,
   };
 }

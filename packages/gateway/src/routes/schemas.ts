@@ -27,6 +27,11 @@ export const bearerSecurity = [{ bearerAuth: [] }];
 
 const time = z.string().openapi({ format: "date-time", example: "2025-01-31T12:00:00.000Z" });
 
+const nextCursor = z
+  .string()
+  .nullable()
+  .openapi({ description: "Pass as `cursor` for the next page; null at the end." });
+
 export const AccountSchema = z
   .object({
     id: z.string(),
@@ -62,12 +67,61 @@ export const ProfileSchema = z
 export const ProfilePageSchema = z
   .object({
     items: z.array(ProfileSchema),
-    nextCursor: z
-      .string()
-      .nullable()
-      .openapi({ description: "Pass as `cursor` for the next page; null at the end." }),
+    nextCursor,
   })
   .openapi("ProfilePage");
+
+/** Who owns an image or wrote a comment. */
+export const UserRefSchema = z
+  .object({ id: z.string(), username: z.string().openapi({ example: "alice" }) })
+  .openapi("UserRef");
+
+export const ImageSchema = z
+  .object({
+    id: z.string(),
+    owner: UserRefSchema,
+    caption: z.string().openapi({ example: "Sunset with @bob #beach" }),
+    hashtags: z
+      .array(z.string())
+      .openapi({ description: "Parsed from the caption: lower-cased, unique, without `#`.", example: ["beach"] }),
+    mentions: z
+      .array(z.string())
+      .openapi({ description: "Usernames mentioned in the caption, without `@`.", example: ["bob"] }),
+    contentType: z.string().openapi({ example: "image/jpeg" }),
+    width: z.number().int(),
+    height: z.number().int(),
+    likesCount: z.number().int(),
+    commentsCount: z.number().int(),
+    likedByMe: z.boolean().openapi({ description: "Whether the caller likes this image." }),
+    createdAt: time,
+    urls: z
+      .object({
+        original: z.string().openapi({ example: "/v1/images/0192f0a4-8b1c-7def-8123-456789abcdef/content?size=original" }),
+        thumbnail: z.string().openapi({ example: "/v1/images/0192f0a4-8b1c-7def-8123-456789abcdef/content?size=thumbnail" }),
+      })
+      .openapi({ description: "Where the files are; public, no token needed." }),
+  })
+  .openapi("Image");
+
+export const ImagePageSchema = z
+  .object({ items: z.array(ImageSchema), nextCursor })
+  .openapi("ImagePage");
+
+export const CommentSchema = z
+  .object({
+    id: z.string(),
+    imageId: z.string(),
+    author: UserRefSchema,
+    text: z.string(),
+    hashtags: z.array(z.string()).openapi({ description: "Parsed from the text, as for captions." }),
+    mentions: z.array(z.string()).openapi({ description: "Parsed from the text, as for captions." }),
+    createdAt: time,
+  })
+  .openapi("Comment");
+
+export const CommentPageSchema = z
+  .object({ items: z.array(CommentSchema), nextCursor })
+  .openapi("CommentPage");
 
 export const PageQuerySchema = z.object({
   limit: z.coerce
@@ -88,6 +142,13 @@ export const UsernameParamSchema = z.object({
     .string()
     .min(1)
     .openapi({ param: { name: "username", in: "path" }, example: "alice" }),
+});
+
+export const ImageIdParamSchema = z.object({
+  id: z
+    .string()
+    .min(1)
+    .openapi({ param: { name: "id", in: "path" }, example: "0192f0a4-8b1c-7def-8123-456789abcdef" }),
 });
 
 /** A JSON request body, required, as the OpenAPI route config wants it. */

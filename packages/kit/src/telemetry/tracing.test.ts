@@ -1,6 +1,7 @@
 import { Writable } from "node:stream";
 import { timestampFromDate } from "@bufbuild/protobuf/wkt";
-import { createClient } from "@connectrpc/connect";
+import { type ConnectRouter, createClient } from "@connectrpc/connect";
+import { createGrpcTransport, Http2SessionManager } from "@connectrpc/connect-node";
 import { AuthService } from "@instagram/contracts/auth";
 import { context, SpanKind, trace } from "@opentelemetry/api";
 import { InMemorySpanExporter, type ReadableSpan } from "@opentelemetry/sdk-trace";
@@ -16,9 +17,10 @@ import { openTestDatabase, type TestDatabase } from "../events/test-fixtures/dat
 import { testOutbox } from "../events/test-fixtures/follows.ts";
 import { inbox, outbox } from "../events/test-fixtures/schema.ts";
 import { createLogger, serviceLogger } from "../log/logger.ts";
+import { serveNode } from "../server/node-server.ts";
 import { createServiceApp } from "../server/service-app.ts";
 import { startTracing, type Tracing } from "./node.ts";
-import { kitTracer } from "./trace-context.ts";
+import { activeTraceIds, kitTracer } from "./trace-context.ts";
 
 const spans = new InMemorySpanExporter();
 let tracing: Tracing;
@@ -215,6 +217,38 @@ describe("createServiceTransport", () => {
     expect(traceparentParts(sent[0]?.get("traceparent") ?? undefined).traceId).toBe(
       call.spanContext().traceId,
     );
+  });
+});
+
+describe("serveNode", () => {
+  it("serves real gRPC in a server span continuing the caller's traceparent", async () => {
+    const routes = (router: ConnectRouter) =>
+      router.service(AuthService, {
+        async getJwks() {
+          return { jwksJson: JSON.stringify(activeTraceIds()) };
+        },
+      });
+    const app = createServiceApp({ name: "kit-test", routes, readiness: async () => {} });
+    const server = await serveNode({ name: "kit-test", app, routes, port: 0 });
+    onTestFinished(() => server.close());
+    const sessionManager = new Http2SessionManager(server.url);
+    onTestFinished(() => sessionManager.abort());
+    const caller = { traceId: "0af7651916cd43dd8448eb211c80319c", spanId: "b7ad6b7169203331" };
+    const grpc = createClient(AuthService, createGrpcTransport({ baseUrl: server.url, sessionManager }));
+
+    const answer = await grpc.getJwks(
+      {},
+      { headers: { traceparent: `00-${caller.traceId}-${caller.spanId}-01` } },
+    );
+
+    const span = onlySpan(SpanKind.SERVER, "instagram.auth.v1.AuthService/GetJwks");
+    expect(span.attributes["rpc.system"]).toBe("grpc");
+    expect(span.spanContext().traceId).toBe(caller.traceId);
+    expect(span.parentSpanContext?.spanId).toBe(caller.spanId);
+    expect(JSON.parse(answer.jwksJson)).toEqual({
+      trace_id: caller.traceId,
+      span_id: span.spanContext().spanId,
+    });
   });
 });
 

@@ -1,0 +1,192 @@
+import { createRoute, z } from "@hono/zod-openapi";
+import { injectTraceHeaders } from "@instagram/kit";
+import type { Context } from "hono";
+import { HttpProblem } from "../errors/problem.ts";
+import type { ImageFiles } from "../image-files.ts";
+import type { GatewayApp, RouteDeps } from "./context.ts";
+import {
+  bearerSecurity,
+  ImageIdParamSchema,
+  ImageSchema,
+  problemAnswer,
+  unauthorizedAnswer,
+} from "./schemas.ts";
+
+/** The one route whose body is not JSON: it streams through, so no body limit may read it. */
+export const UPLOAD_PATH = "/v1/images";
+
+const uploadHeaders = ["content-type", "content-length", "authorization", "traceparent", "x-request-id"];
+const uploadAnswerHeaders = ["content-type", "content-length", "location", "retry-after", "www-authenticate"];
+const contentHeaders = ["if-none-match", "traceparent", "x-request-id"];
+const contentAnswerHeaders = [
+  "content-type",
+  "content-length",
+  "etag",
+  "cache-control",
+  "x-content-type-options",
+];
+
+/** Described for the document only: a zod schema here would make the route parse (and buffer) the form. */
+const uploadForm = {
+  type: "object" as const,
+  required: ["file"],
+  properties: {
+    file: {
+      type: "string" as const,
+      format: "binary",
+      description: "JPEG, PNG, WebP or GIF (judged by its bytes), at most 20 MiB.",
+    },
+    caption: {
+      type: "string" as const,
+      maxLength: 2200,
+      description: "Up to 2200 characters; #hashtags and @mentions are read from it.",
+    },
+  },
+};
+
+const binary = { schema: { type: "string" as const, format: "binary" } };
+
+const ContentQuerySchema = z.object({
+  size: z
+    .enum(["original", "thumbnail"])
+    .default("original")
+    .openapi({
+      param: { name: "size", in: "query" },
+      description: "`thumbnail` is at most 320 px on its longer side.",
+    }),
+});
+
+const ContentHeadersSchema = z.object({
+  "if-none-match": z
+    .string()
+    .optional()
+    .openapi({ param: { name: "If-None-Match", in: "header" }, description: "An ETag from an earlier answer." }),
+});
+
+type StreamingInit = RequestInit & { duplex?: "half" };
+
+function forwarded(from: Headers, names: string[]): Headers {
+  const headers = new Headers();
+  for (const name of names) {
+    const value = from.get(name);
+    if (value !== null) headers.set(name, value);
+  }
+  // With tracing on, image-service's span hangs under the gateway's; otherwise the client's traceparent stays.
+  injectTraceHeaders(headers);
+  return headers;
+}
+
+const unavailable = "The image service is unavailable; try again shortly.";
+
+/** Sends one request to an image-service instance; an unreachable one is a 503. */
+async function reach(files: ImageFiles, c: Context, path: string, init: StreamingInit): Promise<Response> {
+  const signal = c.req.raw.signal;
+  let base: string | undefined;
+  try {
+    base = await files.instance();
+  } catch (error) {
+    throw new HttpProblem(503, unavailable, { cause: error });
+  }
+  if (base === undefined) throw new HttpProblem(503, unavailable);
+  try {
+    return await files.fetch(new URL(path, base), { ...init, signal });
+  } catch (error) {
+    if (signal.aborted) throw new HttpProblem(499, "The request was canceled.");
+    throw new HttpProblem(503, unavailable, { cause: error });
+  }
+}
+
+/** image-service's answer as the client gets it: the body streams on; 5xx never leak their body. */
+function passBack(answer: Response, headerNames: string[], method: string): Response {
+  if (answer.status >= 500) {
+    answer.body?.cancel().catch(() => {});
+    const status = answer.status === 503 || answer.status === 504 ? 503 : 500;
+    const detail = status === 503 ? unavailable : "The server failed to handle the request.";
+    throw new HttpProblem(status, detail, { cause: new Error(`image-service answered ${answer.status}`) });
+  }
+  const headers = new Headers();
+  for (const name of headerNames) {
+    const value = answer.headers.get(name);
+    if (value !== null) headers.set(name, value);
+  }
+  if (answer.status === 401 && !headers.has("www-authenticate")) {
+    headers.set("www-authenticate", 'Bearer realm="instagram"');
+  }
+  const bodiless = method === "HEAD" || answer.status === 204 || answer.status === 304;
+  if (bodiless) answer.body?.cancel().catch(() => {});
+  return new Response(bodiless ? null : answer.body, { status: answer.status, headers });
+}
+
+export function registerImageFileRoutes(app: GatewayApp, deps: RouteDeps): void {
+  app.openapi(
+    createRoute({
+      method: "post",
+      path: UPLOAD_PATH,
+      tags: ["Images"],
+      summary: "Upload an image",
+      description:
+        "The body streams to image-service as it arrives; the file's bytes decide its type. " +
+        "Hashtags and mentions are read from the caption.",
+      security: bearerSecurity,
+      middleware: [deps.authenticate] as const,
+      request: {
+        body: { required: true, content: { "multipart/form-data": { schema: uploadForm } } },
+      },
+      responses: {
+        201: {
+          description: "The new image.",
+          headers: { Location: { schema: { type: "string" }, description: "The image's address." } },
+          content: { "application/json": { schema: ImageSchema } },
+        },
+        400: problemAnswer("No file, an empty or damaged file, or a caption over 2200 characters."),
+        401: unauthorizedAnswer,
+        413: problemAnswer("The file is larger than 20 MiB, or has too many pixels."),
+        415: problemAnswer("The file is not a JPEG, PNG, WebP or GIF."),
+      },
+    }),
+    async (c) => {
+      const answer = await reach(deps.imageFiles, c, "/internal/v1/uploads", {
+        method: "POST",
+        headers: forwarded(c.req.raw.headers, uploadHeaders),
+        body: c.req.raw.body,
+        duplex: "half",
+      });
+      return passBack(answer, uploadAnswerHeaders, c.req.method);
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: "get",
+      path: "/v1/images/{id}/content",
+      tags: ["Images"],
+      summary: "An image file",
+      description:
+        "Public: image ids are unguessable, like a CDN's URLs. Files never change: the ETag is strong " +
+        "and the answer cacheable for a year.",
+      request: { params: ImageIdParamSchema, query: ContentQuerySchema, headers: ContentHeadersSchema },
+      responses: {
+        200: {
+          description: "The file.",
+          headers: {
+            ETag: { schema: { type: "string" } },
+            "Cache-Control": { schema: { type: "string", example: "public, max-age=31536000, immutable" } },
+          },
+          content: { "image/jpeg": binary, "image/png": binary, "image/webp": binary, "image/gif": binary },
+        },
+        304: { description: "The file matches If-None-Match." },
+        400: problemAnswer("`size` is neither original nor thumbnail."),
+        404: problemAnswer("No such image."),
+      },
+    }),
+    async (c) => {
+      const { id } = c.req.valid("param");
+      const { size } = c.req.valid("query");
+      const answer = await reach(deps.imageFiles, c, `/v1/images/${encodeURIComponent(id)}/content?size=${size}`, {
+        method: c.req.method === "HEAD" ? "HEAD" : "GET",
+        headers: forwarded(c.req.raw.headers, contentHeaders),
+      });
+      return passBack(answer, contentAnswerHeaders, c.req.method);
+    },
+  );
+}
