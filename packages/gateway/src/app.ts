@@ -1,6 +1,8 @@
 import { cors as connectCors, createClient } from "@connectrpc/connect";
 import { OpenAPIHono } from "@hono/zod-openapi";
 import { AuthService } from "@instagram/contracts/auth";
+import { CommentService } from "@instagram/contracts/comment";
+import { ImageService } from "@instagram/contracts/image";
 import { UserService } from "@instagram/contracts/user";
 import { type AccessTokenVerifier, type Logger, mountOperations, observeRequests } from "@instagram/kit";
 import { Scalar } from "@scalar/hono-api-reference";
@@ -12,16 +14,23 @@ import type { LoginThrottle } from "./domain/login-throttle.ts";
 import { errorHandler, notFound, validationProblem } from "./errors/handlers.ts";
 import { allowedMethodsOf } from "./errors/method-not-allowed.ts";
 import { HttpProblem, problem, problemResponse } from "./errors/problem.ts";
+import type { ImageFiles } from "./image-files.ts";
 import { mountPublicRpcs, type ServiceTransports } from "./public-rpcs.ts";
 import { registerAccountRoutes } from "./routes/accounts.ts";
 import { registerAuthRoutes } from "./routes/auth.ts";
+import { registerCommentRoutes } from "./routes/comments.ts";
 import type { ClientAddress, GatewayApp } from "./routes/context.ts";
 import { registerFollowRoutes } from "./routes/follows.ts";
+import { registerImageFileRoutes, UPLOAD_PATH } from "./routes/image-files.ts";
+import { registerImageRoutes } from "./routes/images.ts";
+import { registerLikeRoutes } from "./routes/likes.ts";
 import { registerUserRoutes } from "./routes/users.ts";
 
 export interface GatewayDeps {
   /** How to reach each service (kit's createServiceTransport; createRouterTransport in tests). */
   transports: ServiceTransports;
+  /** image-service's HTTP side, for the uploads and files that stream through. */
+  imageFiles: ImageFiles;
   verifier: AccessTokenVerifier;
   logger: Logger;
   loginThrottle: LoginThrottle;
@@ -51,7 +60,10 @@ function corsPolicy(origins: string): MiddlewareHandler {
   });
 }
 
-/** JSON bodies are small; multipart uploads (images) set their own limit on their route. */
+/**
+ * JSON bodies are small. The upload is exempt: Hono's bodyLimit reads a chunked body whole into
+ * memory, and image-service enforces the upload limit itself while the bytes stream.
+ */
 function jsonBodyLimit(maxBytes: number): MiddlewareHandler {
   const limit = bodyLimit({
     maxSize: maxBytes,
@@ -59,8 +71,7 @@ function jsonBodyLimit(maxBytes: number): MiddlewareHandler {
       throw new HttpProblem(413, `The request body exceeds ${maxBytes} bytes.`);
     },
   });
-  return (c, next) =>
-    c.req.header("content-type")?.toLowerCase().startsWith("multipart/form-data") ? next() : limit(c, next);
+  return (c, next) => (c.req.method === "POST" && c.req.path === UPLOAD_PATH ? next() : limit(c, next));
 }
 
 export function createApp(deps: GatewayDeps): GatewayApp {
@@ -88,6 +99,9 @@ export function createApp(deps: GatewayDeps): GatewayApp {
   const routeDeps = {
     auth: createClient(AuthService, deps.transports.auth),
     user: createClient(UserService, deps.transports.user),
+    image: createClient(ImageService, deps.transports.image),
+    comment: createClient(CommentService, deps.transports.comment),
+    imageFiles: deps.imageFiles,
     authenticate: requireCaller(deps.verifier),
     loginThrottle: deps.loginThrottle,
     clientAddress: deps.clientAddress,
@@ -96,6 +110,10 @@ export function createApp(deps: GatewayDeps): GatewayApp {
   registerAuthRoutes(app, routeDeps);
   registerUserRoutes(app, routeDeps);
   registerFollowRoutes(app, routeDeps);
+  registerImageFileRoutes(app, routeDeps);
+  registerImageRoutes(app, routeDeps);
+  registerLikeRoutes(app, routeDeps);
+  registerCommentRoutes(app, routeDeps);
 
   mountPublicRpcs(app as unknown as Hono, {
     transports: deps.transports,

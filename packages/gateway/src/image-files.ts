@@ -11,7 +11,10 @@ export interface ImageFiles {
 }
 
 /** Instances from discovery, taken in turn. */
-export function imageFilesVia(discovery: Discovery, fetch: typeof globalThis.fetch = globalThis.fetch): ImageFiles {
+export function imageFilesVia(
+  discovery: Discovery,
+  fetch: typeof globalThis.fetch = globalThis.fetch,
+): ImageFiles {
   let turn = 0;
   return {
     async instance() {

@@ -13,8 +13,8 @@ import type { Hono } from "hono";
 export interface ServiceTransports {
   auth: Transport;
   user: Transport;
-  image?: Transport;
-  comment?: Transport;
+  image: Transport;
+  comment: Transport;
 }
 
 /** Methods meant for other services only; browsers never reach them through the gateway. */
@@ -61,7 +61,7 @@ export function mountPublicRpcs(
   app: Hono,
   opts: { transports: ServiceTransports; maxBodyBytes: number },
 ): void {
-  const services: [DescService, Transport | undefined][] = [
+  const services: [DescService, Transport][] = [
     [AuthService, opts.transports.auth],
     [UserService, opts.transports.user],
     [ImageService, opts.transports.image],
@@ -74,7 +74,6 @@ export function mountPublicRpcs(
     readMaxBytes: opts.maxBodyBytes,
   });
   for (const [service, transport] of services) {
-    if (!transport) continue;
     for (const method of service.methods) {
       if (method.methodKind !== "unary" || internalMethods.has(method.name)) continue;
       const unary = method as UnaryMethod;

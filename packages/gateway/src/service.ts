@@ -11,6 +11,7 @@ import { createApp } from "./app.ts";
 import { clientAddressOf } from "./client-address.ts";
 import { createLoginThrottle } from "./domain/login-throttle.ts";
 import type { GatewayEnv } from "./env.ts";
+import { imageFilesVia } from "./image-files.ts";
 import type { ServiceTransports } from "./public-rpcs.ts";
 
 export { type GatewayEnv, gatewayEnvSchema, loadGatewayEnv } from "./env.ts";
@@ -48,6 +49,7 @@ export function createGatewayService(env: GatewayEnv): ServiceModule {
       });
       const app = createApp({
         transports,
+        imageFiles: imageFilesVia(discovery),
         verifier,
         logger: ctx.logger,
         loginThrottle: createLoginThrottle({
@@ -63,7 +65,7 @@ export function createGatewayService(env: GatewayEnv): ServiceModule {
         clientAddress: clientAddressOf({ trustedProxy: env.TRUSTED_PROXY }),
         corsOrigins: env.CORS_ORIGINS,
         maxJsonBodyBytes: env.MAX_JSON_BODY_BYTES,
-        readiness: readinessOf(discovery, ["auth", "user"]),
+        readiness: readinessOf(discovery, ["auth", "user", "image", "comment"]),
       });
       return { app };
     },

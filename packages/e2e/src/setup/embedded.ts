@@ -11,7 +11,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
   const dataDir = await mkdtemp(join(tmpdir(), "instagram-e2e-"));
   const ports = await freePorts(services.map((service) => service.name));
   const suite = await suiteEnvironment();
-  const stack = await startEmbeddedStack({ dataDir, ports, logLevel: "warn", env: suite.env });
+  const stack = await startEmbeddedStack({ dataDir, ports, logLevel: "error", env: suite.env });
   try {
     await warmUp(stack.gatewayUrl, 10_000);
   } catch (error) {

@@ -60,7 +60,10 @@ const ContentHeadersSchema = z.object({
   "if-none-match": z
     .string()
     .optional()
-    .openapi({ param: { name: "If-None-Match", in: "header" }, description: "An ETag from an earlier answer." }),
+    .openapi({
+      param: { name: "If-None-Match", in: "header" },
+      description: "An ETag from an earlier answer.",
+    }),
 });
 
 type StreamingInit = RequestInit & { duplex?: "half" };
@@ -117,43 +120,45 @@ function passBack(answer: Response, headerNames: string[], method: string): Resp
   return new Response(bodiless ? null : answer.body, { status: answer.status, headers });
 }
 
-export function registerImageFileRoutes(app: GatewayApp, deps: RouteDeps): void {
-  app.openapi(
-    createRoute({
-      method: "post",
-      path: UPLOAD_PATH,
-      tags: ["Images"],
-      summary: "Upload an image",
-      description:
-        "The body streams to image-service as it arrives; the file's bytes decide its type. " +
-        "Hashtags and mentions are read from the caption.",
-      security: bearerSecurity,
-      middleware: [deps.authenticate] as const,
-      request: {
-        body: { required: true, content: { "multipart/form-data": { schema: uploadForm } } },
-      },
-      responses: {
-        201: {
-          description: "The new image.",
-          headers: { Location: { schema: { type: "string" }, description: "The image's address." } },
-          content: { "application/json": { schema: ImageSchema } },
-        },
-        400: problemAnswer("No file, an empty or damaged file, or a caption over 2200 characters."),
-        401: unauthorizedAnswer,
-        413: problemAnswer("The file is larger than 20 MiB, or has too many pixels."),
-        415: problemAnswer("The file is not a JPEG, PNG, WebP or GIF."),
-      },
-    }),
-    async (c) => {
-      const answer = await reach(deps.imageFiles, c, "/internal/v1/uploads", {
-        method: "POST",
-        headers: forwarded(c.req.raw.headers, uploadHeaders),
-        body: c.req.raw.body,
-        duplex: "half",
-      });
-      return passBack(answer, uploadAnswerHeaders, c.req.method);
+const uploadRoute = createRoute({
+  method: "post",
+  path: UPLOAD_PATH,
+  tags: ["Images"],
+  summary: "Upload an image",
+  description:
+    "The body streams to image-service as it arrives; the file's bytes decide its type. " +
+    "Hashtags and mentions are read from the caption.",
+  security: bearerSecurity,
+  request: {
+    body: { required: true, content: { "multipart/form-data": { schema: uploadForm } } },
+  },
+  responses: {
+    201: {
+      description: "The new image.",
+      headers: { Location: { schema: { type: "string" }, description: "The image's address." } },
+      content: { "application/json": { schema: ImageSchema } },
     },
-  );
+    400: problemAnswer("No file, an empty or damaged file, or a caption over 2200 characters."),
+    401: unauthorizedAnswer,
+    413: problemAnswer("The file is larger than 20 MiB, or has too many pixels."),
+    415: problemAnswer("The file is not a JPEG, PNG, WebP or GIF."),
+  },
+});
+
+export function registerImageFileRoutes(app: GatewayApp, deps: RouteDeps): void {
+  // Documented like the others, served by a plain route: image-service's answer (its own Image JSON
+  // or problem) passes through as it is, so there is no typed body to build, and no validator may
+  // touch the request body.
+  app.openAPIRegistry.registerPath(uploadRoute);
+  app.post(UPLOAD_PATH, deps.authenticate, async (c) => {
+    const answer = await reach(deps.imageFiles, c, "/internal/v1/uploads", {
+      method: "POST",
+      headers: forwarded(c.req.raw.headers, uploadHeaders),
+      body: c.req.raw.body,
+      duplex: "half",
+    });
+    return passBack(answer, uploadAnswerHeaders, c.req.method);
+  });
 
   app.openapi(
     createRoute({
@@ -182,10 +187,15 @@ export function registerImageFileRoutes(app: GatewayApp, deps: RouteDeps): void 
     async (c) => {
       const { id } = c.req.valid("param");
       const { size } = c.req.valid("query");
-      const answer = await reach(deps.imageFiles, c, `/v1/images/${encodeURIComponent(id)}/content?size=${size}`, {
-        method: c.req.method === "HEAD" ? "HEAD" : "GET",
-        headers: forwarded(c.req.raw.headers, contentHeaders),
-      });
+      const answer = await reach(
+        deps.imageFiles,
+        c,
+        `/v1/images/${encodeURIComponent(id)}/content?size=${size}`,
+        {
+          method: c.req.method === "HEAD" ? "HEAD" : "GET",
+          headers: forwarded(c.req.raw.headers, contentHeaders),
+        },
+      );
       return passBack(answer, contentAnswerHeaders, c.req.method);
     },
   );

@@ -86,7 +86,10 @@ export function contentPath(imageId: string, size: "original" | "thumbnail"): st
   return `/v1/images/${encodeURIComponent(imageId)}/content?size=${size}`;
 }
 
-export function imagePageJson(page: { images: Image[]; nextCursor: string }): z.infer<typeof ImagePageSchema> {
+export function imagePageJson(page: {
+  images: Image[];
+  nextCursor: string;
+}): z.infer<typeof ImagePageSchema> {
   return { items: page.images.map(imageJson), nextCursor: page.nextCursor === "" ? null : page.nextCursor };
 }
 

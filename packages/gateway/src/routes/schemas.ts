@@ -81,9 +81,10 @@ export const ImageSchema = z
     id: z.string(),
     owner: UserRefSchema,
     caption: z.string().openapi({ example: "Sunset with @bob #beach" }),
-    hashtags: z
-      .array(z.string())
-      .openapi({ description: "Parsed from the caption: lower-cased, unique, without `#`.", example: ["beach"] }),
+    hashtags: z.array(z.string()).openapi({
+      description: "Parsed from the caption: lower-cased, unique, without `#`.",
+      example: ["beach"],
+    }),
     mentions: z
       .array(z.string())
       .openapi({ description: "Usernames mentioned in the caption, without `@`.", example: ["bob"] }),
@@ -96,16 +97,18 @@ export const ImageSchema = z
     createdAt: time,
     urls: z
       .object({
-        original: z.string().openapi({ example: "/v1/images/0192f0a4-8b1c-7def-8123-456789abcdef/content?size=original" }),
-        thumbnail: z.string().openapi({ example: "/v1/images/0192f0a4-8b1c-7def-8123-456789abcdef/content?size=thumbnail" }),
+        original: z
+          .string()
+          .openapi({ example: "/v1/images/0192f0a4-8b1c-7def-8123-456789abcdef/content?size=original" }),
+        thumbnail: z
+          .string()
+          .openapi({ example: "/v1/images/0192f0a4-8b1c-7def-8123-456789abcdef/content?size=thumbnail" }),
       })
       .openapi({ description: "Where the files are; public, no token needed." }),
   })
   .openapi("Image");
 
-export const ImagePageSchema = z
-  .object({ items: z.array(ImageSchema), nextCursor })
-  .openapi("ImagePage");
+export const ImagePageSchema = z.object({ items: z.array(ImageSchema), nextCursor }).openapi("ImagePage");
 
 export const CommentSchema = z
   .object({

@@ -13,6 +13,25 @@ export interface FakeAccount {
   createdAt: Date;
 }
 
+export interface FakeImage {
+  id: string;
+  ownerId: string;
+  caption: string;
+  hashtags: string[];
+  mentions: string[];
+  contentType: string;
+  bytes: Uint8Array<ArrayBuffer>;
+  createdAt: Date;
+}
+
+export interface FakeComment {
+  id: string;
+  imageId: string;
+  authorId: string;
+  text: string;
+  createdAt: Date;
+}
+
 /** What the fakes hold and what they saw; tests read and seed it. */
 export interface FakeWorld {
   accounts: FakeAccount[];
@@ -22,6 +41,12 @@ export interface FakeWorld {
   follows: Map<string, Set<string>>;
   displayNames: Map<string, string>;
   bios: Map<string, string>;
+  /** Oldest first. */
+  images: FakeImage[];
+  /** image id → ids of the users who like it, newest like first */
+  likes: Map<string, string[]>;
+  /** Oldest first. */
+  comments: FakeComment[];
   /** Authorization headers as the services received them, by method name. */
   received: { method: string; authorization: string | null }[];
 }
@@ -33,16 +58,19 @@ export function emptyWorld(): FakeWorld {
     follows: new Map(),
     displayNames: new Map(),
     bios: new Map(),
+    images: [],
+    likes: new Map(),
+    comments: [],
     received: [],
   };
 }
 
-function fieldErrors(problems: { path: string; message: string }[]): Headers {
+export function fieldErrors(problems: { path: string; message: string }[]): Headers {
   return new Headers({ "x-field-errors": JSON.stringify(problems) });
 }
 
 /** Services verify the forwarded token themselves; so do the fakes. */
-async function callerOf(keys: TokenKeys, world: FakeWorld, ctx: HandlerContext): Promise<FakeAccount> {
+export async function callerOf(keys: TokenKeys, world: FakeWorld, ctx: HandlerContext): Promise<FakeAccount> {
   const authorization = ctx.requestHeader.get("authorization");
   world.received.push({ method: ctx.method.name, authorization });
   const token = authorization?.replace(/^Bearer /, "");
@@ -154,11 +182,13 @@ export function fakeAuthService(keys: TokenKeys, world: FakeWorld): ServiceImpl<
   };
 }
 
-function pageOf(accounts: FakeAccount[], page: { limit: number; cursor: string } | undefined) {
-  const limit = page?.limit ?? 20;
+/** An offset page; the cursor "bad" is refused as services refuse a forged one. */
+export function pageOf<T>(items: T[], page: { limit: number; cursor: string } | undefined) {
+  if (page?.cursor === "bad") throw new ConnectError("the cursor is not valid", Code.InvalidArgument);
+  const limit = page?.limit || 20;
   const start = page?.cursor ? Number(page.cursor) : 0;
-  const slice = accounts.slice(start, start + limit);
-  const next = start + limit < accounts.length ? String(start + limit) : "";
+  const slice = items.slice(start, start + limit);
+  const next = start + limit < items.length ? String(start + limit) : "";
   return { slice, next };
 }
 
@@ -205,8 +235,6 @@ export function fakeUserService(keys: TokenKeys, world: FakeWorld): ServiceImpl<
     },
     async searchProfiles(request, ctx) {
       const viewer = await callerOf(keys, world, ctx);
-      if (request.page?.cursor === "bad")
-        throw new ConnectError("the cursor is not valid", Code.InvalidArgument);
       const matches = world.accounts.filter((a) => a.username.startsWith(request.query.toLowerCase()));
       const { slice, next } = pageOf(matches, request.page);
       return { profiles: slice.map((a) => profileOf(a, viewer)), nextCursor: next };
@@ -242,8 +270,10 @@ export function fakeUserService(keys: TokenKeys, world: FakeWorld): ServiceImpl<
     async listFolloweeIds(request) {
       return { userIds: [...followeesOf(request.userId)], nextCursor: "" };
     },
-    async batchGetProfiles() {
-      return { profiles: [] };
+    async batchGetProfiles(request, ctx) {
+      const viewer = await callerOf(keys, world, ctx);
+      const found = request.ids.flatMap((id) => world.accounts.find((a) => a.id === id) ?? []);
+      return { profiles: found.map((a) => profileOf(a, viewer)) };
     },
   };
 }

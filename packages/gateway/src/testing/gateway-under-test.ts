@@ -1,15 +1,20 @@
 import { createClient, createRouterTransport, type ServiceImpl, type Transport } from "@connectrpc/connect";
 import { AuthService } from "@instagram/contracts/auth";
+import { CommentService } from "@instagram/contracts/comment";
 import { ImageService } from "@instagram/contracts/image";
 import { UserService } from "@instagram/contracts/user";
 import { createAccessTokenVerifier, createLogger } from "@instagram/kit";
 import type { JSONWebKeySet } from "jose";
 import { createApp } from "../app.ts";
 import { createLoginThrottle, type LoginLimits } from "../domain/login-throttle.ts";
+import type { ImageFiles } from "../image-files.ts";
 import type { ClientAddress, GatewayApp } from "../routes/context.ts";
+import { fakeCommentService } from "./fake-comments.ts";
+import { type FileRequest, fakeImageFilesBackend, fakeImageService, seedImage } from "./fake-images.ts";
 import {
   emptyWorld,
   type FakeAccount,
+  type FakeImage,
   type FakeWorld,
   fakeAuthService,
   fakeUserService,
@@ -22,6 +27,10 @@ export interface GatewayUnderTest {
   world: FakeWorld;
   /** Seeds an account and returns a valid `Authorization` header value for it. */
   signedUp(username: string, password?: string): Promise<{ account: FakeAccount; authorization: string }>;
+  /** Seeds an image as if `owner` had uploaded it. */
+  posted(owner: FakeAccount, caption?: string): FakeImage;
+  /** The plain-HTTP requests that reached the fake image-service, as the gateway's fetch sent them. */
+  fileRequests: FileRequest[];
   request(path: string, init?: RequestInit & { json?: unknown; token?: string }): Promise<Response>;
 }
 
@@ -35,6 +44,11 @@ export async function gatewayUnderTest(
   opts: {
     auth?: Partial<ServiceImpl<typeof AuthService>>;
     user?: Partial<ServiceImpl<typeof UserService>>;
+    image?: Partial<ServiceImpl<typeof ImageService>>;
+    comment?: Partial<ServiceImpl<typeof CommentService>>;
+    /** image-service's HTTP side (uploads, content); default: a fake backed by the world. */
+    imageFiles?: (request: Request) => Promise<Response>;
+    imageInstance?: ImageFiles["instance"];
     transports?: { auth?: Transport; user?: Transport };
     limits?: LoginLimits;
     now?: () => number;
@@ -56,13 +70,30 @@ export async function gatewayUnderTest(
     createRouterTransport((router) => {
       router.service(UserService, { ...fakeUserService(keys, world), ...opts.user });
     });
-  // Implements nothing: shows that calls reach the service rather than stop at the gateway.
   const image = createRouterTransport((router) => {
-    router.service(ImageService, {});
+    router.service(ImageService, { ...fakeImageService(keys, world), ...opts.image });
   });
+  const comment = createRouterTransport((router) => {
+    router.service(CommentService, { ...fakeCommentService(keys, world), ...opts.comment });
+  });
+  const fileRequests: FileRequest[] = [];
+  const filesBackend = opts.imageFiles ?? fakeImageFilesBackend(keys, world);
+  const imageFiles: ImageFiles = {
+    instance: opts.imageInstance ?? (async () => "http://image.test:8083"),
+    async fetch(input, init) {
+      fileRequests.push({
+        url: String(input),
+        method: init?.method ?? "GET",
+        headers: new Headers(init?.headers),
+        body: init?.body,
+      });
+      return filesBackend(new Request(input, init));
+    },
+  };
   const authClient = createClient(AuthService, auth);
   const app = createApp({
-    transports: { auth, user, image },
+    transports: { auth, user, image, comment },
+    imageFiles,
     verifier: createAccessTokenVerifier({
       issuer,
       jwks: async () => JSON.parse((await authClient.getJwks({})).jwksJson) as JSONWebKeySet,
@@ -79,6 +110,8 @@ export async function gatewayUnderTest(
     app,
     keys,
     world,
+    fileRequests,
+    posted: (owner, caption) => seedImage(world, owner, caption),
     async signedUp(username, password = "correct horse") {
       const account: FakeAccount = {
         id: `acc-${username}`,

@@ -1,0 +1,111 @@
+import { createRoute, z } from "@hono/zod-openapi";
+import type { GatewayApp, RouteDeps } from "./context.ts";
+import { actingFor } from "./context.ts";
+import { commentJson, commentPageJson } from "./representations.ts";
+import {
+  bearerSecurity,
+  CommentPageSchema,
+  CommentSchema,
+  ImageIdParamSchema,
+  jsonAnswer,
+  jsonBody,
+  PageQuerySchema,
+  problemAnswer,
+  unauthorizedAnswer,
+} from "./schemas.ts";
+
+const NewCommentBody = z
+  .object({
+    text: z.string().openapi({
+      description: "1–1000 characters; #hashtags and @mentions are read from it.",
+      example: "Lovely light, @bob #sunset",
+    }),
+  })
+  .openapi("NewComment");
+
+const CommentParamSchema = ImageIdParamSchema.extend({
+  commentId: z
+    .string()
+    .min(1)
+    .openapi({ param: { name: "commentId", in: "path" }, example: "0192f0a5-1c2d-7e3f-8456-789abcdef012" }),
+});
+
+export function registerCommentRoutes(app: GatewayApp, deps: RouteDeps): void {
+  app.openapi(
+    createRoute({
+      method: "post",
+      path: "/v1/images/{id}/comments",
+      tags: ["Comments"],
+      summary: "Comment on an image",
+      security: bearerSecurity,
+      middleware: [deps.authenticate] as const,
+      request: { params: ImageIdParamSchema, body: jsonBody(NewCommentBody) },
+      responses: {
+        201: jsonAnswer(CommentSchema, "The new comment."),
+        400: problemAnswer("The text is empty or longer than 1000 characters."),
+        401: unauthorizedAnswer,
+        404: problemAnswer("No such image."),
+      },
+    }),
+    async (c) => {
+      const { id } = c.req.valid("param");
+      const { text } = c.req.valid("json");
+      const { comment } = await deps.comment.createComment(
+        { imageId: id, text },
+        actingFor(c.var.caller, c.req.raw.signal),
+      );
+      return c.json(commentJson(comment), 201);
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: "get",
+      path: "/v1/images/{id}/comments",
+      tags: ["Comments"],
+      summary: "An image's comments, oldest first",
+      security: bearerSecurity,
+      middleware: [deps.authenticate] as const,
+      request: { params: ImageIdParamSchema, query: PageQuerySchema },
+      responses: {
+        200: jsonAnswer(CommentPageSchema, "A page of comments."),
+        400: problemAnswer("The limit or cursor is not valid."),
+        401: unauthorizedAnswer,
+        404: problemAnswer("No such image."),
+      },
+    }),
+    async (c) => {
+      const { id } = c.req.valid("param");
+      const { limit, cursor } = c.req.valid("query");
+      const page = await deps.comment.listComments(
+        { imageId: id, page: { limit, cursor: cursor ?? "" } },
+        actingFor(c.var.caller, c.req.raw.signal),
+      );
+      return c.json(commentPageJson(page), 200);
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: "delete",
+      path: "/v1/images/{id}/comments/{commentId}",
+      tags: ["Comments"],
+      summary: "Delete a comment",
+      description: "Its author or the image's owner may.",
+      security: bearerSecurity,
+      middleware: [deps.authenticate] as const,
+      request: { params: CommentParamSchema },
+      responses: {
+        204: { description: "Deleted." },
+        401: unauthorizedAnswer,
+        403: problemAnswer("Neither the comment's author nor the image's owner."),
+        404: problemAnswer("No such image or comment."),
+      },
+    }),
+    async (c) => {
+      const { id, commentId } = c.req.valid("param");
+      await deps.comment.deleteComment({ imageId: id, commentId }, actingFor(c.var.caller, c.req.raw.signal));
+      return c.body(null, 204);
+    },
+  );
+}

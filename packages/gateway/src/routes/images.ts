@@ -1,0 +1,165 @@
+import { createRoute, z } from "@hono/zod-openapi";
+import type { GatewayApp, RouteDeps } from "./context.ts";
+import { actingFor } from "./context.ts";
+import { imageJson, imagePageJson } from "./representations.ts";
+import {
+  bearerSecurity,
+  ImageIdParamSchema,
+  ImagePageSchema,
+  ImageSchema,
+  jsonAnswer,
+  PageQuerySchema,
+  problemAnswer,
+  UsernameParamSchema,
+  unauthorizedAnswer,
+} from "./schemas.ts";
+
+const TAG = /^[\p{L}\p{N}_]{1,100}$/u;
+
+const TagParamSchema = z.object({
+  tag: z
+    .string()
+    .refine((tag) => TAG.test(tag.normalize("NFC")), "must be 1–100 letters, digits or underscores")
+    .openapi({
+      param: { name: "tag", in: "path" },
+      description: "Without `#`; any case.",
+      example: "sunset",
+    }),
+});
+
+export function registerImageRoutes(app: GatewayApp, deps: RouteDeps): void {
+  app.openapi(
+    createRoute({
+      method: "get",
+      path: "/v1/images/{id}",
+      tags: ["Images"],
+      summary: "An image",
+      security: bearerSecurity,
+      middleware: [deps.authenticate] as const,
+      request: { params: ImageIdParamSchema },
+      responses: {
+        200: jsonAnswer(ImageSchema, "The image."),
+        401: unauthorizedAnswer,
+        404: problemAnswer("No such image."),
+      },
+    }),
+    async (c) => {
+      const { id } = c.req.valid("param");
+      const { image } = await deps.image.getImage({ id }, actingFor(c.var.caller, c.req.raw.signal));
+      return c.json(imageJson(image), 200);
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: "delete",
+      path: "/v1/images/{id}",
+      tags: ["Images"],
+      summary: "Delete an image",
+      description: "Only its owner may; its likes, comments and files go with it.",
+      security: bearerSecurity,
+      middleware: [deps.authenticate] as const,
+      request: { params: ImageIdParamSchema },
+      responses: {
+        204: { description: "Deleted." },
+        401: unauthorizedAnswer,
+        403: problemAnswer("The image is someone else's."),
+        404: problemAnswer("No such image."),
+      },
+    }),
+    async (c) => {
+      const { id } = c.req.valid("param");
+      await deps.image.deleteImage({ id }, actingFor(c.var.caller, c.req.raw.signal));
+      return c.body(null, 204);
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: "get",
+      path: "/v1/users/{username}/images",
+      tags: ["Images"],
+      summary: "A user's images, newest first",
+      security: bearerSecurity,
+      middleware: [deps.authenticate] as const,
+      request: { params: UsernameParamSchema, query: PageQuerySchema },
+      responses: {
+        200: jsonAnswer(ImagePageSchema, "A page of the user's images."),
+        400: problemAnswer("The limit or cursor is not valid."),
+        401: unauthorizedAnswer,
+        404: problemAnswer("No such user."),
+      },
+    }),
+    async (c) => {
+      const { username } = c.req.valid("param");
+      const { limit, cursor } = c.req.valid("query");
+      const options = actingFor(c.var.caller, c.req.raw.signal);
+      // user-service knows who exists; image-service would only know those it has heard of.
+      const { profile } = await deps.user.getProfile({ key: { case: "username", value: username } }, options);
+      if (!profile) throw new Error("service response lacks profile");
+      const page = await deps.image.listUserImages(
+        { userId: profile.id, page: { limit, cursor: cursor ?? "" } },
+        options,
+      );
+      return c.json(imagePageJson(page), 200);
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: "get",
+      path: "/v1/tags/{tag}/images",
+      tags: ["Images"],
+      summary: "Images whose caption has #tag, newest first",
+      description: "The tag matches in any case.",
+      security: bearerSecurity,
+      middleware: [deps.authenticate] as const,
+      request: { params: TagParamSchema, query: PageQuerySchema },
+      responses: {
+        200: jsonAnswer(ImagePageSchema, "A page of images with the tag."),
+        400: problemAnswer("The tag, limit or cursor is not valid."),
+        401: unauthorizedAnswer,
+      },
+    }),
+    async (c) => {
+      const { tag } = c.req.valid("param");
+      const { limit, cursor } = c.req.valid("query");
+      const page = await deps.image.listTagImages(
+        { tag, page: { limit, cursor: cursor ?? "" } },
+        actingFor(c.var.caller, c.req.raw.signal),
+      );
+      return c.json(imagePageJson(page), 200);
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: "get",
+      path: "/v1/users/{username}/mentions",
+      tags: ["Images"],
+      summary: "Images whose caption mentions @username, newest first",
+      security: bearerSecurity,
+      middleware: [deps.authenticate] as const,
+      request: { params: UsernameParamSchema, query: PageQuerySchema },
+      responses: {
+        200: jsonAnswer(ImagePageSchema, "A page of images mentioning the user."),
+        400: problemAnswer("The limit or cursor is not valid."),
+        401: unauthorizedAnswer,
+        404: problemAnswer("No such user."),
+      },
+    }),
+    async (c) => {
+      const { username } = c.req.valid("param");
+      const { limit, cursor } = c.req.valid("query");
+      const options = actingFor(c.var.caller, c.req.raw.signal);
+      // image-service answers an unknown name with an empty page; the contract wants a 404.
+      const { profile } = await deps.user.getProfile({ key: { case: "username", value: username } }, options);
+      if (!profile) throw new Error("service response lacks profile");
+      const page = await deps.image.listMentionImages(
+        { username: profile.username, page: { limit, cursor: cursor ?? "" } },
+        options,
+      );
+      return c.json(imagePageJson(page), 200);
+    },
+  );
+}

@@ -1,0 +1,94 @@
+import { createRoute } from "@hono/zod-openapi";
+import type { Profile } from "@instagram/contracts/user";
+import type { GatewayApp, RouteDeps } from "./context.ts";
+import { actingFor } from "./context.ts";
+import { profilePageJson } from "./representations.ts";
+import {
+  bearerSecurity,
+  ImageIdParamSchema,
+  jsonAnswer,
+  PageQuerySchema,
+  ProfilePageSchema,
+  problemAnswer,
+  unauthorizedAnswer,
+} from "./schemas.ts";
+
+export function registerLikeRoutes(app: GatewayApp, deps: RouteDeps): void {
+  app.openapi(
+    createRoute({
+      method: "put",
+      path: "/v1/images/{id}/like",
+      tags: ["Likes"],
+      summary: "Like an image",
+      description: "Idempotent: liking an image you already like changes nothing.",
+      security: bearerSecurity,
+      middleware: [deps.authenticate] as const,
+      request: { params: ImageIdParamSchema },
+      responses: {
+        204: { description: "The caller likes the image." },
+        401: unauthorizedAnswer,
+        404: problemAnswer("No such image."),
+      },
+    }),
+    async (c) => {
+      const { id } = c.req.valid("param");
+      await deps.image.likeImage({ id }, actingFor(c.var.caller, c.req.raw.signal));
+      return c.body(null, 204);
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: "delete",
+      path: "/v1/images/{id}/like",
+      tags: ["Likes"],
+      summary: "Take back a like",
+      description: "Idempotent: unliking an image you do not like changes nothing.",
+      security: bearerSecurity,
+      middleware: [deps.authenticate] as const,
+      request: { params: ImageIdParamSchema },
+      responses: {
+        204: { description: "The caller does not like the image." },
+        401: unauthorizedAnswer,
+        404: problemAnswer("No such image."),
+      },
+    }),
+    async (c) => {
+      const { id } = c.req.valid("param");
+      await deps.image.unlikeImage({ id }, actingFor(c.var.caller, c.req.raw.signal));
+      return c.body(null, 204);
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: "get",
+      path: "/v1/images/{id}/likes",
+      tags: ["Likes"],
+      summary: "Who likes an image, newest like first",
+      security: bearerSecurity,
+      middleware: [deps.authenticate] as const,
+      request: { params: ImageIdParamSchema, query: PageQuerySchema },
+      responses: {
+        200: jsonAnswer(ProfilePageSchema, "A page of the profiles of those who like the image."),
+        400: problemAnswer("The limit or cursor is not valid."),
+        401: unauthorizedAnswer,
+        404: problemAnswer("No such image."),
+      },
+    }),
+    async (c) => {
+      const { id } = c.req.valid("param");
+      const { limit, cursor } = c.req.valid("query");
+      const options = actingFor(c.var.caller, c.req.raw.signal);
+      const likers = await deps.image.listLikers({ id, page: { limit, cursor: cursor ?? "" } }, options);
+      let profiles: Profile[] = [];
+      if (likers.userIds.length > 0) {
+        const found = await deps.user.batchGetProfiles({ ids: likers.userIds }, options);
+        const byId = new Map(found.profiles.map((profile) => [profile.id, profile]));
+        // In the likes' order; someone deleted since liking is simply left out.
+        profiles = likers.userIds.flatMap((userId) => byId.get(userId) ?? []);
+      }
+      return c.json(profilePageJson({ profiles, nextCursor: likers.nextCursor }), 200);
+    },
+  );
+}
