@@ -4,8 +4,6 @@ import { defineConfig } from "vitest/config";
 // which needs PostgreSQL and Kafka (`npm run test:e2e`).
 export default defineConfig({
   test: {
-    projects: [
-      "packages/*/vitest.config.ts",
-    ],
+    projects: ["packages/*/vitest.config.ts"],
   },
 });
