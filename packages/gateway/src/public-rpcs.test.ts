@@ -118,11 +118,38 @@ describe("public Connect RPCs", () => {
     expect(response.status).toBe(404);
   });
 
-  it("relays the public methods of the other services", async () => {
+  it("relays ImageService and CommentService calls", async () => {
     const gateway = await gatewayUnderTest();
-    const { path, ...init } = connectCall("/instagram.image.v1.ImageService/GetImage", { id: "x" });
+    const { account, authorization } = await gateway.signedUp("alice");
+    const image = gateway.posted(account, "#hello");
+    const getImage = connectCall(
+      "/instagram.image.v1.ImageService/GetImage",
+      { id: image.id },
+      { authorization },
+    );
+    const imageAnswer = await gateway.app.request(getImage.path, getImage);
+    expect(imageAnswer.status).toBe(200);
+    expect((await imageAnswer.json()).image).toMatchObject({ id: image.id, hashtags: ["hello"] });
+    const create = connectCall(
+      "/instagram.comment.v1.CommentService/CreateComment",
+      { imageId: image.id, text: "first" },
+      { authorization },
+    );
+    const created = await gateway.app.request(create.path, create);
+    expect(created.status).toBe(200);
+    expect((await created.json()).comment).toMatchObject({ imageId: image.id, text: "first" });
+    expect(gateway.world.received).toEqual([
+      { method: "GetImage", authorization },
+      { method: "CreateComment", authorization },
+    ]);
+  });
+
+  it("relays a method the service does not implement yet, with the service's answer", async () => {
+    const gateway = await gatewayUnderTest();
+    const { authorization } = await gateway.signedUp("alice");
+    const { path, ...init } = connectCall("/instagram.image.v1.ImageService/GetFeed", {}, { authorization });
     const response = await gateway.app.request(path, init);
-    // The fake image service implements nothing: the answer comes from it, not from the gateway.
+    // The fake image service leaves GetFeed out: the answer comes from it, not from the gateway.
     expect(await response.json()).toMatchObject({ code: "unimplemented" });
   });
 

@@ -61,7 +61,7 @@ const ContentHeadersSchema = z.object({
     .string()
     .optional()
     .openapi({
-      param: { name: "If-None-Match", in: "header" },
+      param: { name: "if-none-match", in: "header" },
       description: "An ETag from an earlier answer.",
     }),
 });

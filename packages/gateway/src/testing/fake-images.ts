@@ -228,8 +228,10 @@ export function fakeImageFilesBackend(
     const { pathname } = new URL(request.url);
     if (request.method === "POST" && pathname === "/internal/v1/uploads") return upload(request);
     const contentPath = /^\/v1\/images\/([^/]+)\/content$/.exec(pathname);
-    if (request.method === "GET" && contentPath?.[1])
-      return content(request, decodeURIComponent(contentPath[1]));
+    if ((request.method === "GET" || request.method === "HEAD") && contentPath?.[1]) {
+      const answer = content(request, decodeURIComponent(contentPath[1]));
+      return request.method === "HEAD" ? new Response(null, answer) : answer;
+    }
     return problem(404, "no such route");
   };
 }
