@@ -67,8 +67,11 @@ function corsPolicy(origins: string): MiddlewareHandler {
 function jsonBodyLimit(maxBytes: number): MiddlewareHandler {
   const limit = bodyLimit({
     maxSize: maxBytes,
+    // The unread rest of the body is still on the socket: close it rather than reuse it.
     onError: () => {
-      throw new HttpProblem(413, `The request body exceeds ${maxBytes} bytes.`);
+      throw new HttpProblem(413, `The request body exceeds ${maxBytes} bytes.`, {
+        headers: { connection: "close" },
+      });
     },
   });
   return (c, next) => (c.req.method === "POST" && c.req.path === UPLOAD_PATH ? next() : limit(c, next));

@@ -98,6 +98,7 @@ describe("POST /v1/accounts", () => {
     });
     expect(response.status).toBe(413);
     expect((await problemOf(response)).status).toBe(413);
+    expect(response.headers.get("connection")).toBe("close");
     expect(gateway.world.accounts).toEqual([]);
   });
 
