@@ -1,32 +1,27 @@
 // Deno entry: the same module served by Deno.serve (Connect + gRPC-web; real gRPC needs Node's h2).
 // Run from the repo root: deno run -A packages/auth-service/src/main.deno.ts
-import { type FetchApp, migrate } from "@instagram/kit";
+import { type FetchApp, launchModule } from "@instagram/kit";
 import { createRuntimeFromEnv } from "@instagram/kit/node";
 import { createAuthService, loadAuthEnv } from "./service.ts";
 
 const env = loadAuthEnv(Deno.env.toObject());
 const runtime = await createRuntimeFromEnv(env, "auth");
-const module = createAuthService(env);
-const database = await runtime.database.connect();
-await migrate(database, { schema: module.schema ?? "auth", migrationsFolder: module.migrationsFolder ?? "" });
-
 let app: FetchApp | undefined;
 const server = Deno.serve({ hostname: env.HOST, port: env.PORT, onListen: () => {} }, (request) =>
   app ? app.fetch(request) : new Response("starting", { status: 503 }),
 );
-const url = `http://${env.ADVERTISE_HOST ?? env.HOST}:${server.addr.port}`;
-const started = await module.start({ runtime, db: database.db, logger: runtime.logger, url });
-app = started.app;
-const instance = { service: module.name, id: `auth-deno-${server.addr.port}`, url };
-await runtime.discovery.register(instance);
-runtime.logger.info({ url, runtime: "deno" }, "service started");
+const launched = await launchModule(createAuthService(env), runtime, {
+  url: `http://${env.ADVERTISE_HOST ?? env.HOST}:${server.addr.port}`,
+  listening: `${env.HOST}:${server.addr.port}`,
+  serve: (started) => {
+    app = started.app;
+  },
+  close: () => server.shutdown(),
+});
 
 for (const signal of ["SIGINT", "SIGTERM"] as const) {
   Deno.addSignalListener(signal, async () => {
-    await runtime.discovery.deregister(instance).catch(() => {});
-    await server.shutdown();
-    await started.stop?.();
-    await database.close();
+    await launched.stop();
     await runtime.close?.();
     Deno.exit(0);
   });

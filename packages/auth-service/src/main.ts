@@ -1,16 +1,19 @@
+// Node entry of the distributed mode: configuration from the environment, one service per process.
 import { createLogger } from "@instagram/kit";
 import { createRuntimeFromEnv, launchService, runMain } from "@instagram/kit/node";
 import { createAuthService, loadAuthEnv } from "./service.ts";
 
-const env = loadAuthEnv(process.env);
-const logger = createLogger({ service: "auth", level: env.LOG_LEVEL });
-
 runMain(
-  async () =>
-    launchService(createAuthService(env), await createRuntimeFromEnv(env, "auth"), {
+  async () => {
+    // Read here, not before: runMain prints a ConfigError as a plain message.
+    const env = loadAuthEnv(process.env);
+    const runtime = await createRuntimeFromEnv(env, "auth");
+    const launched = await launchService(createAuthService(env), runtime, {
       host: env.HOST,
       port: env.PORT,
       advertiseHost: env.ADVERTISE_HOST,
-    }),
-  logger,
+    });
+    return { stop: launched.stop, close: runtime.close, logger: runtime.logger };
+  },
+  createLogger({ service: "auth" }),
 );

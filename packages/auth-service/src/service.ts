@@ -3,9 +3,8 @@ import {
   createAccessTokenSigner,
   createAccessTokenVerifier,
   createAuthInterceptor,
-  createOutbox,
   type ServiceModule,
-  startOutboxRelay,
+  startServiceEvents,
 } from "@instagram/kit";
 import { loadOrCreateSigningKey } from "@instagram/kit/node";
 import { sql } from "drizzle-orm";
@@ -41,12 +40,12 @@ export function createAuthService(env: AuthEnv): ServiceModule {
         ttlSeconds: env.ACCESS_TOKEN_TTL_SECONDS,
       });
       const verifier = createAccessTokenVerifier({ issuer: env.JWT_ISSUER, jwks: signer.jwks() });
-      const relay = startOutboxRelay({ db, table: outboxTable, bus: ctx.runtime.bus, logger });
+      const events = await startServiceEvents({ db, bus: ctx.runtime.bus, logger, outbox: outboxTable });
       const impl = createAuthServiceImpl({
         db,
         hasher: createArgon2Hasher(),
         signer,
-        outbox: createOutbox(outboxTable),
+        outbox: events.outbox,
         throttle: createLoginThrottle({
           maxFailures: env.LOGIN_MAX_FAILURES,
           windowSeconds: env.LOGIN_FAILURE_WINDOW_SECONDS,
@@ -54,7 +53,7 @@ export function createAuthService(env: AuthEnv): ServiceModule {
         refreshTokenTtlSeconds: env.REFRESH_TOKEN_TTL_SECONDS,
         logger,
         now: () => new Date(),
-        onPublished: () => relay.kick(),
+        onPublished: events.published,
       });
       const routes = authRoutes(impl);
       const interceptors = [createAuthInterceptor(verifier)];
@@ -67,7 +66,7 @@ export function createAuthService(env: AuthEnv): ServiceModule {
           await db.execute(sql`select 1`);
         },
       });
-      return { app, routes, interceptors, stop: () => relay.stop() };
+      return { app, routes, interceptors, stop: events.stop };
     },
   };
 }

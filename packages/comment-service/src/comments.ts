@@ -1,5 +1,5 @@
 import { timestampFromDate } from "@bufbuild/protobuf/wkt";
-import { newId } from "@instagram/kit";
+import { inTransaction, isUuid, type ListPage, type ListPosition, newId } from "@instagram/kit";
 import { lockLivingAuthor, rememberAuthor } from "./db/authors.ts";
 import {
   type CommentView,
@@ -9,13 +9,10 @@ import {
   listImageComments,
 } from "./db/comments.ts";
 import { imageState } from "./db/known-images.ts";
-import { inTransaction } from "./db/transaction.ts";
 import type { CommentDeps } from "./deps.ts";
-import { type CommentKey, type CommentPage, pageOf } from "./domain/comment-page.ts";
 import { readCommentText } from "./domain/comment-text.ts";
 import { mayDeleteComment } from "./domain/deletion-rights.ts";
 import { CommentError, commentNotFound, imageNotFound } from "./domain/errors.ts";
-import { isUuid } from "./domain/ids.ts";
 import { ensureImageKnown, lockLivingImage } from "./images/known-image.ts";
 
 /** Who is asking: the verified caller of the RPC. */
@@ -77,11 +74,15 @@ export async function createComment(
 /** An image's comments, oldest first, one keyset page at a time. */
 export async function listComments(
   deps: CommentDeps,
-  input: { imageId: string; limit: number; after: CommentKey | undefined; authorization: string | undefined },
-): Promise<CommentPage<CommentView>> {
+  input: {
+    imageId: string;
+    limit: number;
+    after: ListPosition | undefined;
+    authorization: string | undefined;
+  },
+): Promise<ListPage<CommentView>> {
   await ensureImageKnown(deps, input.imageId, input.authorization);
-  const rows = await listImageComments(deps.db, input);
-  return pageOf(rows, input.limit);
+  return listImageComments(deps.db, input);
 }
 
 /**

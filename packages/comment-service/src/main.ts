@@ -1,16 +1,19 @@
+// Node entry of the distributed mode: configuration from the environment, one service per process.
 import { createLogger } from "@instagram/kit";
 import { createRuntimeFromEnv, launchService, runMain } from "@instagram/kit/node";
 import { createCommentService, loadCommentEnv } from "./service.ts";
 
-const env = loadCommentEnv(process.env);
-const logger = createLogger({ service: "comment", level: env.LOG_LEVEL });
-
 runMain(
-  async () =>
-    launchService(createCommentService(env), await createRuntimeFromEnv(env, "comment"), {
+  async () => {
+    // Read here, not before: runMain prints a ConfigError as a plain message.
+    const env = loadCommentEnv(process.env);
+    const runtime = await createRuntimeFromEnv(env, "comment");
+    const launched = await launchService(createCommentService(env), runtime, {
       host: env.HOST,
       port: env.PORT,
       advertiseHost: env.ADVERTISE_HOST,
-    }),
-  logger,
+    });
+    return { stop: launched.stop, close: runtime.close, logger: runtime.logger };
+  },
+  createLogger({ service: "comment" }),
 );

@@ -1,16 +1,15 @@
 import { fileURLToPath } from "node:url";
 import {
   type AccessTokenVerifier,
+  authServiceJwks,
   createAccessTokenVerifier,
   createAuthInterceptor,
-  createOutbox,
   type Database,
   type EventBus,
   type EventHandlers,
   type Logger,
   type ServiceModule,
-  startConsumer,
-  startOutboxRelay,
+  startServiceEvents,
 } from "@instagram/kit";
 import { sql } from "drizzle-orm";
 import { createApp } from "./app.ts";
@@ -19,7 +18,6 @@ import type { CommentDeps } from "./deps.ts";
 import type { CommentEnv } from "./env.ts";
 import { CONSUMER_NAME, createEventHandlers } from "./events/handlers.ts";
 import { createImageOwnerLookup, type ImageOwnerLookup } from "./images/image-owners.ts";
-import { authServiceJwks } from "./jwks.ts";
 import { commentRoutes } from "./routes.ts";
 import { createCommentServiceImpl } from "./rpc/comment-service.ts";
 
@@ -86,35 +84,25 @@ export async function startCommentWork(opts: {
 }): Promise<{ deps: CommentDeps; stop(): Promise<void> }> {
   const { db, bus, logger } = opts;
   const now = opts.now ?? (() => new Date());
-  const outbox = createOutbox(outboxTable);
-  const relay = startOutboxRelay({ db, table: outboxTable, bus, logger });
-  try {
-    const consumer = await startConsumer({
+  const events = await startServiceEvents({
+    db,
+    bus,
+    logger,
+    outbox: outboxTable,
+    consumer: {
       name: CONSUMER_NAME,
-      db,
       inbox,
-      bus,
-      handlers: opts.handlers ?? createEventHandlers({ outbox, now }),
-      logger,
+      handlers: (outbox) => opts.handlers ?? createEventHandlers({ outbox, now }),
       retryDelayMs: opts.consumerRetryDelayMs,
-    });
-    const deps: CommentDeps = {
-      db,
-      outbox,
-      logger,
-      imageOwners: opts.imageOwners,
-      now,
-      published: () => relay.kick(),
-    };
-    return {
-      deps,
-      async stop() {
-        await consumer.stop();
-        await relay.stop();
-      },
-    };
-  } catch (error) {
-    await relay.stop();
-    throw error;
-  }
+    },
+  });
+  const deps: CommentDeps = {
+    db,
+    outbox: events.outbox,
+    logger,
+    imageOwners: opts.imageOwners,
+    now,
+    published: events.published,
+  };
+  return { deps, stop: events.stop };
 }

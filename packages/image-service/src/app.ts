@@ -1,9 +1,8 @@
 import type { ConnectRouter, Interceptor } from "@connectrpc/connect";
-import { type AccessTokenVerifier, createServiceApp, observeRequests } from "@instagram/kit";
-import { Hono } from "hono";
-import { CONTENT_PATH, mountContentRoute } from "./http/content-route.ts";
-import { problem } from "./http/problem.ts";
-import { mountUploadRoute, UPLOAD_PATH } from "./http/upload-route.ts";
+import { type AccessTokenVerifier, createServiceApp } from "@instagram/kit";
+import type { Hono } from "hono";
+import { mountContentRoute } from "./http/content-route.ts";
+import { mountUploadRoute } from "./http/upload-route.ts";
 import type { ImageStore } from "./images/image-deps.ts";
 import type { ImageProcessor } from "./processing/image-processor.ts";
 
@@ -19,34 +18,25 @@ export interface AppDeps {
 }
 
 /**
- * The upload and content routes, in front of the kit's service app (Connect, /healthz, /readyz,
- * /metrics). They sit in front rather than inside because the kit app's body limit reads a
- * chunked body whole into memory, which an upload must never do (and 4 MiB is below 20 MiB).
+ * The kit's service app (Connect, /healthz, /readyz, /metrics) with the upload and content
+ * routes. The upload streams its body and limits it itself (an upload is never held in memory),
+ * so it is a raw-body route, out of reach of the kit's body limit.
  */
 export function createApp(deps: AppDeps): Hono {
-  const { logger } = deps.store;
-  const service = createServiceApp({
+  const app = createServiceApp({
     name: "image",
     routes: deps.routes,
     interceptors: deps.interceptors,
     readiness: deps.readiness,
-    logger,
-  });
-  const app = new Hono();
-  const observe = observeRequests({ service: "image", logger });
-  app.use(UPLOAD_PATH, observe);
-  app.use(CONTENT_PATH, observe);
-  mountUploadRoute(app, {
-    store: deps.store,
-    processor: deps.processor,
-    verifier: deps.verifier,
-    maxUploadBytes: deps.maxUploadBytes,
+    logger: deps.store.logger,
+    rawBodyRoutes: (raw) =>
+      mountUploadRoute(raw, {
+        store: deps.store,
+        processor: deps.processor,
+        verifier: deps.verifier,
+        maxUploadBytes: deps.maxUploadBytes,
+      }),
   });
   mountContentRoute(app, { db: deps.store.db, blobs: deps.store.blobs });
-  app.onError((error) => {
-    logger.error({ err: error }, "unhandled error");
-    return problem(500, "Internal Server Error");
-  });
-  app.all("*", (c) => service.fetch(c.req.raw, c.env));
   return app;
 }

@@ -1,16 +1,19 @@
+// Node entry of the distributed mode: configuration from the environment, one service per process.
 import { createLogger } from "@instagram/kit";
 import { createRuntimeFromEnv, launchService, runMain } from "@instagram/kit/node";
 import { createImageService, loadImageEnv } from "./service.ts";
 
-const env = loadImageEnv(process.env);
-const logger = createLogger({ service: "image", level: env.LOG_LEVEL });
-
 runMain(
-  async () =>
-    launchService(createImageService(env), await createRuntimeFromEnv(env, "image"), {
+  async () => {
+    // Read here, not before: runMain prints a ConfigError as a plain message.
+    const env = loadImageEnv(process.env);
+    const runtime = await createRuntimeFromEnv(env, "image");
+    const launched = await launchService(createImageService(env), runtime, {
       host: env.HOST,
       port: env.PORT,
       advertiseHost: env.ADVERTISE_HOST,
-    }),
-  logger,
+    });
+    return { stop: launched.stop, close: runtime.close, logger: runtime.logger };
+  },
+  createLogger({ service: "image" }),
 );

@@ -1,15 +1,15 @@
 import { fileURLToPath } from "node:url";
 import {
   type AccessTokenVerifier,
+  authServiceJwks,
   createAccessTokenVerifier,
   createAuthInterceptor,
-  createOutbox,
   type Database,
   type EventBus,
   type Logger,
+  type ServiceEvents,
   type ServiceModule,
-  startConsumer,
-  startOutboxRelay,
+  startServiceEvents,
 } from "@instagram/kit";
 import { sql } from "drizzle-orm";
 import { createApp } from "./app.ts";
@@ -19,7 +19,6 @@ import type { ImageEnv } from "./env.ts";
 import { imageEventHandlers } from "./events/image-consumers.ts";
 import { startBlobReaper } from "./images/blob-reaper.ts";
 import type { ImageStore } from "./images/image-deps.ts";
-import { authServiceJwks } from "./jwks.ts";
 import { createSharpProcessor } from "./processing/sharp-processor.ts";
 import { createRoutes } from "./routes.ts";
 
@@ -86,44 +85,45 @@ export async function startImageWork(deps: {
   reaperIntervalMs?: number;
 }): Promise<{ store: ImageStore; stop(): Promise<void> }> {
   const { db, bus, logger, blobs } = deps;
-  const outbox = createOutbox(outboxTable);
-  const relay = startOutboxRelay({ db, table: outboxTable, bus, logger });
   const reaper = startBlobReaper({ db, blobs, logger, intervalMs: deps.reaperIntervalMs });
-  const store: ImageStore = {
-    db,
-    outbox,
-    blobs,
-    logger,
-    published: () => relay.kick(),
-    kickReaper: () => reaper.kick(),
-  };
+  let events: ServiceEvents;
   try {
-    const consumer = await startConsumer({
-      name: CONSUMER_NAME,
+    events = await startServiceEvents({
       db,
-      inbox,
       bus,
-      handlers: imageEventHandlers({
-        outbox,
-        afterUserRemoved: () => {
-          relay.kick();
-          reaper.kick();
-        },
-      }),
       logger,
-    });
-    void reaper.run();
-    return {
-      store,
-      async stop() {
-        await consumer.stop();
-        await reaper.stop();
-        await relay.stop();
+      outbox: outboxTable,
+      consumer: {
+        name: CONSUMER_NAME,
+        inbox,
+        handlers: (outbox, published) =>
+          imageEventHandlers({
+            outbox,
+            afterUserRemoved: () => {
+              published();
+              reaper.kick();
+            },
+          }),
       },
-    };
+    });
   } catch (error) {
     await reaper.stop();
-    await relay.stop();
     throw error;
   }
+  void reaper.run();
+  const store: ImageStore = {
+    db,
+    outbox: events.outbox,
+    blobs,
+    logger,
+    published: events.published,
+    kickReaper: () => reaper.kick(),
+  };
+  return {
+    store,
+    async stop() {
+      await events.stop();
+      await reaper.stop();
+    },
+  };
 }

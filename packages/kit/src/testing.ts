@@ -11,6 +11,8 @@ import { type AccessTokenSigner, createAccessTokenSigner, generateSigningKey } f
 import { type AccessTokenVerifier, createAccessTokenVerifier } from "./tokens/verifier.ts";
 
 export { createInProcessBus } from "./events/index.ts";
+export { connectFailure } from "./testing/connect.ts";
+export { eventApplied, type PublishedEvent, publishedEvents, testEvent } from "./testing/events.ts";
 
 /**
  * A fresh in-memory PGlite with the module's migrations applied. close() discards it.

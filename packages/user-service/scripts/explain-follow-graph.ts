@@ -115,22 +115,22 @@ try {
     console.log(`\n=== ${mode} ===`);
     await explain(
       "ListFollowers, first page (20 + 1) of an account with 20k followers",
-      () => listFollowers(db, starId, undefined, 21),
+      () => listFollowers(db, starId, undefined, 20),
       generic,
     );
     await explain(
       "ListFollowers, a page 10 000 edges deep (keyset cursor)",
-      () => listFollowers(db, starId, deepPosition, 21),
+      () => listFollowers(db, starId, deepPosition, 20),
       generic,
     );
     await explain(
       "ListFollowing, first page of an account following 5k",
-      () => listFollowing(db, heavyId, undefined, 21),
+      () => listFollowing(db, heavyId, undefined, 20),
       generic,
     );
     await explain(
       "ListFolloweeIds, 1000 + 1 ids",
-      () => listFolloweeIds(db, heavyId, undefined, 1001),
+      () => listFolloweeIds(db, heavyId, undefined, 1000),
       generic,
     );
     const page = await listFollowers(db, starId, undefined, 20);
@@ -140,7 +140,7 @@ try {
         followedBy(
           db,
           heavyId,
-          page.map((p) => p.profile.id),
+          page.items.map((p) => p.id),
         ),
       generic,
     );

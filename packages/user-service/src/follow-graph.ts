@@ -1,20 +1,27 @@
 import { timestampFromDate } from "@bufbuild/protobuf/wkt";
-import { type Database, type Executor, newId, type Outbox } from "@instagram/kit";
+import {
+  type Database,
+  type Executor,
+  inTransaction,
+  isForeignKeyViolation,
+  isUuid,
+  type ListPage,
+  type ListPosition,
+  newId,
+  type Outbox,
+} from "@instagram/kit";
 import {
   addToFollowCounts,
   deleteEdge,
-  type EdgePosition,
   insertEdge,
   listFolloweeIds,
   listFollowers,
   listFollowing,
-  type ProfileEdge,
 } from "./db/follows.ts";
 import { findProfileById, findProfileByUsername } from "./db/profiles.ts";
-import { FOREIGN_KEY_VIOLATION, inTransaction, sqlStateOf } from "./db/transaction.ts";
+import type { ProfileRow } from "./db/schema/index.ts";
 import { ProfileNotFound } from "./domain/errors.ts";
 import { assertNotSelf } from "./domain/follow.ts";
-import { isUuid } from "./domain/ids.ts";
 import { type ProfileView, viewProfiles } from "./profile-view.ts";
 
 export interface FollowGraphDeps {
@@ -22,12 +29,6 @@ export interface FollowGraphDeps {
   outbox: Outbox;
   /** Called after a commit that published events (e.g. the relay's kick). */
   published?: () => void;
-}
-
-export interface EdgePage<T> {
-  items: T[];
-  /** The last edge of a full page, or undefined at the end. */
-  last: EdgePosition | undefined;
 }
 
 /** Follow edges and the counters they drive. Usernames given here are lower-cased keys. */
@@ -39,16 +40,16 @@ export interface FollowGraph {
   followers(
     callerId: string | undefined,
     key: string,
-    after: EdgePosition | undefined,
+    after: ListPosition | undefined,
     limit: number,
-  ): Promise<EdgePage<ProfileView>>;
+  ): Promise<ListPage<ProfileView>>;
   following(
     callerId: string | undefined,
     key: string,
-    after: EdgePosition | undefined,
+    after: ListPosition | undefined,
     limit: number,
-  ): Promise<EdgePage<ProfileView>>;
-  followeeIds(userId: string, after: EdgePosition | undefined, limit: number): Promise<EdgePage<string>>;
+  ): Promise<ListPage<ProfileView>>;
+  followeeIds(userId: string, after: ListPosition | undefined, limit: number): Promise<ListPage<string>>;
 }
 
 export function createFollowGraph(deps: FollowGraphDeps): FollowGraph {
@@ -60,18 +61,11 @@ export function createFollowGraph(deps: FollowGraphDeps): FollowGraph {
     return followee;
   }
 
-  async function profilePage(
+  async function viewPage(
     callerId: string | undefined,
-    rows: ProfileEdge[],
-    limit: number,
-  ): Promise<EdgePage<ProfileView>> {
-    const page = rows.slice(0, limit);
-    const views = await viewProfiles(
-      db,
-      callerId,
-      page.map((r) => r.profile),
-    );
-    return { items: views, last: rows.length > limit ? page.at(-1)?.edge : undefined };
+    page: ListPage<ProfileRow>,
+  ): Promise<ListPage<ProfileView>> {
+    return { items: await viewProfiles(db, callerId, page.items), next: page.next };
   }
 
   return {
@@ -104,7 +98,7 @@ export function createFollowGraph(deps: FollowGraphDeps): FollowGraph {
       } catch (error) {
         // The caller has no profile (yet: accounts.CREATED not consumed), or the followee was
         // deleted in the meantime.
-        if (sqlStateOf(error) === FOREIGN_KEY_VIOLATION) {
+        if (isForeignKeyViolation(error)) {
           const callerKnown = (await findProfileById(db, callerId)) !== undefined;
           throw new ProfileNotFound(callerKnown ? followeeKey : callerId);
         }
@@ -135,22 +129,17 @@ export function createFollowGraph(deps: FollowGraphDeps): FollowGraph {
 
     async followers(callerId, key, after, limit) {
       const user = await profileNamed(db, key);
-      return profilePage(callerId, await listFollowers(db, user.id, after, limit + 1), limit);
+      return viewPage(callerId, await listFollowers(db, user.id, after, limit));
     },
 
     async following(callerId, key, after, limit) {
       const user = await profileNamed(db, key);
-      return profilePage(callerId, await listFollowing(db, user.id, after, limit + 1), limit);
+      return viewPage(callerId, await listFollowing(db, user.id, after, limit));
     },
 
     async followeeIds(userId, after, limit) {
-      if (!isUuid(userId)) return { items: [], last: undefined };
-      const rows = await listFolloweeIds(db, userId, after, limit + 1);
-      const page = rows.slice(0, limit);
-      return {
-        items: page.map((r) => r.followeeId),
-        last: rows.length > limit ? page.at(-1)?.edge : undefined,
-      };
+      if (!isUuid(userId)) return { items: [], next: undefined };
+      return listFolloweeIds(db, userId, after, limit);
     },
   };
 }

@@ -1,4 +1,4 @@
-import type { Database, Outbox } from "@instagram/kit";
+import { type Database, inTransaction, isUuid, type Outbox } from "@instagram/kit";
 import {
   findProfileById,
   findProfileByUsername,
@@ -7,9 +7,7 @@ import {
   searchProfiles,
   updateProfile,
 } from "./db/profiles.ts";
-import { inTransaction } from "./db/transaction.ts";
 import { ProfileNotFound } from "./domain/errors.ts";
-import { isUuid } from "./domain/ids.ts";
 import type { ProfileEdit } from "./domain/profile-edit.ts";
 import type { UsernameRange } from "./domain/search-query.ts";
 import { type ProfileView, viewProfile, viewProfiles } from "./profile-view.ts";

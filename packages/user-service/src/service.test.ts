@@ -1,10 +1,12 @@
-import { create, fromBinary, toBinary } from "@bufbuild/protobuf";
-import { AccountCreatedSchema } from "@instagram/contracts/auth";
+import { fromBinary } from "@bufbuild/protobuf";
+import { AuthService } from "@instagram/contracts/auth";
 import { UserCreatedSchema } from "@instagram/contracts/user";
 import {
+  createServiceApp,
   type DatabaseHandle,
   type EventEnvelope,
   type FetchApp,
+  FIELD_ERRORS_KEY,
   newId,
   type ServiceRuntime,
   type StartedService,
@@ -14,13 +16,13 @@ import {
   createTestRuntime,
   createTestTokens,
   type TestTokens,
+  testEvent,
 } from "@instagram/kit/testing";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { FIELD_ERRORS_HEADER } from "./rpc/errors.ts";
 import { createUserService, loadUserEnv } from "./service.ts";
 
 // The module as launchService runs it: real in-process bus, relay and consumer, the auth
-// interceptor with keys fetched from "auth-service" (a stubbed fetch here).
+// interceptor with keys fetched from "auth-service" (GetJwks of a stand-in, reached by a stubbed fetch).
 const PROCEDURE = "/instagram.user.v1.UserService";
 const AUTH_URL = "http://auth.test";
 
@@ -53,9 +55,17 @@ async function eventually<T>(probe: () => Promise<T | undefined>, timeoutMs = 10
 beforeAll(async () => {
   tokens = await createTestTokens();
   const realFetch = globalThis.fetch;
+  const auth = createServiceApp({
+    name: "auth",
+    readiness: async () => {},
+    routes: (router) =>
+      router.service(AuthService, {
+        getJwks: async () => ({ jwksJson: JSON.stringify(tokens.signer.jwks()) }),
+      }),
+  });
   vi.stubGlobal("fetch", async (input: string | URL | Request, init?: RequestInit) => {
-    const url = String(input instanceof Request ? input.url : input);
-    if (url === `${AUTH_URL}/.well-known/jwks.json`) return Response.json(tokens.signer.jwks());
+    const request = new Request(input, init);
+    if (request.url.startsWith(`${AUTH_URL}/`)) return auth.fetch(request);
     return realFetch(input, init);
   });
   runtime = createTestRuntime({ urls: { auth: [AUTH_URL] } });
@@ -87,18 +97,7 @@ describe("user service module", () => {
   it("turns accounts.CREATED from the bus into a profile and relays users.CREATED to the bus", async () => {
     const id = newId();
     await runtime.bus.send([
-      {
-        id: newId(),
-        topic: "accounts",
-        type: "CREATED",
-        aggregateId: id,
-        occurredAt: new Date(),
-        payload: toBinary(
-          AccountCreatedSchema,
-          create(AccountCreatedSchema, { accountId: id, username: "wired" }),
-        ),
-        headers: {},
-      },
+      testEvent("accounts", "CREATED", { accountId: id, username: "wired" }, { aggregateId: id }),
     ]);
     const profile = await eventually(async () => {
       const response = await rpc(started.app, "GetProfile", { username: "wired" });
@@ -113,18 +112,7 @@ describe("user service module", () => {
   it("verifies callers with the keys of auth-service", async () => {
     const id = newId();
     await runtime.bus.send([
-      {
-        id: newId(),
-        topic: "accounts",
-        type: "CREATED",
-        aggregateId: id,
-        occurredAt: new Date(),
-        payload: toBinary(
-          AccountCreatedSchema,
-          create(AccountCreatedSchema, { accountId: id, username: "caller" }),
-        ),
-        headers: {},
-      },
+      testEvent("accounts", "CREATED", { accountId: id, username: "caller" }, { aggregateId: id }),
     ]);
     await eventually(async () =>
       (await rpc(started.app, "GetProfile", { username: "caller" })).status === 200 ? true : undefined,
@@ -143,7 +131,7 @@ describe("user service module", () => {
     const response = await rpc(started.app, "GetProfile", { username: "no way" });
     expect(response.status).toBe(400);
     expect(((await response.json()) as { code: string }).code).toBe("invalid_argument");
-    expect(JSON.parse(response.headers.get(FIELD_ERRORS_HEADER) ?? "[]")).toEqual([
+    expect(JSON.parse(response.headers.get(FIELD_ERRORS_KEY) ?? "[]")).toEqual([
       { path: "username", message: "may only contain letters, digits, '.' and '_'" },
     ]);
   });

@@ -1,18 +1,16 @@
 import { fileURLToPath } from "node:url";
 import {
+  authServiceJwks,
   createAccessTokenVerifier,
   createAuthInterceptor,
-  createOutbox,
   type ServiceModule,
-  startConsumer,
-  startOutboxRelay,
+  startServiceEvents,
 } from "@instagram/kit";
 import { sql } from "drizzle-orm";
 import { createApp } from "./app.ts";
 import { inbox, outbox as outboxTable, USERS_SCHEMA } from "./db/schema/index.ts";
 import type { UserEnv } from "./env.ts";
 import { CONSUMER_NAME, createEventHandlers } from "./events/handlers.ts";
-import { authServiceJwks } from "./jwks.ts";
 import { createRoutes } from "./routes.ts";
 
 export { loadUserEnv, type UserEnv } from "./env.ts";
@@ -29,25 +27,19 @@ export function createUserService(env: UserEnv): ServiceModule {
       const db = ctx.db;
       if (db === undefined) throw new Error("user-service needs a database");
       const { logger, runtime } = ctx;
-      const outbox = createOutbox(outboxTable);
-      const relay = startOutboxRelay({ db, table: outboxTable, bus: runtime.bus, logger });
-      const consumer = await startConsumer({
-        name: CONSUMER_NAME,
+      const events = await startServiceEvents({
         db,
-        inbox,
         bus: runtime.bus,
-        handlers: createEventHandlers(outbox),
         logger,
-      }).catch(async (error: unknown) => {
-        await relay.stop();
-        throw error;
+        outbox: outboxTable,
+        consumer: { name: CONSUMER_NAME, inbox, handlers: createEventHandlers },
       });
       const verifier = createAccessTokenVerifier({
         issuer: env.JWT_ISSUER,
         jwks: authServiceJwks(runtime.discovery),
       });
       const interceptors = [createAuthInterceptor(verifier)];
-      const routes = createRoutes({ db, outbox, published: () => relay.kick(), logger });
+      const routes = createRoutes({ db, outbox: events.outbox, published: events.published, logger });
       const app = createApp({
         routes,
         interceptors,
@@ -57,15 +49,7 @@ export function createUserService(env: UserEnv): ServiceModule {
           await runtime.bus.ping();
         },
       });
-      return {
-        app,
-        routes,
-        interceptors,
-        async stop() {
-          await consumer.stop();
-          await relay.stop();
-        },
-      };
+      return { app, routes, interceptors, stop: events.stop };
     },
   };
 }

@@ -1,8 +1,7 @@
+import type { FieldError } from "@instagram/kit";
+
 /** A problem with one input field, as the gateway reports it: `{ path, message }`. */
-export interface FieldProblem {
-  path: string;
-  message: string;
-}
+export type FieldProblem = FieldError;
 
 export type AuthErrorKind =
   | "invalid_input"

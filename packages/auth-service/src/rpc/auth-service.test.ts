@@ -15,11 +15,12 @@ import {
   createLogger,
   createOutbox,
   type DatabaseHandle,
+  fieldErrorsOf as fieldErrors,
   generateSigningKey,
   migrate,
 } from "@instagram/kit";
 import { createPostgresConnector } from "@instagram/kit/node";
-import { createTestDatabase } from "@instagram/kit/testing";
+import { createTestDatabase, connectFailure as failure } from "@instagram/kit/testing";
 import { and, eq, sql } from "drizzle-orm";
 import { decodeJwt, importJWK, SignJWT } from "jose";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -30,7 +31,6 @@ import { createArgon2Hasher, testArgon2Cost } from "../passwords.ts";
 import { authRoutes } from "../routes.ts";
 import { createAuthService } from "../service.ts";
 import { createAuthServiceImpl } from "./auth-service.ts";
-import { FIELD_ERRORS_KEY } from "./errors.ts";
 
 const ISSUER = "instagram-clone";
 const REFRESH_TTL_SECONDS = 3600;
@@ -79,20 +79,6 @@ afterAll(async () => {
 });
 
 const bearer = (accessToken: string) => ({ headers: { authorization: `Bearer ${accessToken}` } });
-
-async function failure(call: Promise<unknown>): Promise<ConnectError> {
-  try {
-    await call;
-  } catch (error) {
-    return ConnectError.from(error);
-  }
-  throw new Error("expected the call to fail");
-}
-
-function fieldErrors(error: ConnectError): { path: string; message: string }[] {
-  const raw = error.metadata.get(FIELD_ERRORS_KEY);
-  return raw === null ? [] : JSON.parse(raw);
-}
 
 async function signUp(username: string, password = "correct horse") {
   const { account } = await client.signUp({ username, email: `${username}@example.com`, password });

@@ -1,13 +1,6 @@
 import { Code, ConnectError } from "@connectrpc/connect";
-import type { Logger } from "@instagram/kit";
-import { AuthError, type AuthErrorKind, type FieldProblem, TooManyLoginAttempts } from "../domain/errors.ts";
-
-/**
- * Field problems travel in this error metadata entry as JSON `[{ "path", "message" }]`, paths
- * named as in the REST body (camelCase). Connect sends error metadata as response headers
- * (trailers in gRPC), so any client reads it from `ConnectError.metadata`.
- */
-export const FIELD_ERRORS_KEY = "x-field-errors";
+import { fieldErrorMetadata, type Logger } from "@instagram/kit";
+import { AuthError, type AuthErrorKind, TooManyLoginAttempts } from "../domain/errors.ts";
 
 const codeOf: Record<AuthErrorKind, Code> = {
   invalid_input: Code.InvalidArgument,
@@ -24,13 +17,7 @@ const codeOf: Record<AuthErrorKind, Code> = {
   session_revoked: Code.Unauthenticated,
 };
 
-export function fieldErrorMetadata(problems: FieldProblem[]): Headers {
-  const metadata = new Headers();
-  if (problems.length > 0) metadata.set(FIELD_ERRORS_KEY, JSON.stringify(problems));
-  return metadata;
-}
-
-/** Domain errors become their Connect code; anything unexpected is logged and hidden. */
+/** Domain errors become their Connect code, field problems in x-field-errors; anything unexpected is logged and hidden. */
 export function toConnectError(error: unknown, logger: Logger): ConnectError {
   if (error instanceof ConnectError) return error;
   if (error instanceof AuthError) {

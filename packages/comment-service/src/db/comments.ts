@@ -1,6 +1,5 @@
-import type { Executor } from "@instagram/kit";
-import { and, asc, eq, gt, inArray, or, sql } from "drizzle-orm";
-import type { CommentKey } from "../domain/comment-page.ts";
+import { type Executor, type ListPage, type ListPosition, selectListPage } from "@instagram/kit";
+import { and, eq, inArray, sql } from "drizzle-orm";
 import { authors, type CommentRow, comments, knownImages } from "./schema/index.ts";
 
 /** A comment as the service shows it: its row and its author's username. */
@@ -28,26 +27,24 @@ export async function insertComment(db: Executor, row: CommentRow): Promise<void
   await db.insert(comments).values(row);
 }
 
-/** One page of an image's comments, oldest first: `limit + 1` rows after `after`. */
-export async function listImageComments(
+/** One page of an image's comments, oldest first. */
+export function listImageComments(
   db: Executor,
-  query: { imageId: string; after: CommentKey | undefined; limit: number },
-): Promise<CommentView[]> {
-  const { imageId, after, limit } = query;
-  const position =
-    after === undefined
-      ? undefined
-      : or(
-          gt(comments.createdAt, after.createdAt),
-          and(eq(comments.createdAt, after.createdAt), gt(comments.id, after.id)),
-        );
-  return db
+  query: { imageId: string; after: ListPosition | undefined; limit: number },
+): Promise<ListPage<CommentView>> {
+  const views = db
     .select(commentView)
     .from(comments)
     .leftJoin(authors, eq(authors.userId, comments.authorId))
-    .where(and(eq(comments.imageId, imageId), position))
-    .orderBy(asc(comments.createdAt), asc(comments.id))
-    .limit(limit + 1);
+    .$dynamic();
+  return selectListPage(views, {
+    createdAt: comments.createdAt,
+    id: comments.id,
+    order: "oldest-first",
+    filter: eq(comments.imageId, query.imageId),
+    after: query.after,
+    limit: query.limit,
+  });
 }
 
 /** A comment of an image, with the image's owner (from the images read model). */

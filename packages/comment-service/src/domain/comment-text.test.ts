@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { hashtagsOf, MAX_COMMENT_CHARS, mentionsOf, readCommentText } from "./comment-text.ts";
+import { MAX_COMMENT_CHARS, readCommentText } from "./comment-text.ts";
 import { CommentError } from "./errors.ts";
 
 function problemsOf(run: () => unknown): unknown {
@@ -53,30 +53,5 @@ describe("readCommentText", () => {
         problems: [{ path: "text", message: "must be valid text" }],
       });
     }
-  });
-});
-
-describe("hashtagsOf", () => {
-  it("lower-cases, de-duplicates and keeps first-appearance order, letters of any script", () => {
-    expect(hashtagsOf("#Été #été #東京 #foo_1 #FOO_1")).toEqual(["été", "東京", "foo_1"]);
-  });
-
-  it("needs a word boundary before # and takes no run longer than 100", () => {
-    expect(hashtagsOf("mail#tag #ok")).toEqual(["ok"]);
-    expect(hashtagsOf(`#${"a".repeat(100)}`)).toEqual(["a".repeat(100)]);
-    expect(hashtagsOf(`#${"a".repeat(101)}`)).toEqual([]);
-    expect(hashtagsOf("# #- #!")).toEqual([]);
-  });
-});
-
-describe("mentionsOf", () => {
-  it("reads usernames, lower-cased and unique; a trailing full stop ends the sentence", () => {
-    expect(mentionsOf("thanks @Bob.Smith and @bob.smith. cc @al_1")).toEqual(["bob.smith", "al_1"]);
-  });
-
-  it("ignores e-mail addresses, too-short and too-long names", () => {
-    expect(mentionsOf("me@example.com @ab @abc")).toEqual(["abc"]);
-    expect(mentionsOf(`@${"x".repeat(31)}`)).toEqual([]);
-    expect(mentionsOf(`@${"x".repeat(30)}`)).toEqual(["x".repeat(30)]);
   });
 });

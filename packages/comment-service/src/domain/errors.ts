@@ -1,8 +1,4 @@
-/** A problem with one field of the request, named as in the REST body. */
-export interface FieldProblem {
-  path: string;
-  message: string;
-}
+import type { FieldError } from "@instagram/kit";
 
 export type CommentErrorKind =
   | "invalid-input"
@@ -18,7 +14,7 @@ export class CommentError extends Error {
   constructor(
     readonly kind: CommentErrorKind,
     message: string,
-    readonly problems: FieldProblem[] = [],
+    readonly problems: FieldError[] = [],
   ) {
     super(message);
   }

@@ -1,7 +1,6 @@
-import type { EventHandler } from "@instagram/kit";
+import { type EventHandler, isUuid } from "@instagram/kit";
 import { deleteCommentsOnImage } from "../db/comments.ts";
 import { buryImage, rememberImage } from "../db/known-images.ts";
-import { isUuid } from "../domain/ids.ts";
 
 /** images.CREATED → the image can be commented on, and its owner may delete comments on it. */
 export function onImageCreated(opts: { now: () => Date }): EventHandler<"images", "CREATED"> {

@@ -1,8 +1,7 @@
-import type { EventHandler, Outbox, Transaction } from "@instagram/kit";
+import { type EventHandler, isUuid, type Outbox, type Transaction } from "@instagram/kit";
 import { buryAuthor, rememberAuthor } from "../db/authors.ts";
 import { deleteCommentsBy, deleteCommentsOnImagesOf } from "../db/comments.ts";
 import { buryImagesOf } from "../db/known-images.ts";
-import { isUuid } from "../domain/ids.ts";
 
 /** users.CREATED / UPDATED → the username shown on the user's comments. */
 export const onUserNamed: EventHandler<"users", "CREATED" | "UPDATED"> = async (tx, user) => {

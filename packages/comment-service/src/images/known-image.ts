@@ -1,8 +1,7 @@
-import type { Executor } from "@instagram/kit";
+import { type Executor, isUuid } from "@instagram/kit";
 import { imageState, rememberImage } from "../db/known-images.ts";
 import type { CommentDeps } from "../deps.ts";
 import { CommentError, imageNotFound } from "../domain/errors.ts";
-import { isUuid } from "../domain/ids.ts";
 
 /**
  * Makes sure the images read model knows `imageId` as a living image, or throws NotFound.

@@ -1,9 +1,9 @@
 import { Code, ConnectError } from "@connectrpc/connect";
-import { newId } from "@instagram/kit";
+import { fieldErrorsOf, newId } from "@instagram/kit";
+import { connectFailure as failure } from "@instagram/kit/testing";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import type { ImageOwnerLookup } from "../images/image-owners.ts";
 import { type CommentFixture, startCommentFixture } from "../testing/comment-fixture.ts";
-import { FIELD_ERRORS_KEY } from "./errors.ts";
 
 let fixture: CommentFixture;
 
@@ -23,15 +23,6 @@ afterEach(() => {
 async function start(opts: { imageOwners?: ImageOwnerLookup } = {}): Promise<CommentFixture> {
   fixture.useImageOwners(opts.imageOwners);
   return fixture;
-}
-
-async function failure(promise: Promise<unknown>): Promise<ConnectError> {
-  try {
-    await promise;
-  } catch (error) {
-    return ConnectError.from(error);
-  }
-  throw new Error("expected the call to fail");
 }
 
 describe("CreateComment", () => {
@@ -71,7 +62,7 @@ describe("CreateComment", () => {
     ] as const) {
       const error = await failure(f.client.createComment({ imageId: image, text }, options));
       expect(error.code).toBe(Code.InvalidArgument);
-      expect(JSON.parse(error.metadata.get(FIELD_ERRORS_KEY) ?? "[]")).toEqual([{ path: "text", message }]);
+      expect(fieldErrorsOf(error)).toEqual([{ path: "text", message }]);
     }
     expect(await f.published(image)).toEqual([]);
   });

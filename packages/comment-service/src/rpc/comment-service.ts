@@ -1,9 +1,8 @@
 import type { HandlerContext, ServiceImpl } from "@connectrpc/connect";
 import type { CommentService } from "@instagram/contracts/comment";
-import { bearerOf, callerClaimsOf, encodeCursor, requireCaller, resolvePage } from "@instagram/kit";
+import { bearerOf, callerClaimsOf, listCursor, requireCaller, resolveListPage } from "@instagram/kit";
 import { createComment, deleteComment, listComments } from "../comments.ts";
 import type { CommentDeps } from "../deps.ts";
-import { commentKeyOf, cursorPartsOf } from "../domain/comment-page.ts";
 import { commentMessageOf } from "./comment-message.ts";
 import { answering } from "./errors.ts";
 
@@ -34,17 +33,12 @@ export function createCommentServiceImpl(deps: CommentDeps): ServiceImpl<typeof 
 
     listComments: (req, ctx) =>
       answering(logger, async () => {
-        const page = resolvePage(req.page, 2);
         const result = await listComments(deps, {
           imageId: req.imageId,
-          limit: page.limit,
-          after: page.after === undefined ? undefined : commentKeyOf(page.after),
+          ...resolveListPage(req.page),
           authorization: authorizationOf(ctx),
         });
-        return {
-          comments: result.items.map(commentMessageOf),
-          nextCursor: result.nextKey === undefined ? "" : encodeCursor(cursorPartsOf(result.nextKey)),
-        };
+        return { comments: result.items.map(commentMessageOf), nextCursor: listCursor(result.next) };
       }),
 
     deleteComment: (req, ctx) =>

@@ -1,13 +1,6 @@
 import { Code, ConnectError } from "@connectrpc/connect";
-import { InvalidCursor, type Logger } from "@instagram/kit";
-import { CommentError, type CommentErrorKind, type FieldProblem } from "../domain/errors.ts";
-
-/**
- * Field problems travel in this error metadata entry as JSON `[{ "path", "message" }]`, paths
- * named as in the REST body (the same convention as auth-service; the gateway turns it into the
- * problem+json `errors` member).
- */
-export const FIELD_ERRORS_KEY = "x-field-errors";
+import { fieldErrorMetadata, type Logger } from "@instagram/kit";
+import { CommentError, type CommentErrorKind } from "../domain/errors.ts";
 
 const codeOf: Record<CommentErrorKind, Code> = {
   "invalid-input": Code.InvalidArgument,
@@ -19,19 +12,12 @@ const codeOf: Record<CommentErrorKind, Code> = {
   "images-unavailable": Code.Unavailable,
 };
 
-function metadataOf(problems: FieldProblem[]): Headers {
-  const metadata = new Headers();
-  if (problems.length > 0) metadata.set(FIELD_ERRORS_KEY, JSON.stringify(problems));
-  return metadata;
-}
-
-/** Domain errors become their Connect code; anything unexpected is logged and hidden. */
+/** Domain errors become their Connect code, field problems in x-field-errors; anything unexpected is logged and hidden. */
 export function toConnectError(error: unknown, logger: Logger): ConnectError {
   if (error instanceof ConnectError) return error;
   if (error instanceof CommentError) {
-    return new ConnectError(error.message, codeOf[error.kind], metadataOf(error.problems));
+    return new ConnectError(error.message, codeOf[error.kind], fieldErrorMetadata(error.problems));
   }
-  if (error instanceof InvalidCursor) return new ConnectError(error.message, Code.InvalidArgument);
   logger.error({ err: error }, "comment-service request failed");
   return new ConnectError("internal error", Code.Internal);
 }

@@ -1,7 +1,7 @@
-import { create, fromBinary, type MessageInitShape, toBinary } from "@bufbuild/protobuf";
+import type { MessageInitShape } from "@bufbuild/protobuf";
 import { type CallOptions, type Client, createClient, createRouterTransport } from "@connectrpc/connect";
 import { CommentService } from "@instagram/contracts/comment";
-import { type EventType, eventSchema, type Topic } from "@instagram/contracts/events";
+import type { EventType, Topic } from "@instagram/contracts/events";
 import {
   createAuthInterceptor,
   createLogger,
@@ -15,9 +15,12 @@ import {
   createInProcessBus,
   createTestDatabase,
   createTestTokens,
+  eventApplied,
+  type PublishedEvent,
+  publishedEvents,
   type TestTokens,
+  testEvent,
 } from "@instagram/kit/testing";
-import { asc, eq, inArray } from "drizzle-orm";
 import { inbox, outbox } from "../db/schema/index.ts";
 import type { CommentDeps } from "../deps.ts";
 import type { ImageOwnerLookup } from "../images/image-owners.ts";
@@ -53,9 +56,7 @@ export interface CommentFixture {
   /** Sets (or, undefined, removes) the image-service fallback of the running service. */
   useImageOwners(lookup: ImageOwnerLookup | undefined): void;
   /** The events comment-service published about these images (aggregate ids), decoded, oldest first. */
-  published(
-    ...aggregateIds: string[]
-  ): Promise<{ topic: string; type: string; aggregateId: string; payload: Record<string, unknown> }[]>;
+  published(...aggregateIds: string[]): Promise<PublishedEvent[]>;
   close(): Promise<void>;
 }
 
@@ -98,28 +99,10 @@ export async function startCommentFixture(
       return { headers: { authorization: await tokens.authorizationFor(userId, claims) } };
     },
     async deliver(topic, type, aggregateId, payload, id = newId()) {
-      const schema = eventSchema(topic, type);
-      if (schema === undefined) throw new Error(`unknown event ${topic}.${type}`);
-      const message = create(schema, payload as MessageInitShape<typeof schema>);
-      await bus.send([
-        {
-          id,
-          topic,
-          type,
-          aggregateId,
-          occurredAt: new Date(),
-          payload: toBinary(schema, message),
-          headers: {},
-        },
-      ]);
+      await bus.send([testEvent(topic, type, payload, { id, aggregateId })]);
       return id;
     },
-    async applied(eventId) {
-      await until(async () => {
-        const rows = await db.select().from(inbox).where(eq(inbox.eventId, eventId));
-        return rows.length > 0;
-      }, `event ${eventId} applied`);
-    },
+    applied: (eventId) => eventApplied(db, inbox, eventId),
     async imageOf(ownerId) {
       const imageId = newId();
       await fixture.applied(await fixture.deliver("images", "CREATED", imageId, { imageId, ownerId }));
@@ -128,19 +111,7 @@ export async function startCommentFixture(
     useImageOwners(lookup) {
       work.deps.imageOwners = lookup;
     },
-    async published(...aggregateIds) {
-      const rows = await db
-        .select()
-        .from(outbox)
-        .where(inArray(outbox.aggregateId, aggregateIds))
-        .orderBy(asc(outbox.seq));
-      return rows.map((row) => {
-        const schema = eventSchema(row.topic, row.type);
-        if (schema === undefined) throw new Error(`unknown event ${row.topic}.${row.type}`);
-        const payload = fromBinary(schema, row.payload) as unknown as Record<string, unknown>;
-        return { topic: row.topic, type: row.type, aggregateId: row.aggregateId, payload };
-      });
-    },
+    published: (...aggregateIds) => publishedEvents(db, outbox, { aggregateIds }),
     async close() {
       await work.stop();
       await bus.close();
@@ -148,17 +119,4 @@ export async function startCommentFixture(
     },
   };
   return fixture;
-}
-
-/** Polls `condition` every 10 ms for up to 5 s. */
-export async function until(
-  condition: () => Promise<boolean>,
-  what: string,
-  timeoutMs = 5000,
-): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
 }

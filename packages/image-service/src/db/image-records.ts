@@ -1,7 +1,6 @@
-import type { Executor } from "@instagram/kit";
-import { type AnyColumn, and, desc, eq, inArray, isNull, type SQL, sql } from "drizzle-orm";
-import { type ImageRecord, type Page, pageOf } from "../domain/image-record.ts";
-import type { ListKey } from "../domain/paging.ts";
+import { type Executor, type ListPage, type ListPosition, selectListPage } from "@instagram/kit";
+import { and, eq, inArray, isNull, sql } from "drizzle-orm";
+import type { ImageRecord } from "../domain/image-record.ts";
 import { imageMentions, images, imageTags, likes, owners } from "./schema/index.ts";
 
 /** Reads of images as ImageRecords: one joined query per call, whatever the page size. */
@@ -33,12 +32,6 @@ function selectRecords(db: Executor, viewerId: string | undefined) {
   return db.select(recordColumns(viewerId)).from(images).leftJoin(owners, eq(owners.userId, images.ownerId));
 }
 
-/** Keyset condition for newest-first order on (createdAt, id). */
-export function before(createdAt: AnyColumn, id: AnyColumn, after: ListKey | undefined): SQL | undefined {
-  if (after === undefined) return undefined;
-  return sql`(${createdAt}, ${id}) < (${after.createdAt.toISOString()}::timestamptz, ${after.id}::uuid)`;
-}
-
 export async function findImageRecord(
   db: Executor,
   id: string,
@@ -48,44 +41,54 @@ export async function findImageRecord(
   return row;
 }
 
-export async function listOwnerImages(
+type ListPageQuery = { viewerId: string | undefined; limit: number; after: ListPosition | undefined };
+
+export function listOwnerImages(
   db: Executor,
-  opts: { ownerId: string; viewerId: string | undefined; limit: number; after: ListKey | undefined },
-): Promise<Page<ImageRecord>> {
-  const rows = await selectRecords(db, opts.viewerId)
-    .where(and(eq(images.ownerId, opts.ownerId), before(images.createdAt, images.id, opts.after)))
-    .orderBy(desc(images.createdAt), desc(images.id))
-    .limit(opts.limit + 1);
-  return pageOf(rows, opts.limit, (row) => row);
+  opts: ListPageQuery & { ownerId: string },
+): Promise<ListPage<ImageRecord>> {
+  return selectListPage(selectRecords(db, opts.viewerId).$dynamic(), {
+    createdAt: images.createdAt,
+    id: images.id,
+    order: "newest-first",
+    filter: eq(images.ownerId, opts.ownerId),
+    after: opts.after,
+    limit: opts.limit,
+  });
 }
 
-export async function listTagImages(
+export function listTagImages(
   db: Executor,
-  opts: { tag: string; viewerId: string | undefined; limit: number; after: ListKey | undefined },
-): Promise<Page<ImageRecord>> {
-  const rows = await selectRecords(db, opts.viewerId)
+  opts: ListPageQuery & { tag: string },
+): Promise<ListPage<ImageRecord>> {
+  const query = selectRecords(db, opts.viewerId)
     .innerJoin(imageTags, eq(imageTags.imageId, images.id))
-    .where(and(eq(imageTags.tag, opts.tag), before(imageTags.createdAt, imageTags.imageId, opts.after)))
-    .orderBy(desc(imageTags.createdAt), desc(imageTags.imageId))
-    .limit(opts.limit + 1);
-  return pageOf(rows, opts.limit, (row) => row);
+    .$dynamic();
+  return selectListPage(query, {
+    createdAt: imageTags.createdAt,
+    id: imageTags.imageId,
+    order: "newest-first",
+    filter: eq(imageTags.tag, opts.tag),
+    after: opts.after,
+    limit: opts.limit,
+  });
 }
 
-export async function listMentionImages(
+export function listMentionImages(
   db: Executor,
-  opts: { username: string; viewerId: string | undefined; limit: number; after: ListKey | undefined },
-): Promise<Page<ImageRecord>> {
-  const rows = await selectRecords(db, opts.viewerId)
+  opts: ListPageQuery & { username: string },
+): Promise<ListPage<ImageRecord>> {
+  const query = selectRecords(db, opts.viewerId)
     .innerJoin(imageMentions, eq(imageMentions.imageId, images.id))
-    .where(
-      and(
-        eq(imageMentions.username, opts.username),
-        before(imageMentions.createdAt, imageMentions.imageId, opts.after),
-      ),
-    )
-    .orderBy(desc(imageMentions.createdAt), desc(imageMentions.imageId))
-    .limit(opts.limit + 1);
-  return pageOf(rows, opts.limit, (row) => row);
+    .$dynamic();
+  return selectListPage(query, {
+    createdAt: imageMentions.createdAt,
+    id: imageMentions.imageId,
+    order: "newest-first",
+    filter: eq(imageMentions.username, opts.username),
+    after: opts.after,
+    limit: opts.limit,
+  });
 }
 
 export async function ownersOfImages(

@@ -1,7 +1,6 @@
-import type { EventHandlers, Outbox } from "@instagram/kit";
+import { type EventHandlers, isUuid, type Outbox } from "@instagram/kit";
 import { eq, sql } from "drizzle-orm";
 import { images } from "../db/schema/index.ts";
-import { isUuid } from "../domain/paging.ts";
 import { buryOwner, rememberUsername } from "../images/owners-model.ts";
 import { removeUserContent } from "../images/removal.ts";
 

@@ -1,9 +1,8 @@
-import type { Database } from "@instagram/kit";
+import { type Database, isUuid } from "@instagram/kit";
 import { eq } from "drizzle-orm";
 import type { Hono } from "hono";
 import type { BlobStore } from "../blobs/blob-store.ts";
 import { images } from "../db/schema/index.ts";
-import { isUuid } from "../domain/paging.ts";
 import { blobKeyOf, etagOf, isRendition, matchesEtag } from "../domain/renditions.ts";
 import { problem } from "./problem.ts";
 

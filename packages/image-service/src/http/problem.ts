@@ -1,3 +1,4 @@
+import { problemResponse } from "@instagram/kit";
 import { type ImageErrorKind, isImageError } from "../domain/errors.ts";
 import { MultipartError } from "./multipart.ts";
 
@@ -17,13 +18,8 @@ const statuses: Record<ImageErrorKind, { status: number; title: string }> = {
 
 /** An RFC 9457 problem; `errors` names the field at fault when there is one. */
 export function problem(status: number, title: string, detail?: string, field?: string): Response {
-  const body: Record<string, unknown> = { type: "about:blank", title, status };
-  if (detail !== undefined) body.detail = detail;
-  if (field !== undefined && detail !== undefined) body.errors = [{ path: field, message: detail }];
-  return new Response(JSON.stringify(body), {
-    status,
-    headers: { "content-type": "application/problem+json" },
-  });
+  const errors = field !== undefined && detail !== undefined ? [{ path: field, message: detail }] : undefined;
+  return problemResponse(status, title, detail, errors);
 }
 
 const fields: Partial<Record<ImageErrorKind, string>> = {

@@ -1,8 +1,7 @@
-import { type AccessTokenVerifier, KeySetUnavailable } from "@instagram/kit";
+import { type AccessTokenVerifier, isUuid, KeySetUnavailable } from "@instagram/kit";
 import type { Context, Hono } from "hono";
 import { readCaption } from "../domain/caption.ts";
 import { ImageError, uploadTooLarge } from "../domain/errors.ts";
-import { isUuid } from "../domain/paging.ts";
 import type { ImageStore } from "../images/image-deps.ts";
 import { storeUpload } from "../images/upload.ts";
 import type { ImageProcessor, ReceivedImage } from "../processing/image-processor.ts";

@@ -1,10 +1,7 @@
-import { and, desc, eq, sql } from "drizzle-orm";
-import { isForeignKeyViolation } from "../db/errors.ts";
-import { before } from "../db/image-records.ts";
+import { isForeignKeyViolation, type ListPage, type ListPosition, selectListPage } from "@instagram/kit";
+import { and, eq, sql } from "drizzle-orm";
 import { images, likes } from "../db/schema/index.ts";
 import { imageNotFound } from "../domain/errors.ts";
-import { type Page, pageOf } from "../domain/image-record.ts";
-import type { ListKey } from "../domain/paging.ts";
 import type { ImageStore } from "./image-deps.ts";
 import { holdActiveUser } from "./owners-model.ts";
 
@@ -86,15 +83,18 @@ export async function unlikeImage(
 /** Who likes an image, newest like first. */
 export async function listLikers(
   store: ImageStore,
-  input: { imageId: string; limit: number; after: ListKey | undefined },
-): Promise<Page<{ userId: string; createdAt: Date }>> {
+  input: { imageId: string; limit: number; after: ListPosition | undefined },
+): Promise<ListPage<{ userId: string; createdAt: Date }>> {
   const [image] = await store.db.select({ id: images.id }).from(images).where(eq(images.id, input.imageId));
   if (image === undefined) throw imageNotFound();
-  const rows = await store.db
-    .select({ userId: likes.userId, createdAt: likes.createdAt })
-    .from(likes)
-    .where(and(eq(likes.imageId, input.imageId), before(likes.createdAt, likes.userId, input.after)))
-    .orderBy(desc(likes.createdAt), desc(likes.userId))
-    .limit(input.limit + 1);
-  return pageOf(rows, input.limit, (row) => ({ createdAt: row.createdAt, id: row.userId }));
+  const query = store.db.select({ userId: likes.userId, createdAt: likes.createdAt }).from(likes).$dynamic();
+  return selectListPage(query, {
+    createdAt: likes.createdAt,
+    id: likes.userId,
+    order: "newest-first",
+    filter: eq(likes.imageId, input.imageId),
+    after: input.after,
+    limit: input.limit,
+    positionOf: (like) => ({ createdAt: like.createdAt, id: like.userId }),
+  });
 }

@@ -1,5 +1,4 @@
 import { Code, ConnectError } from "@connectrpc/connect";
-import { InvalidCursor } from "@instagram/kit";
 import { type ImageErrorKind, isImageError } from "../domain/errors.ts";
 
 const codes: Record<ImageErrorKind, Code> = {
@@ -18,7 +17,6 @@ const codes: Record<ImageErrorKind, Code> = {
 /** Domain errors → Connect codes; anything else passes through (and is an Internal error). */
 export function toConnectError(error: unknown): unknown {
   if (isImageError(error)) return new ConnectError(error.message, codes[error.kind]);
-  if (error instanceof InvalidCursor) return new ConnectError(error.message, Code.InvalidArgument);
   return error;
 }
 

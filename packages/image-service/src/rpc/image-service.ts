@@ -1,6 +1,7 @@
 import { Code, ConnectError, type HandlerContext, type ServiceImpl } from "@connectrpc/connect";
 import type { ImageService } from "@instagram/contracts/image";
-import { callerOf, encodeCursor, requireCaller, resolvePage } from "@instagram/kit";
+import { normaliseMention } from "@instagram/contracts/text-entities";
+import { callerOf, isUuid, type ListPage, listCursor, requireCaller, resolveListPage } from "@instagram/kit";
 import {
   findActiveOwnerByUsername,
   findImageRecord,
@@ -10,10 +11,9 @@ import {
   listTagImages,
   ownersOfImages,
 } from "../db/image-records.ts";
-import { isUsername, normaliseTag, normaliseUsername } from "../domain/caption.ts";
+import { normaliseTag, normaliseUsername } from "../domain/caption.ts";
 import { imageNotFound } from "../domain/errors.ts";
-import type { ImageRecord, Page } from "../domain/image-record.ts";
-import { cursorPartsOf, isUuid, type ListKey, listKeyOf } from "../domain/paging.ts";
+import type { ImageRecord } from "../domain/image-record.ts";
 import type { ImageStore } from "../images/image-deps.ts";
 import { likeImage, listLikers, unlikeImage } from "../images/likes.ts";
 import { deleteImage } from "../images/removal.ts";
@@ -22,20 +22,8 @@ import { imageMessageOf } from "./image-message.ts";
 
 const MAX_BATCH_IDS = 500;
 
-function pageRequest(page: { limit: number; cursor: string } | undefined): {
-  limit: number;
-  after: ListKey | undefined;
-} {
-  const { limit, after } = resolvePage(page, 2);
-  return { limit, after: after === undefined ? undefined : listKeyOf(after) };
-}
-
-function nextCursorOf(page: Page<unknown>): string {
-  return page.nextKey === undefined ? "" : encodeCursor(cursorPartsOf(page.nextKey));
-}
-
-function imagesPage(page: Page<ImageRecord>) {
-  return { images: page.items.map(imageMessageOf), nextCursor: nextCursorOf(page) };
+function imagesPage(page: ListPage<ImageRecord>) {
+  return { images: page.items.map(imageMessageOf), nextCursor: listCursor(page.next) };
 }
 
 /** The verified caller, who must be an account (ids are UUIDs). */
@@ -77,10 +65,10 @@ export function createImageServiceImpl(store: ImageStore): ServiceImpl<typeof Im
     // resolved through the owners read model.
     listUserImages: (req, ctx) =>
       answering(async () => {
-        const page = pageRequest(req.page);
+        const page = resolveListPage(req.page);
         let ownerId = req.userId;
         if (!isUuid(ownerId)) {
-          if (!isUsername(ownerId))
+          if (normaliseMention(ownerId) === undefined)
             throw new ConnectError("user_id must be a user id or a username", Code.InvalidArgument);
           const found = await findActiveOwnerByUsername(db, normaliseUsername(ownerId));
           if (found === undefined) throw new ConnectError("user not found", Code.NotFound);
@@ -105,15 +93,15 @@ export function createImageServiceImpl(store: ImageStore): ServiceImpl<typeof Im
 
     listLikers: (req) =>
       answering(async () => {
-        const page = await listLikers(store, { imageId: imageIdOf(req.id), ...pageRequest(req.page) });
-        return { userIds: page.items.map((like) => like.userId), nextCursor: nextCursorOf(page) };
+        const page = await listLikers(store, { imageId: imageIdOf(req.id), ...resolveListPage(req.page) });
+        return { userIds: page.items.map((like) => like.userId), nextCursor: listCursor(page.next) };
       }),
 
     listTagImages: (req, ctx) =>
       answering(async () => {
         const tag = normaliseTag(req.tag);
         return imagesPage(
-          await listTagImages(db, { tag, viewerId: viewerOf(ctx), ...pageRequest(req.page) }),
+          await listTagImages(db, { tag, viewerId: viewerOf(ctx), ...resolveListPage(req.page) }),
         );
       }),
 
@@ -122,7 +110,7 @@ export function createImageServiceImpl(store: ImageStore): ServiceImpl<typeof Im
       answering(async () => {
         const username = normaliseUsername(req.username);
         return imagesPage(
-          await listMentionImages(db, { username, viewerId: viewerOf(ctx), ...pageRequest(req.page) }),
+          await listMentionImages(db, { username, viewerId: viewerOf(ctx), ...resolveListPage(req.page) }),
         );
       }),
 

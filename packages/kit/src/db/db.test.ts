@@ -5,11 +5,12 @@ import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openTestDatabase, type TestDatabase, testMigrations } from "../events/test-fixtures/database.ts";
 import { followerCounts, inbox } from "../events/test-fixtures/schema.ts";
-import { isUniqueViolation } from "./errors.ts";
-import { newId } from "./ids.ts";
+import { isForeignKeyViolation, isUniqueViolation, sqlStateOf } from "./errors.ts";
+import { isUuid, newId } from "./ids.ts";
 import { migrate } from "./migrate.ts";
 import { createPgliteConnector } from "./pglite-connector.ts";
 import { rowsOf } from "./rows.ts";
+import { inTransaction } from "./transaction.ts";
 
 describe("migrate", () => {
   let database: TestDatabase;
@@ -43,6 +44,85 @@ describe("migrate", () => {
     expect(isUniqueViolation(other)).toBe(false);
     expect(isUniqueViolation(new Error("23505"))).toBe(false);
     expect(isUniqueViolation(undefined)).toBe(false);
+    expect(isForeignKeyViolation(duplicate)).toBe(false);
+  });
+
+  it("recognises a foreign key violation, and reads the SQLSTATE of any database error", async () => {
+    await database.db.execute(sql`create table kit_test.parents (id int primary key)`);
+    await database.db.execute(
+      sql`create table kit_test.children (parent int not null references kit_test.parents (id))`,
+    );
+    const orphan = await database.db
+      .execute(sql`insert into kit_test.children (parent) values (1)`)
+      .catch((error: unknown) => error);
+    expect(isForeignKeyViolation(orphan)).toBe(true);
+    expect(isUniqueViolation(orphan)).toBe(false);
+    const missing = await database.db
+      .execute(sql`select * from no_such_table`)
+      .catch((error: unknown) => error);
+    expect(sqlStateOf(missing)).toBe("42P01");
+    expect(sqlStateOf(new Error("no state"))).toBeUndefined();
+    expect(sqlStateOf({ code: "ECONNREFUSED" })).toBeUndefined();
+  });
+});
+
+describe("inTransaction", () => {
+  let database: TestDatabase;
+  beforeAll(async () => {
+    database = await openTestDatabase();
+  }, 60_000);
+  afterAll(() => database.close());
+
+  const deadlock = () => Object.assign(new Error("deadlock detected"), { code: "40P01" });
+
+  it("runs the work again after a deadlock, keeping only the last attempt's writes", async () => {
+    let attempts = 0;
+    const result = await inTransaction(database.db, async (tx) => {
+      attempts++;
+      await tx.insert(followerCounts).values({ userId: `retry-${attempts}`, followers: attempts });
+      if (attempts < 3) throw deadlock();
+      return "done";
+    });
+    expect(result).toBe("done");
+    expect(attempts).toBe(3);
+    const rows = rowsOf(
+      await database.db.execute(
+        sql`select user_id from kit_test.follower_counts where user_id like 'retry-%'`,
+      ),
+    );
+    expect(rows).toEqual([{ user_id: "retry-3" }]);
+  });
+
+  it("gives up after the last attempt, and never retries other errors", async () => {
+    let deadlocks = 0;
+    await expect(
+      inTransaction(
+        database.db,
+        async () => {
+          deadlocks++;
+          throw deadlock();
+        },
+        { attempts: 2 },
+      ),
+    ).rejects.toThrow("deadlock detected");
+    expect(deadlocks).toBe(2);
+    let failures = 0;
+    await expect(
+      inTransaction(database.db, async () => {
+        failures++;
+        throw new Error("bad input");
+      }),
+    ).rejects.toThrow("bad input");
+    expect(failures).toBe(1);
+  });
+});
+
+describe("isUuid", () => {
+  it("accepts UUIDs in either case and nothing else", () => {
+    expect(isUuid(newId())).toBe(true);
+    expect(isUuid("0192F0A4-8B1C-7DEF-8123-456789ABCDEF")).toBe(true);
+    for (const bad of ["", "not-a-uuid", `${newId()}x`, "0192f0a4-8b1c-7def-8123-456789abcde"])
+      expect(isUuid(bad)).toBe(false);
   });
 });
 

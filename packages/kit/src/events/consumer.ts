@@ -160,7 +160,7 @@ export async function startConsumer(opts: ConsumerOptions): Promise<Consumer> {
   return {
     async stop() {
       stopped = true;
-      pause.wake();
+      pause.stop();
       await subscription.close();
     },
   };

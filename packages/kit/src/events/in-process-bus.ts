@@ -158,7 +158,7 @@ export function createInProcessBus(opts?: { logger?: Logger; retainedEventsPerTo
 
     async close() {
       closed = true;
-      pause.wake();
+      pause.stop();
       await Promise.all([...pumps]);
     },
   };

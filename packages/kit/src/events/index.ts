@@ -16,3 +16,4 @@ export {
 export { createInProcessBus } from "./in-process-bus.ts";
 export { createOutbox, type Outbox, type OutboxEvent } from "./outbox.ts";
 export { type OutboxRelay, type OutboxRelayOptions, startOutboxRelay } from "./outbox-relay.ts";
+export { type ServiceEvents, type ServiceEventsOptions, startServiceEvents } from "./service-events.ts";

@@ -126,8 +126,8 @@ export function startOutboxRelay(opts: OutboxRelayOptions): OutboxRelay {
     },
     async stop() {
       stopped = true;
-      idle.wake();
-      backoff.wake();
+      idle.stop();
+      backoff.stop();
       await running;
     },
   };

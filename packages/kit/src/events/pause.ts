@@ -1,13 +1,27 @@
-/** A sleep that ends early on wake(): for poll loops and retry backoff that must stop promptly. */
+/**
+ * A sleep that ends early on wake(): for poll loops and retry backoff that must stop promptly.
+ * After stop(), every sleep (also one begun later) ends at once: a loop that is busy when it is
+ * stopped, and only then goes to sleep, does not wait out its delay.
+ */
 export interface Pause {
   sleep(ms: number): Promise<void>;
+  /** Ends the sleeps in progress. */
   wake(): void;
+  /** Ends the sleeps in progress and every later one. */
+  stop(): void;
 }
 
 export function createPause(): Pause {
   let wakers = new Set<() => void>();
+  let stopped = false;
+  const wake = (): void => {
+    const waiting = wakers;
+    wakers = new Set();
+    for (const done of waiting) done();
+  };
   return {
     sleep(ms) {
+      if (stopped) return Promise.resolve();
       return new Promise((resolve) => {
         const done = () => {
           clearTimeout(timer);
@@ -18,10 +32,10 @@ export function createPause(): Pause {
         wakers.add(done);
       });
     },
-    wake() {
-      const waiting = wakers;
-      wakers = new Set();
-      for (const done of waiting) done();
+    wake,
+    stop() {
+      stopped = true;
+      wake();
     },
   };
 }

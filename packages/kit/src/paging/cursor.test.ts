@@ -51,6 +51,15 @@ describe("resolvePage", () => {
     );
   });
 
+  it("takes a list's own limits", () => {
+    const limits = { defaultLimit: 100, maxLimit: 1000 };
+    expect(resolvePage(undefined, 1, limits).limit).toBe(100);
+    expect(resolvePage({ limit: 1000 }, 1, limits).limit).toBe(1000);
+    expect(invalidArgument(() => resolvePage({ limit: 1001 }, 1, limits)).rawMessage).toBe(
+      "limit must be an integer from 1 to 1000 (default 100)",
+    );
+  });
+
   it("exposes the limit rule as a zod schema", () => {
     expect(pageLimitSchema.parse(undefined)).toBe(20);
     expect(pageLimitSchema.safeParse(0).success).toBe(false);

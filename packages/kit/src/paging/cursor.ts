@@ -31,6 +31,12 @@ export function decodeCursor(cursor: string, arity: number): string[] {
   return parts;
 }
 
+/** The limits of a list's pages; default 20 per page, at most 100. */
+export interface PageLimits {
+  defaultLimit?: number;
+  maxLimit?: number;
+}
+
 /**
  * A request's page → the keyset query's limit and position. Proto3 `limit` 0 / `cursor` "" mean
  * absent. Bad values → ConnectError InvalidArgument naming the field.
@@ -38,25 +44,32 @@ export function decodeCursor(cursor: string, arity: number): string[] {
 export function resolvePage(
   page: { limit?: number; cursor?: string } | undefined,
   arity: number,
+  limits: PageLimits = {},
 ): { limit: number; after: string[] | undefined } {
-  const rawLimit = page?.limit === 0 ? undefined : page?.limit;
-  const limit = pageLimitSchema.safeParse(rawLimit);
-  if (!limit.success) {
+  const defaultLimit = limits.defaultLimit ?? DEFAULT_PAGE_LIMIT;
+  const maxLimit = limits.maxLimit ?? MAX_PAGE_LIMIT;
+  const limit = page?.limit === undefined || page.limit === 0 ? defaultLimit : page.limit;
+  if (!Number.isInteger(limit) || limit < 1 || limit > maxLimit) {
     throw new ConnectError(
-      `limit must be an integer from 1 to ${MAX_PAGE_LIMIT} (default ${DEFAULT_PAGE_LIMIT})`,
+      `limit must be an integer from 1 to ${maxLimit} (default ${defaultLimit})`,
       Code.InvalidArgument,
     );
   }
   const cursor = page?.cursor;
-  if (cursor === undefined || cursor === "") return { limit: limit.data, after: undefined };
+  if (cursor === undefined || cursor === "") return { limit, after: undefined };
   try {
-    return { limit: limit.data, after: decodeCursor(cursor, arity) };
+    return { limit, after: decodeCursor(cursor, arity) };
   } catch {
-    throw new ConnectError(
-      "cursor is not valid: pass the nextCursor of the previous page",
-      Code.InvalidArgument,
-    );
+    throw invalidCursor();
   }
+}
+
+/** The answer to a cursor that is not the nextCursor of a previous page. */
+export function invalidCursor(): ConnectError {
+  return new ConnectError(
+    "cursor is not valid: pass the nextCursor of the previous page",
+    Code.InvalidArgument,
+  );
 }
 
 function base64url(bytes: Uint8Array): string {

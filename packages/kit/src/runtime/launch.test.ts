@@ -3,9 +3,11 @@ import { createGrpcTransport, Http2SessionManager } from "@connectrpc/connect-no
 import { AuthService } from "@instagram/contracts/auth";
 import { afterEach, describe, expect, it } from "vitest";
 import { createServiceTransport, forwardAuthorization } from "../discovery/transport.ts";
+import type { FetchApp } from "../server/fetch-app.ts";
 import { listenNode } from "../server/node-server.ts";
 import { createTestRuntime, createTestTokens } from "../testing.ts";
 import { launchService } from "./launch.ts";
+import { launchModule } from "./launch-module.ts";
 import { createGreeterModule } from "./test-fixtures/greeter.ts";
 import type { ServiceRuntime } from "./types.ts";
 
@@ -83,4 +85,38 @@ describe("launchService", () => {
     const again = await listenNode({ host: "127.0.0.1", port: probe.port });
     await again.close();
   });
+});
+
+describe("launchModule", () => {
+  it("serves a started module on any fetch server (as Deno.serve), and closes that server at stop", async () => {
+    const tokens = await createTestTokens();
+    const events: string[] = [];
+    runtime = createTestRuntime();
+    let app: FetchApp | undefined;
+    const launched = await launchModule(createGreeterModule({ verifier: tokens.verifier, events }), runtime, {
+      url: "http://greeter.test:9000",
+      serve: (started) => {
+        events.push("serve");
+        app = started.app;
+      },
+      close: async () => {
+        events.push("close server");
+      },
+    });
+    expect(events).toEqual(["start http://greeter.test:9000", "serve"]);
+    expect(await runtime.discovery.resolve("greeter")).toEqual(["http://greeter.test:9000"]);
+    const client = createClient(
+      AuthService,
+      createServiceTransport({
+        discovery: runtime.discovery,
+        service: "greeter",
+        fetch: async (input, init) => app!.fetch(new Request(input, init)),
+      }),
+    );
+    expect(JSON.parse((await client.getJwks({})).jwksJson)).toEqual({ greeting: "hello", caller: null });
+
+    await launched.stop();
+    expect(events.slice(2)).toEqual(["close server", "module stop"]);
+    expect(await runtime.discovery.resolve("greeter")).toEqual([]);
+  }, 60_000);
 });

@@ -1,9 +1,10 @@
 import { hostname } from "node:os";
-import { type DatabaseHandle, migrate } from "../db/index.ts";
-import type { ServiceInstance } from "../discovery/types.ts";
 import { serviceLogger } from "../log/logger.ts";
 import { listenNode } from "../server/node-server.ts";
-import type { ServiceModule, ServiceRuntime, StartedService } from "./types.ts";
+import { type LaunchedService, launchModule } from "./launch-module.ts";
+import type { ServiceModule, ServiceRuntime } from "./types.ts";
+
+export type { LaunchedService } from "./launch-module.ts";
 
 export interface ListenAddress {
   host: string;
@@ -14,15 +15,9 @@ export interface ListenAddress {
   drainMs?: number;
 }
 
-export interface LaunchedService {
-  url: string;
-  /** Deregister → close the server (drain) → stop the module → release its database handle. */
-  stop(): Promise<void>;
-}
-
 /**
- * Runs one service module: binds its port (so it knows its URL), migrates its schema, starts it,
- * serves it (HTTP/1.1 + gRPC over HTTP/2 on the one port) and registers it in discovery.
+ * Runs one service module on Node: binds its port (so it knows its URL), migrates its schema,
+ * starts it, serves it (HTTP/1.1 + gRPC over HTTP/2 on the one port) and registers it in discovery.
  */
 export async function launchService(
   module: ServiceModule,
@@ -31,58 +26,18 @@ export async function launchService(
 ): Promise<LaunchedService> {
   const logger = serviceLogger(runtime.logger, module.name);
   const server = await listenNode({ host: listen.host, port: listen.port, drainMs: listen.drainMs, logger });
-  const url = `http://${advertisedHost(listen)}:${server.port}`;
-  const instance: ServiceInstance = {
-    service: module.name,
-    id: `${module.name}-${advertisedHost(listen)}-${server.port}`.replace(/[^A-Za-z0-9_.-]/g, "-"),
-    url,
-  };
-
-  let handle: DatabaseHandle | undefined;
-  let started: StartedService | undefined;
-  try {
-    if (module.schema !== undefined) {
-      handle = await runtime.database.connect();
-      if (module.migrationsFolder !== undefined) {
-        await migrate(handle, { schema: module.schema, migrationsFolder: module.migrationsFolder });
-      }
-    }
-    started = await module.start({ runtime, db: handle?.db, logger, url });
-    server.attach({
-      name: module.name,
-      app: started.app,
-      routes: started.routes,
-      interceptors: started.interceptors,
-    });
-    await runtime.discovery.register(instance);
-  } catch (error) {
-    await server.close();
-    await started?.stop?.();
-    await handle?.close();
-    throw error;
-  }
-  logger.info({ url, listening: `${listen.host}:${server.port}` }, "service started");
-
-  const running = started;
-  let stopping: Promise<void> | undefined;
-  async function stop(): Promise<void> {
-    try {
-      await runtime.discovery.deregister(instance);
-    } catch (error) {
-      logger.warn({ err: error }, "deregistering failed; the health check will retire this instance");
-    }
-    await server.close();
-    await running.stop?.();
-    await handle?.close();
-    logger.info("service stopped");
-  }
-  return {
-    url,
-    stop: () => {
-      stopping ??= stop();
-      return stopping;
-    },
-  };
+  return launchModule(module, runtime, {
+    url: `http://${advertisedHost(listen)}:${server.port}`,
+    listening: `${listen.host}:${server.port}`,
+    serve: (started) =>
+      server.attach({
+        name: module.name,
+        app: started.app,
+        routes: started.routes,
+        interceptors: started.interceptors,
+      }),
+    close: () => server.close(),
+  });
 }
 
 function advertisedHost(listen: ListenAddress): string {

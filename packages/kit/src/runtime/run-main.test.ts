@@ -48,6 +48,21 @@ describe("runMain", () => {
     expect(output()).toBe("started\nstopping\nstopped\nclosed\n");
   }, 30_000);
 
+  it("logs the stop with the logger the start returned", async () => {
+    const { child, output } = run("logger");
+    await until(() => output().includes("started"));
+    child.kill("SIGTERM");
+    const [code] = await once(child, "exit");
+    expect(code).toBe(0);
+    const stopping = output()
+      .split("\n")
+      .filter((line) => line.startsWith("{"))
+      .map((line) => JSON.parse(line) as Record<string, unknown>);
+    expect(stopping).toEqual([
+      expect.objectContaining({ service: "fixture-runtime", msg: "stopping", signal: "SIGTERM" }),
+    ]);
+  }, 30_000);
+
   it("still closes when stop fails, and exits 1", async () => {
     const { child, output } = run("stop-fails");
     await until(() => output().includes("started"));

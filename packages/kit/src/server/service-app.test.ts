@@ -95,6 +95,46 @@ describe("createServiceApp", () => {
     expect(error?.code).toBe(Code.ResourceExhausted);
   });
 
+  it("lets raw-body routes read a chunked body past the limit, and limits every other route", async () => {
+    const received: number[] = [];
+    const app = createServiceApp({
+      name: "image",
+      readiness: async () => {},
+      maxBodyBytes: 1024,
+      routes: () => {},
+      rawBodyRoutes: (raw) => {
+        raw.post("/uploads", async (c) => {
+          let bytes = 0;
+          const reader = c.req.raw.body?.getReader();
+          for (let read = await reader?.read(); read && !read.done; read = await reader?.read()) {
+            received.push(read.value.byteLength);
+            bytes += read.value.byteLength;
+          }
+          return c.json({ bytes }, 201);
+        });
+      },
+    });
+    const chunked = () =>
+      new ReadableStream<Uint8Array>({
+        start(controller) {
+          for (let i = 0; i < 8; i++) controller.enqueue(new Uint8Array(512));
+          controller.close();
+        },
+      });
+    const post = (path: string) =>
+      app.request(path, { method: "POST", body: chunked(), duplex: "half" } as RequestInit);
+
+    const upload = await post("/uploads");
+    expect(upload.status).toBe(201);
+    expect(await upload.json()).toEqual({ bytes: 4096 });
+    expect(received.length).toBeGreaterThan(1); // streamed, not buffered into one piece first
+    expect((await post("/elsewhere")).status).toBe(413);
+    const metrics = await (await app.request("/metrics")).text();
+    expect(metrics).toMatch(
+      /http_requests_total\{[^}]*service="image"[^}]*route="\/uploads"[^}]*status="201"\}/,
+    );
+  });
+
   it("answers unknown paths with a problem document", async () => {
     const response = await appWith(async () => {}).request("/nope");
     expect(response.status).toBe(404);

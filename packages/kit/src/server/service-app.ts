@@ -19,6 +19,12 @@ export interface ServiceAppOptions {
   maxBodyBytes?: number;
   /** Request log lines go here; without it requests are only counted in metrics. */
   logger?: Logger;
+  /**
+   * The service's HTTP routes that read request bodies themselves, e.g. a streamed upload.
+   * Mounted ahead of the body limit (which reads a chunked body whole into memory to measure it),
+   * so their handlers must bound what they read. Observed (logs, metrics, traces) like any route.
+   */
+  rawBodyRoutes?: (app: Hono) => void;
 }
 
 /** The Hono app of one service: Connect + gRPC-web routes, /healthz, /readyz, /metrics. */
@@ -26,6 +32,8 @@ export function createServiceApp(opts: ServiceAppOptions): Hono {
   const maxBodyBytes = opts.maxBodyBytes ?? defaultMaxBodyBytes;
   const app = new Hono();
   app.use(observeRequests({ service: opts.name, logger: opts.logger }));
+  // Hono runs handlers in the order they were added: these answer before the limit below is reached.
+  opts.rawBodyRoutes?.(app);
   const limit = bodyLimit({
     maxSize: maxBodyBytes,
     onError: () => problemResponse(413, "Payload Too Large", `The body exceeds ${maxBodyBytes} bytes.`),

@@ -1,3 +1,4 @@
+export { type AuthServiceJwksOptions, authServiceJwks } from "./auth-service-jwks.ts";
 export {
   type AccessTokenSigner,
   accessTokenAlgorithms,

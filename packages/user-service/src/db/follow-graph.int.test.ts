@@ -1,4 +1,4 @@
-import { createOutbox, type DatabaseHandle, migrate, newId } from "@instagram/kit";
+import { createOutbox, type DatabaseHandle, inTransaction, migrate, newId } from "@instagram/kit";
 import { createPostgresConnector } from "@instagram/kit/node";
 import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -6,7 +6,6 @@ import { removeUser } from "../events/remove-user.ts";
 import { createFollowGraph, type FollowGraph } from "../follow-graph.ts";
 import { insertProfile } from "./profiles.ts";
 import { outbox as outboxTable, USERS_SCHEMA } from "./schema/index.ts";
-import { inTransaction } from "./transaction.ts";
 
 // Real PostgreSQL only: PGlite runs one transaction at a time, so it cannot show a race.
 const url = process.env.TEST_DATABASE_URL;

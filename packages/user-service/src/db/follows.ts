@@ -1,18 +1,13 @@
-import type { Executor } from "@instagram/kit";
-import { and, desc, eq, sql } from "drizzle-orm";
-import { isUuid } from "../domain/ids.ts";
+import {
+  type Executor,
+  isUuid,
+  type ListPage,
+  type ListPosition,
+  rowsOf,
+  selectListPage,
+} from "@instagram/kit";
+import { and, eq, sql } from "drizzle-orm";
 import { follows, type ProfileRow, profiles } from "./schema/index.ts";
-
-/** A position in a list of edges, newest first: the last edge of the previous page. */
-export interface EdgePosition {
-  createdAt: Date;
-  id: string;
-}
-
-export interface ProfileEdge {
-  edge: EdgePosition;
-  profile: ProfileRow;
-}
 
 export interface NewEdge {
   id: string;
@@ -65,61 +60,70 @@ export async function addToFollowCounts(
   await second();
 }
 
-function before(position: EdgePosition | undefined) {
-  // Row comparison matches the (…, created_at desc, id desc) index: one range scan, no filter.
-  return position === undefined
-    ? undefined
-    : sql`(${follows.createdAt}, ${follows.id}) < (${position.createdAt.toISOString()}::timestamptz, ${position.id}::uuid)`;
-}
-
-/** Who follows `userId`, newest edge first. */
-export async function listFollowers(
+/** Who follows `userId`, newest edge first; pages are positioned by edge. */
+export function listFollowers(
   db: Executor,
   userId: string,
-  after: EdgePosition | undefined,
+  after: ListPosition | undefined,
   limit: number,
-): Promise<ProfileEdge[]> {
-  const rows = await db
-    .select({ id: follows.id, createdAt: follows.createdAt, profile: profiles })
-    .from(follows)
-    .innerJoin(profiles, eq(profiles.id, follows.followerId))
-    .where(and(eq(follows.followeeId, userId), before(after)))
-    .orderBy(desc(follows.createdAt), desc(follows.id))
-    .limit(limit);
-  return rows.map((r) => ({ edge: { createdAt: r.createdAt, id: r.id }, profile: r.profile }));
+): Promise<ListPage<ProfileRow>> {
+  return listEdgeProfiles(db, { userId, side: "followers", after, limit });
 }
 
-/** Whom `userId` follows, newest edge first. */
-export async function listFollowing(
+/** Whom `userId` follows, newest edge first; pages are positioned by edge. */
+export function listFollowing(
   db: Executor,
   userId: string,
-  after: EdgePosition | undefined,
+  after: ListPosition | undefined,
   limit: number,
-): Promise<ProfileEdge[]> {
-  const rows = await db
+): Promise<ListPage<ProfileRow>> {
+  return listEdgeProfiles(db, { userId, side: "following", after, limit });
+}
+
+// The keyset on (created_at, id) matches the (…, created_at desc, id desc) indexes: one range scan.
+const newestEdgeFirst = { createdAt: follows.createdAt, id: follows.id, order: "newest-first" } as const;
+
+/** The profiles at the other end of the edges on one side of `userId`. */
+async function listEdgeProfiles(
+  db: Executor,
+  query: { userId: string; side: "followers" | "following"; after: ListPosition | undefined; limit: number },
+): Promise<ListPage<ProfileRow>> {
+  const [own, other] =
+    query.side === "followers"
+      ? [follows.followeeId, follows.followerId]
+      : [follows.followerId, follows.followeeId];
+  const edges = db
     .select({ id: follows.id, createdAt: follows.createdAt, profile: profiles })
     .from(follows)
-    .innerJoin(profiles, eq(profiles.id, follows.followeeId))
-    .where(and(eq(follows.followerId, userId), before(after)))
-    .orderBy(desc(follows.createdAt), desc(follows.id))
-    .limit(limit);
-  return rows.map((r) => ({ edge: { createdAt: r.createdAt, id: r.id }, profile: r.profile }));
+    .innerJoin(profiles, eq(profiles.id, other))
+    .$dynamic();
+  const page = await selectListPage(edges, {
+    ...newestEdgeFirst,
+    filter: eq(own, query.userId),
+    after: query.after,
+    limit: query.limit,
+  });
+  return { items: page.items.map((edge) => edge.profile), next: page.next };
 }
 
 /** The ids `userId` follows, newest edge first (no profile join: for the feed). */
 export async function listFolloweeIds(
   db: Executor,
   userId: string,
-  after: EdgePosition | undefined,
+  after: ListPosition | undefined,
   limit: number,
-): Promise<{ edge: EdgePosition; followeeId: string }[]> {
-  const rows = await db
+): Promise<ListPage<string>> {
+  const edges = db
     .select({ id: follows.id, createdAt: follows.createdAt, followeeId: follows.followeeId })
     .from(follows)
-    .where(and(eq(follows.followerId, userId), before(after)))
-    .orderBy(desc(follows.createdAt), desc(follows.id))
-    .limit(limit);
-  return rows.map((r) => ({ edge: { createdAt: r.createdAt, id: r.id }, followeeId: r.followeeId }));
+    .$dynamic();
+  const page = await selectListPage(edges, {
+    ...newestEdgeFirst,
+    filter: eq(follows.followerId, userId),
+    after,
+    limit,
+  });
+  return { items: page.items.map((edge) => edge.followeeId), next: page.next };
 }
 
 /**
@@ -145,8 +149,7 @@ export async function followedBy(
       where follower_id = ${callerId}::uuid and followee_id = asked.id
       limit 1
     ) as edge`);
-  const rows = (Array.isArray(result) ? result : (result as { rows: unknown[] }).rows) as { id: string }[];
-  return new Set(rows.map((r) => r.id));
+  return new Set(rowsOf(result).map((r) => String(r.id)));
 }
 
 /**

@@ -1,8 +1,6 @@
-/** A problem with one input field; `path` names the request field (camelCase, as in the REST body). */
-export interface FieldError {
-  path: string;
-  message: string;
-}
+import type { FieldError } from "@instagram/kit";
+
+export type { FieldError };
 
 /** Input that breaks a rule; carries every field problem found, not just the first. */
 export class InvalidInput extends Error {

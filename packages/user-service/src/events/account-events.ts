@@ -1,8 +1,7 @@
 import { timestampDate, timestampFromDate } from "@bufbuild/protobuf/wkt";
-import type { EventHandler, Outbox } from "@instagram/kit";
+import { type EventHandler, isUuid, type Outbox } from "@instagram/kit";
 import { countImagesOf } from "../db/owned-images.ts";
 import { findProfileByUsername, insertProfile } from "../db/profiles.ts";
-import { isUuid } from "../domain/ids.ts";
 import { removeUser } from "./remove-user.ts";
 
 /**

@@ -1,7 +1,6 @@
-import type { EventHandler } from "@instagram/kit";
+import { type EventHandler, isUuid } from "@instagram/kit";
 import { forgetImage, recordImage } from "../db/owned-images.ts";
 import { addToImagesCount } from "../db/profiles.ts";
-import { isUuid } from "../domain/ids.ts";
 
 /** images.CREATED → the owner's images_count + 1 (once per image, whatever the redelivery). */
 export const onImageCreated: EventHandler<"images", "CREATED"> = async (tx, image) => {

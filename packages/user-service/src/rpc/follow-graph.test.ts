@@ -1,7 +1,8 @@
-import { Code, ConnectError } from "@connectrpc/connect";
+import { Code } from "@connectrpc/connect";
+import { fieldErrorsOf } from "@instagram/kit";
+import { connectFailure as failure } from "@instagram/kit/testing";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { createUserWorld, type TestUser, type UserWorld } from "../testing/user-world.ts";
-import { FIELD_ERRORS_HEADER } from "./errors.ts";
 
 let world: UserWorld;
 beforeAll(async () => {
@@ -13,15 +14,6 @@ beforeEach(async () => {
 afterAll(async () => {
   await world?.close();
 });
-
-async function failure(call: Promise<unknown>): Promise<ConnectError> {
-  try {
-    await call;
-  } catch (error) {
-    return ConnectError.from(error);
-  }
-  throw new Error("expected the call to fail");
-}
 
 async function counts(username: string) {
   const p = (await world.client().getProfile({ key: { case: "username", value: username } })).profile!;
@@ -81,9 +73,7 @@ describe("Follow / Unfollow", () => {
     const ann = await world.signUp("ann");
     const error = await failure(ann.client.follow({ username: "Ann" }));
     expect(error.code).toBe(Code.InvalidArgument);
-    expect(JSON.parse(error.metadata.get(FIELD_ERRORS_HEADER) ?? "[]")).toEqual([
-      { path: "username", message: "you cannot follow yourself" },
-    ]);
+    expect(fieldErrorsOf(error)).toEqual([{ path: "username", message: "you cannot follow yourself" }]);
     await ann.client.unfollow({ username: "ann" });
     expect(await counts("ann")).toEqual({ followers: 0, following: 0 });
     expect(await world.published({ type: "FOLLOWED" })).toEqual([]);

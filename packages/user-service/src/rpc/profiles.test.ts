@@ -1,8 +1,8 @@
-import { Code, ConnectError } from "@connectrpc/connect";
-import { createTestTokens } from "@instagram/kit/testing";
+import { Code } from "@connectrpc/connect";
+import { fieldErrorsOf } from "@instagram/kit";
+import { createTestTokens, connectFailure as failure } from "@instagram/kit/testing";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { createUserWorld, type UserWorld } from "../testing/user-world.ts";
-import { FIELD_ERRORS_HEADER } from "./errors.ts";
 
 let world: UserWorld;
 beforeAll(async () => {
@@ -14,19 +14,6 @@ beforeEach(async () => {
 afterAll(async () => {
   await world?.close();
 });
-
-async function failure(call: Promise<unknown>): Promise<ConnectError> {
-  try {
-    await call;
-  } catch (error) {
-    return ConnectError.from(error);
-  }
-  throw new Error("expected the call to fail");
-}
-
-function fieldErrors(error: ConnectError): { path: string; message: string }[] {
-  return JSON.parse(error.metadata.get(FIELD_ERRORS_HEADER) ?? "[]");
-}
 
 describe("GetProfile", () => {
   it("finds a new account's profile by id, by username (any case) and as me", async () => {
@@ -64,7 +51,7 @@ describe("GetProfile", () => {
     );
     const illegal = await failure(anonymous.getProfile({ key: { case: "username", value: "bad name!" } }));
     expect(illegal.code).toBe(Code.InvalidArgument);
-    expect(fieldErrors(illegal).map((e) => e.path)).toEqual(["username"]);
+    expect(fieldErrorsOf(illegal).map((e) => e.path)).toEqual(["username"]);
     expect((await failure(anonymous.getProfile({}))).code).toBe(Code.InvalidArgument);
   });
 
@@ -132,7 +119,7 @@ describe("UpdateProfile", () => {
       ada.client.updateProfile({ displayName: "x".repeat(65), bio: "y".repeat(151) }),
     );
     expect(error.code).toBe(Code.InvalidArgument);
-    expect(fieldErrors(error).map((e) => e.path)).toEqual(["displayName", "bio"]);
+    expect(fieldErrorsOf(error).map((e) => e.path)).toEqual(["displayName", "bio"]);
     const read = (await ada.client.getProfile({ key: { case: "me", value: true } })).profile!;
     expect(read).toMatchObject({ displayName: "", bio: "" });
     expect(await world.published({ type: "UPDATED" })).toEqual([]);
@@ -187,7 +174,7 @@ describe("SearchProfiles", () => {
     for (const query of ["", "a%", "a b", "x".repeat(31)]) {
       const error = await failure(anonymous.searchProfiles({ query }));
       expect(error.code).toBe(Code.InvalidArgument);
-      expect(fieldErrors(error)[0]?.path).toBe("query");
+      expect(fieldErrorsOf(error)[0]?.path).toBe("query");
     }
     expect((await failure(anonymous.searchProfiles({ query: "al", page: { limit: 101 } }))).code).toBe(
       Code.InvalidArgument,
@@ -231,7 +218,7 @@ describe("BatchGetProfiles", () => {
     const ids = Array.from({ length: 101 }, () => "0192f0a4-8b1c-7def-8123-456789abcdef");
     const error = await failure(world.client().batchGetProfiles({ ids }));
     expect(error.code).toBe(Code.InvalidArgument);
-    expect(fieldErrors(error)[0]?.path).toBe("ids");
+    expect(fieldErrorsOf(error)[0]?.path).toBe("ids");
     expect((await world.client().batchGetProfiles({ ids: ids.slice(0, 100) })).profiles).toEqual([]);
   });
 });

@@ -1,16 +1,18 @@
 import type { ServiceImpl } from "@connectrpc/connect";
 import type { UserService } from "@instagram/contracts/user";
-import { callerOf, type Logger, requireCaller } from "@instagram/kit";
+import { callerOf, type Logger, listCursor, requireCaller, resolveListPage } from "@instagram/kit";
 import { invalid } from "../domain/errors.ts";
-import { BATCH_PROFILES_MAX } from "../domain/ids.ts";
 import { parseProfileEdit } from "../domain/profile-edit.ts";
 import { parseSearchQuery } from "../domain/search-query.ts";
 import { usernameKey } from "../domain/username.ts";
 import type { FollowGraph } from "../follow-graph.ts";
 import type { ProfileDirectory } from "../profile-directory.ts";
 import { toConnectError } from "./errors.ts";
-import { edgeCursor, edgePage, followeeIdsPage, usernameCursor, usernamePage } from "./paging.ts";
+import { followeeIdsPage, usernameCursor, usernamePage } from "./paging.ts";
 import { toProfileMessage } from "./profile-message.ts";
+
+/** Most profiles one BatchGetProfiles call may ask for. */
+const BATCH_PROFILES_MAX = 100;
 
 export interface UserServiceDeps {
   directory: ProfileDirectory;
@@ -79,17 +81,17 @@ export function createUserServiceImpl(deps: UserServiceDeps): ServiceImpl<typeof
     listFollowers: (req, ctx) =>
       answering(async () => {
         const key = usernameKey(req.username);
-        const { limit, after } = edgePage(req.page);
+        const { limit, after } = resolveListPage(req.page);
         const page = await graph.followers(callerOf(ctx), key, after, limit);
-        return { profiles: page.items.map(toProfileMessage), nextCursor: edgeCursor(page.last) };
+        return { profiles: page.items.map(toProfileMessage), nextCursor: listCursor(page.next) };
       }),
 
     listFollowing: (req, ctx) =>
       answering(async () => {
         const key = usernameKey(req.username);
-        const { limit, after } = edgePage(req.page);
+        const { limit, after } = resolveListPage(req.page);
         const page = await graph.following(callerOf(ctx), key, after, limit);
-        return { profiles: page.items.map(toProfileMessage), nextCursor: edgeCursor(page.last) };
+        return { profiles: page.items.map(toProfileMessage), nextCursor: listCursor(page.next) };
       }),
 
     listFolloweeIds: (req) =>
@@ -97,7 +99,7 @@ export function createUserServiceImpl(deps: UserServiceDeps): ServiceImpl<typeof
         if (req.userId === "") throw invalid("userId", "is required");
         const { limit, after } = followeeIdsPage(req.page);
         const page = await graph.followeeIds(req.userId, after, limit);
-        return { userIds: page.items, nextCursor: edgeCursor(page.last) };
+        return { userIds: page.items, nextCursor: listCursor(page.next) };
       }),
 
     batchGetProfiles: (req, ctx) =>

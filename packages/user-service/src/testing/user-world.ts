@@ -1,9 +1,9 @@
 // A user-service in memory for tests: migrated PGlite, the real routes behind the kit's auth
 // interceptor (createRouterTransport), the real consumer fed event by event.
-import { create, fromBinary, type MessageInitShape, toBinary } from "@bufbuild/protobuf";
+import type { MessageInitShape } from "@bufbuild/protobuf";
 import { timestampFromDate } from "@bufbuild/protobuf/wkt";
 import { type Client, createClient, createRouterTransport, type Interceptor } from "@connectrpc/connect";
-import { type EventType, eventSchema, type Topic } from "@instagram/contracts/events";
+import type { EventType, Topic } from "@instagram/contracts/events";
 import { UserService } from "@instagram/contracts/user";
 import {
   createAuthInterceptor,
@@ -17,8 +17,15 @@ import {
   type Outbox,
   startConsumer,
 } from "@instagram/kit";
-import { createTestDatabase, createTestTokens, type TestTokens } from "@instagram/kit/testing";
-import { asc, sql } from "drizzle-orm";
+import {
+  createTestDatabase,
+  createTestTokens,
+  type PublishedEvent,
+  publishedEvents,
+  type TestTokens,
+  testEvent,
+} from "@instagram/kit/testing";
+import { sql } from "drizzle-orm";
 import {
   follows,
   inbox,
@@ -31,13 +38,6 @@ import { CONSUMER_NAME, createEventHandlers } from "../events/handlers.ts";
 import { createRoutes } from "../routes.ts";
 
 export const migrationsFolder = new URL("../db/migrations", import.meta.url).pathname;
-
-export interface PublishedEvent {
-  topic: string;
-  type: string;
-  aggregateId: string;
-  payload: Record<string, unknown>;
-}
 
 export interface TestUser {
   id: string;
@@ -147,17 +147,7 @@ export async function createUserWorld(): Promise<UserWorld> {
     clientWithAuthorization: (header) => clientAuthorizedBy(async () => header),
     deadLetters,
     async deliver(topic, type, payload, opts) {
-      const schema = eventSchema(topic, type);
-      if (schema === undefined) throw new Error(`unknown event ${topic}.${type}`);
-      const event: EventEnvelope = {
-        id: opts?.id ?? newId(),
-        topic,
-        type,
-        aggregateId: opts?.aggregateId ?? newId(),
-        occurredAt: new Date(),
-        payload: toBinary(schema, create(schema, payload as never)),
-        headers: {},
-      };
+      const event = testEvent(topic, type, payload, opts);
       await hand(event);
       return event;
     },
@@ -174,18 +164,7 @@ export async function createUserWorld(): Promise<UserWorld> {
       );
       return { id, username, client: client(id) };
     },
-    async published(filter) {
-      const rows = await db.select().from(outboxTable).orderBy(asc(outboxTable.seq));
-      return rows
-        .filter((r) => filter?.type === undefined || r.type === filter.type)
-        .map((r) => {
-          const schema = eventSchema(r.topic, r.type);
-          if (schema === undefined) throw new Error(`unknown event ${r.topic}.${r.type}`);
-          const message = fromBinary(schema, r.payload) as unknown as Record<string, unknown>;
-          const { $typeName: _, ...payload } = message;
-          return { topic: r.topic, type: r.type, aggregateId: r.aggregateId, payload };
-        });
-    },
+    published: (filter) => publishedEvents(db, outboxTable, filter),
     async reset() {
       await db.execute(
         sql`truncate ${follows}, ${ownedImages}, ${profiles}, ${outboxTable}, ${inbox} restart identity`,

@@ -3,6 +3,7 @@ import type { ConnectRouter } from "@connectrpc/connect";
 import { AuthService } from "@instagram/contracts/auth";
 import { sql } from "drizzle-orm";
 import { callerOf, createAuthInterceptor } from "../../auth/caller.ts";
+import { rowsOf } from "../../db/rows.ts";
 import { createServiceApp } from "../../server/service-app.ts";
 import type { AccessTokenVerifier } from "../../tokens/verifier.ts";
 import type { ServiceModule } from "../types.ts";
@@ -24,12 +25,8 @@ export function createGreeterModule(opts: {
         router.service(AuthService, {
           async getJwks(_req, handler) {
             const result = await db.execute(sql`select text from greeter.greetings limit 1`);
-            const rows = (Array.isArray(result) ? result : (result as { rows: unknown[] }).rows) as {
-              text: string;
-            }[];
-            return {
-              jwksJson: JSON.stringify({ greeting: rows[0]?.text, caller: callerOf(handler) ?? null }),
-            };
+            const greeting = rowsOf(result)[0]?.text;
+            return { jwksJson: JSON.stringify({ greeting, caller: callerOf(handler) ?? null }) };
           },
         });
       const interceptors = [createAuthInterceptor(opts.verifier)];

@@ -21,8 +21,9 @@ runMain(async () => {
       process.stdout.write("stopped\n");
       if (mode === "stop-fails") throw new Error("stop failed");
     },
+    logger: mode === "logger" ? createLogger({ service: "fixture-runtime", level: "info" }) : undefined,
     close:
-      mode === "ok"
+      mode === "ok" || mode === "logger"
         ? undefined
         : async () => {
             process.stdout.write("closed\n");
