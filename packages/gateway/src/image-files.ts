@@ -1,5 +1,15 @@
 import type { Discovery } from "@instagram/kit";
 
+/** How long image-service may keep the gateway waiting, at a stretch, before the client gets a 504. */
+export interface ImageFileWaits {
+  /** For an upload: to take the next chunk of the body, and to answer once it has all of it. */
+  uploadMs: number;
+  /** For a file: to answer with its headers (the bytes then stream at the client's pace). */
+  contentMs: number;
+}
+
+export const defaultImageFileWaits: ImageFileWaits = { uploadMs: 30_000, contentMs: 10_000 };
+
 /**
  * image-service's plain-HTTP side: uploads and file content, which do not travel as Connect calls
  * (a Connect unary call would hold the whole file in memory).
@@ -8,13 +18,15 @@ export interface ImageFiles {
   /** The base URL of an image-service instance; undefined when none is available. */
   instance(): Promise<string | undefined>;
   fetch: typeof globalThis.fetch;
+  waits: ImageFileWaits;
 }
 
 /** Instances from discovery, taken in turn. */
 export function imageFilesVia(
   discovery: Discovery,
-  fetch: typeof globalThis.fetch = globalThis.fetch,
+  opts: { fetch?: typeof globalThis.fetch; waits?: Partial<ImageFileWaits> } = {},
 ): ImageFiles {
+  const fetch = opts.fetch ?? globalThis.fetch;
   let turn = 0;
   return {
     async instance() {
@@ -24,5 +36,6 @@ export function imageFilesVia(
       return urls[turn % urls.length];
     },
     fetch: (input, init) => fetch(input, init),
+    waits: { ...defaultImageFileWaits, ...opts.waits },
   };
 }

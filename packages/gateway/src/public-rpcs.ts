@@ -8,6 +8,7 @@ import { AuthService } from "@instagram/contracts/auth";
 import { CommentService } from "@instagram/contracts/comment";
 import { ImageService } from "@instagram/contracts/image";
 import { UserService } from "@instagram/contracts/user";
+import { FIELD_ERRORS_KEY } from "@instagram/kit";
 import type { Hono } from "hono";
 
 export interface ServiceTransports {
@@ -38,7 +39,7 @@ function relay(method: UnaryMethod, transport: Transport): MethodImpl<UnaryMetho
 }
 
 /** Error metadata that means something to the caller (Connect drops a received error's metadata). */
-const relayedMetadata = ["x-field-errors", "retry-after"];
+const relayedMetadata = [FIELD_ERRORS_KEY, "retry-after"];
 
 function relayedError(error: unknown): ConnectError {
   const received = ConnectError.from(error);

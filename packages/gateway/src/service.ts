@@ -1,12 +1,11 @@
-import { createClient, type Transport } from "@connectrpc/connect";
-import { AuthService } from "@instagram/contracts/auth";
+import type { Transport } from "@connectrpc/connect";
 import {
+  authServiceJwks,
   createAccessTokenVerifier,
   createServiceTransport,
   type Discovery,
   type ServiceModule,
 } from "@instagram/kit";
-import type { JSONWebKeySet } from "jose";
 import { createApp } from "./app.ts";
 import { clientAddressOf } from "./client-address.ts";
 import { createLoginThrottle } from "./domain/login-throttle.ts";
@@ -42,10 +41,9 @@ export function createGatewayService(env: GatewayEnv): ServiceModule {
         image: transport("image"),
         comment: transport("comment"),
       };
-      const auth = createClient(AuthService, transports.auth);
       const verifier = createAccessTokenVerifier({
         issuer: env.JWT_ISSUER,
-        jwks: async () => JSON.parse((await auth.getJwks({})).jwksJson) as JSONWebKeySet,
+        jwks: authServiceJwks(discovery),
       });
       const app = createApp({
         transports,

@@ -1,9 +1,7 @@
 import { Code, type ConnectError } from "@connectrpc/connect";
+import { fieldErrorsOf } from "@instagram/kit";
 import { httpStatusOf } from "./connect-status.ts";
-import { type FieldProblem, HttpProblem, unauthorized } from "./problem.ts";
-
-/** Services put field problems in this error metadata entry as JSON `[{path, message}]`. */
-const FIELD_ERRORS_KEY = "x-field-errors";
+import { HttpProblem, unauthorized } from "./problem.ts";
 
 /** Codes whose message is written for the caller; any other message may carry internals. */
 const callerFacing = new Set<Code>([
@@ -25,22 +23,6 @@ const genericDetail: Partial<Record<Code, string>> = {
   [Code.Canceled]: "The request was canceled.",
 };
 
-export function fieldProblemsOf(error: ConnectError): FieldProblem[] {
-  const raw = error.metadata.get(FIELD_ERRORS_KEY);
-  if (!raw) return [];
-  try {
-    const parsed: unknown = JSON.parse(raw);
-    if (!Array.isArray(parsed)) return [];
-    return parsed.flatMap((entry: unknown) => {
-      if (typeof entry !== "object" || entry === null) return [];
-      const { path, message } = entry as Record<string, unknown>;
-      return typeof path === "string" && typeof message === "string" ? [{ path, message }] : [];
-    });
-  } catch {
-    return [];
-  }
-}
-
 /** A service's refusal as the problem the client sees. Server faults get a generic detail. */
 export function problemOfConnectError(error: ConnectError): HttpProblem {
   const status = httpStatusOf(error.code);
@@ -53,5 +35,5 @@ export function problemOfConnectError(error: ConnectError): HttpProblem {
   if (error.code === Code.ResourceExhausted && retryAfter && /^\d+$/.test(retryAfter)) {
     headers["retry-after"] = retryAfter;
   }
-  return new HttpProblem(status, error.rawMessage, { errors: fieldProblemsOf(error), headers });
+  return new HttpProblem(status, error.rawMessage, { errors: fieldErrorsOf(error), headers });
 }

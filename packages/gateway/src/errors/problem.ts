@@ -26,6 +26,7 @@ const titles: Record<number, string> = {
   500: "Internal Server Error",
   501: "Not Implemented",
   503: "Service Unavailable",
+  504: "Gateway Timeout",
 };
 
 export function problem(status: number, detail: string, errors?: FieldProblem[]): Problem {

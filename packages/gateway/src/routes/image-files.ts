@@ -11,6 +11,7 @@ import {
   problemAnswer,
   unauthorizedAnswer,
 } from "./schemas.ts";
+import { UpstreamWait, watchedBody } from "./upstream-wait.ts";
 
 /** The one route whose body is not JSON: it streams through, so no body limit may read it. */
 export const UPLOAD_PATH = "/v1/images";
@@ -81,9 +82,18 @@ function forwarded(from: Headers, names: string[]): Headers {
 
 const unavailable = "The image service is unavailable; try again shortly.";
 
-/** Sends one request to an image-service instance; an unreachable one is a 503. */
-async function reach(files: ImageFiles, c: Context, path: string, init: StreamingInit): Promise<Response> {
-  const signal = c.req.raw.signal;
+/**
+ * Sends one request to an image-service instance: an unreachable one is a 503, one that keeps the
+ * gateway waiting longer than `wait.ms` at a stretch (see UpstreamWait) a 504 with its `slowDetail`.
+ */
+async function reach(
+  files: ImageFiles,
+  c: Context,
+  path: string,
+  init: StreamingInit,
+  wait: { ms: number; slowDetail: string },
+): Promise<Response> {
+  const client = c.req.raw.signal;
   let base: string | undefined;
   try {
     base = await files.instance();
@@ -91,11 +101,22 @@ async function reach(files: ImageFiles, c: Context, path: string, init: Streamin
     throw new HttpProblem(503, unavailable, { cause: error });
   }
   if (base === undefined) throw new HttpProblem(503, unavailable);
+  const gaveUp = new AbortController();
+  const upstream = new UpstreamWait(wait.ms, () =>
+    gaveUp.abort(new Error(`image-service kept the gateway waiting over ${wait.ms} ms`)),
+  );
+  const body = init.body instanceof ReadableStream ? watchedBody(init.body, upstream) : init.body;
+  upstream.start();
   try {
-    return await files.fetch(new URL(path, base), { ...init, signal });
+    // The signal still ends the answer's body if the client leaves; the wait no longer can.
+    const signal = AbortSignal.any([client, gaveUp.signal]);
+    return await files.fetch(new URL(path, base), { ...init, body, signal });
   } catch (error) {
-    if (signal.aborted) throw new HttpProblem(499, "The request was canceled.");
+    if (upstream.expired) throw new HttpProblem(504, wait.slowDetail, { cause: gaveUp.signal.reason });
+    if (client.aborted) throw new HttpProblem(499, "The request was canceled.");
     throw new HttpProblem(503, unavailable, { cause: error });
+  } finally {
+    upstream.end();
   }
 }
 
@@ -151,12 +172,22 @@ export function registerImageFileRoutes(app: GatewayApp, deps: RouteDeps): void 
   // touch the request body.
   app.openAPIRegistry.registerPath(uploadRoute);
   app.post(UPLOAD_PATH, deps.authenticate, async (c) => {
-    const answer = await reach(deps.imageFiles, c, "/internal/v1/uploads", {
-      method: "POST",
-      headers: forwarded(c.req.raw.headers, uploadHeaders),
-      body: c.req.raw.body,
-      duplex: "half",
-    });
+    const answer = await reach(
+      deps.imageFiles,
+      c,
+      "/internal/v1/uploads",
+      {
+        method: "POST",
+        headers: forwarded(c.req.raw.headers, uploadHeaders),
+        body: c.req.raw.body,
+        duplex: "half",
+      },
+      {
+        ms: deps.imageFiles.waits.uploadMs,
+        slowDetail:
+          "The image service did not answer in time; the image may have been stored, so look before uploading it again.",
+      },
+    );
     return passBack(answer, uploadAnswerHeaders, c.req.method);
   });
 
@@ -194,6 +225,10 @@ export function registerImageFileRoutes(app: GatewayApp, deps: RouteDeps): void 
         {
           method: c.req.method === "HEAD" ? "HEAD" : "GET",
           headers: forwarded(c.req.raw.headers, contentHeaders),
+        },
+        {
+          ms: deps.imageFiles.waits.contentMs,
+          slowDetail: "The image service did not answer in time; try again shortly.",
         },
       );
       return passBack(answer, contentAnswerHeaders, c.req.method);

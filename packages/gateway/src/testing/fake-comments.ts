@@ -2,7 +2,8 @@ import { create } from "@bufbuild/protobuf";
 import { timestampFromDate } from "@bufbuild/protobuf/wkt";
 import { Code, ConnectError, type ServiceImpl } from "@connectrpc/connect";
 import { type Comment, CommentSchema, type CommentService } from "@instagram/contracts/comment";
-import { callerOf, type FakeComment, type FakeWorld, fieldErrors, pageOf } from "./fake-services.ts";
+import { fieldErrorMetadata } from "@instagram/kit";
+import { callerOf, type FakeComment, type FakeWorld, pageOf } from "./fake-services.ts";
 import type { TokenKeys } from "./token-keys.ts";
 
 export function fakeCommentService(keys: TokenKeys, world: FakeWorld): ServiceImpl<typeof CommentService> {
@@ -36,7 +37,7 @@ export function fakeCommentService(keys: TokenKeys, world: FakeWorld): ServiceIm
         throw new ConnectError(
           `text ${problem}`,
           Code.InvalidArgument,
-          fieldErrors([{ path: "text", message: problem }]),
+          fieldErrorMetadata([{ path: "text", message: problem }]),
         );
       }
       const comment: FakeComment = {

@@ -3,6 +3,7 @@ import { timestampFromDate } from "@bufbuild/protobuf/wkt";
 import { Code, ConnectError, type HandlerContext, type ServiceImpl } from "@connectrpc/connect";
 import { AccountSchema, type AuthService, TokenPairSchema } from "@instagram/contracts/auth";
 import { type Profile, ProfileSchema, type UserService } from "@instagram/contracts/user";
+import { fieldErrorMetadata } from "@instagram/kit";
 import type { TokenKeys } from "./token-keys.ts";
 
 export interface FakeAccount {
@@ -65,10 +66,6 @@ export function emptyWorld(): FakeWorld {
   };
 }
 
-export function fieldErrors(problems: { path: string; message: string }[]): Headers {
-  return new Headers({ "x-field-errors": JSON.stringify(problems) });
-}
-
 /** Services verify the forwarded token themselves; so do the fakes. */
 export async function callerOf(keys: TokenKeys, world: FakeWorld, ctx: HandlerContext): Promise<FakeAccount> {
   const authorization = ctx.requestHeader.get("authorization");
@@ -107,13 +104,13 @@ export function fakeAuthService(keys: TokenKeys, world: FakeWorld): ServiceImpl<
         problems.push({ path: "username", message: "is not valid" });
       if (request.password.length < 8) problems.push({ path: "password", message: "is too short" });
       if (problems.length > 0) {
-        throw new ConnectError("invalid input", Code.InvalidArgument, fieldErrors(problems));
+        throw new ConnectError("invalid input", Code.InvalidArgument, fieldErrorMetadata(problems));
       }
       if (world.accounts.some((account) => account.username === request.username)) {
         throw new ConnectError(
           "username is already taken",
           Code.AlreadyExists,
-          fieldErrors([{ path: "username", message: "is already taken" }]),
+          fieldErrorMetadata([{ path: "username", message: "is already taken" }]),
         );
       }
       const account: FakeAccount = {
@@ -156,14 +153,14 @@ export function fakeAuthService(keys: TokenKeys, world: FakeWorld): ServiceImpl<
         throw new ConnectError(
           "the password is wrong",
           Code.PermissionDenied,
-          fieldErrors([{ path: "currentPassword", message: "is wrong" }]),
+          fieldErrorMetadata([{ path: "currentPassword", message: "is wrong" }]),
         );
       }
       if (request.newPassword.length < 8) {
         throw new ConnectError(
           "invalid input",
           Code.InvalidArgument,
-          fieldErrors([{ path: "newPassword", message: "must be 8-128 characters" }]),
+          fieldErrorMetadata([{ path: "newPassword", message: "must be 8-128 characters" }]),
         );
       }
       account.password = request.newPassword;
@@ -226,7 +223,7 @@ export function fakeUserService(keys: TokenKeys, world: FakeWorld): ServiceImpl<
         throw new ConnectError(
           "invalid input",
           Code.InvalidArgument,
-          fieldErrors([{ path: "bio", message: "must be at most 150 characters" }]),
+          fieldErrorMetadata([{ path: "bio", message: "must be at most 150 characters" }]),
         );
       }
       if (request.displayName !== undefined) world.displayNames.set(viewer.id, request.displayName);

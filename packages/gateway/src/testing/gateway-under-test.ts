@@ -7,7 +7,7 @@ import { createAccessTokenVerifier, createLogger } from "@instagram/kit";
 import type { JSONWebKeySet } from "jose";
 import { createApp } from "../app.ts";
 import { createLoginThrottle, type LoginLimits } from "../domain/login-throttle.ts";
-import type { ImageFiles } from "../image-files.ts";
+import { defaultImageFileWaits, type ImageFiles, type ImageFileWaits } from "../image-files.ts";
 import type { ClientAddress, GatewayApp } from "../routes/context.ts";
 import { fakeCommentService } from "./fake-comments.ts";
 import { type FileRequest, fakeImageFilesBackend, fakeImageService, seedImage } from "./fake-images.ts";
@@ -49,6 +49,9 @@ export async function gatewayUnderTest(
     /** image-service's HTTP side (uploads, content); default: a fake backed by the world. */
     imageFiles?: (request: Request) => Promise<Response>;
     imageInstance?: ImageFiles["instance"];
+    /** A real fetch for the file requests (to a real server); replaces `imageFiles`. */
+    imageFetch?: typeof fetch;
+    imageFileWaits?: Partial<ImageFileWaits>;
     transports?: { auth?: Transport; user?: Transport };
     limits?: LoginLimits;
     now?: () => number;
@@ -87,8 +90,9 @@ export async function gatewayUnderTest(
         headers: new Headers(init?.headers),
         body: init?.body,
       });
-      return filesBackend(new Request(input, init));
+      return opts.imageFetch ? opts.imageFetch(input, init) : filesBackend(new Request(input, init));
     },
+    waits: { ...defaultImageFileWaits, ...opts.imageFileWaits },
   };
   const authClient = createClient(AuthService, auth);
   const app = createApp({

@@ -1,4 +1,5 @@
 import { Code, ConnectError } from "@connectrpc/connect";
+import type { Logger } from "@instagram/kit";
 import { type ImageErrorKind, isImageError } from "../domain/errors.ts";
 
 const codes: Record<ImageErrorKind, Code> = {
@@ -14,17 +15,21 @@ const codes: Record<ImageErrorKind, Code> = {
   "too-many-pixels": Code.ResourceExhausted,
 };
 
-/** Domain errors → Connect codes; anything else passes through (and is an Internal error). */
-export function toConnectError(error: unknown): unknown {
+/** Domain errors → their Connect code; anything unexpected is logged and hidden (no SQL or paths to callers). */
+export function toConnectError(error: unknown, logger: Logger): ConnectError {
+  if (error instanceof ConnectError) return error;
   if (isImageError(error)) return new ConnectError(error.message, codes[error.kind]);
-  return error;
+  logger.error({ err: error }, "image-service request failed");
+  return new ConnectError("internal error", Code.Internal);
 }
 
-/** Runs a handler body, translating domain errors. */
-export async function answering<T>(body: () => Promise<T>): Promise<T> {
-  try {
-    return await body();
-  } catch (error) {
-    throw toConnectError(error);
-  }
+/** Runs handler bodies, translating their errors with toConnectError. */
+export function answeringWith(logger: Logger): <T>(body: () => Promise<T>) => Promise<T> {
+  return async (body) => {
+    try {
+      return await body();
+    } catch (error) {
+      throw toConnectError(error, logger);
+    }
+  };
 }

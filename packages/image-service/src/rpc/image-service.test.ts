@@ -1,7 +1,8 @@
 import { fromBinary } from "@bufbuild/protobuf";
-import { Code, ConnectError } from "@connectrpc/connect";
+import { Code } from "@connectrpc/connect";
 import { eventSchema } from "@instagram/contracts/events";
 import { newId } from "@instagram/kit";
+import { connectFailure } from "@instagram/kit/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { photoJpeg } from "../processing/test-images.ts";
 import { createTestbed, eventually, type Testbed } from "../testbed.ts";
@@ -23,13 +24,9 @@ async function upload(userId: string, caption?: string): Promise<string> {
   return ((await response.json()) as { id: string }).id;
 }
 
-async function codeOf(call: Promise<unknown>): Promise<Code | "ok"> {
-  try {
-    await call;
-    return "ok";
-  } catch (error) {
-    return ConnectError.from(error).code;
-  }
+/** The code a call fails with. */
+async function codeOf(call: Promise<unknown>): Promise<Code> {
+  return (await connectFailure(call)).code;
 }
 
 function eventsOf(type: string, imageId: string): Record<string, unknown>[] {

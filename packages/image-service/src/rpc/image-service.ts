@@ -17,7 +17,7 @@ import type { ImageRecord } from "../domain/image-record.ts";
 import type { ImageStore } from "../images/image-deps.ts";
 import { likeImage, listLikers, unlikeImage } from "../images/likes.ts";
 import { deleteImage } from "../images/removal.ts";
-import { answering } from "./errors.ts";
+import { answeringWith } from "./errors.ts";
 import { imageMessageOf } from "./image-message.ts";
 
 const MAX_BATCH_IDS = 500;
@@ -47,6 +47,7 @@ function imageIdOf(id: string): string {
 
 export function createImageServiceImpl(store: ImageStore): ServiceImpl<typeof ImageService> {
   const { db } = store;
+  const answering = answeringWith(store.logger);
   return {
     getImage: (req, ctx) =>
       answering(async () => {
