@@ -34,6 +34,55 @@ export interface Profile {
   followedByMe: boolean;
 }
 
+export interface UserRef {
+  id: string;
+  username: string;
+}
+
+export interface Image {
+  id: string;
+  owner: UserRef;
+  caption: string;
+  hashtags: string[];
+  mentions: string[];
+  contentType: string;
+  width: number;
+  height: number;
+  likesCount: number;
+  commentsCount: number;
+  likedByMe: boolean;
+  createdAt: string;
+  urls: { original: string; thumbnail: string };
+}
+
+export interface Comment {
+  id: string;
+  imageId: string;
+  author: UserRef;
+  text: string;
+  hashtags: string[];
+  mentions: string[];
+  createdAt: string;
+}
+
+/** A file to upload: its bytes, and what the client claims about them. */
+export interface Upload {
+  bytes: Uint8Array;
+  filename?: string;
+  /** The declared type of the part; the server judges by the bytes. */
+  contentType?: string;
+  caption?: string;
+}
+
+/** An answer whose body is bytes (image content). */
+export interface Content {
+  status: number;
+  headers: Headers;
+  bytes: Buffer;
+}
+
+export type Rendition = "original" | "thumbnail";
+
 export interface Page<T> {
   items: T[];
   nextCursor: string | null;
@@ -80,7 +129,10 @@ export class Client {
       body = JSON.stringify(options.json);
       headers["content-type"] ??= "application/json";
     }
-    const response = await fetch(new URL(path, this.baseUrl), { method, headers, body });
+    return this.answer<T>(await fetch(new URL(path, this.baseUrl), { method, headers, body }));
+  }
+
+  private async answer<T>(response: Response): Promise<Reply<T>> {
     const text = await response.text();
     const type = response.headers.get("content-type") ?? "";
     const parsed: unknown = text !== "" && type.includes("json") ? JSON.parse(text) : undefined;
@@ -149,6 +201,79 @@ export class Client {
 
   following(username: string, page: PageQuery = {}): Promise<Reply<Page<Profile>>> {
     return this.call("GET", `/v1/users/${encodeURIComponent(username)}/following${queryString(page)}`);
+  }
+
+  /** POST /v1/images as multipart/form-data: `caption` (when given) first, then `file`. */
+  async upload(upload: Upload): Promise<Reply<Image>> {
+    const form = new FormData();
+    if (upload.caption !== undefined) form.append("caption", upload.caption);
+    const file = new Blob([new Uint8Array(upload.bytes)], {
+      type: upload.contentType ?? "application/octet-stream",
+    });
+    form.append("file", file, upload.filename ?? "upload");
+    const headers: Record<string, string> = { accept: "application/json" };
+    if (this.token !== undefined) headers.authorization = `Bearer ${this.token}`;
+    return this.answer(
+      await fetch(new URL("/v1/images", this.baseUrl), { method: "POST", headers, body: form }),
+    );
+  }
+
+  image(id: string): Promise<Reply<Image>> {
+    return this.call("GET", `/v1/images/${encodeURIComponent(id)}`);
+  }
+
+  deleteImage(id: string): Promise<Reply<undefined>> {
+    return this.call("DELETE", `/v1/images/${encodeURIComponent(id)}`);
+  }
+
+  /** GET a rendition's bytes (public: sent without a token unless this client has one). */
+  async content(id: string, size: Rendition, headers: Record<string, string> = {}): Promise<Content> {
+    const url = new URL(`/v1/images/${encodeURIComponent(id)}/content?size=${size}`, this.baseUrl);
+    const response = await fetch(url, { headers });
+    return {
+      status: response.status,
+      headers: response.headers,
+      bytes: Buffer.from(await response.arrayBuffer()),
+    };
+  }
+
+  userImages(username: string, page: PageQuery = {}): Promise<Reply<Page<Image>>> {
+    return this.call("GET", `/v1/users/${encodeURIComponent(username)}/images${queryString(page)}`);
+  }
+
+  like(id: string): Promise<Reply<undefined>> {
+    return this.call("PUT", `/v1/images/${encodeURIComponent(id)}/like`);
+  }
+
+  unlike(id: string): Promise<Reply<undefined>> {
+    return this.call("DELETE", `/v1/images/${encodeURIComponent(id)}/like`);
+  }
+
+  likers(id: string, page: PageQuery = {}): Promise<Reply<Page<Profile>>> {
+    return this.call("GET", `/v1/images/${encodeURIComponent(id)}/likes${queryString(page)}`);
+  }
+
+  tagImages(tag: string, page: PageQuery = {}): Promise<Reply<Page<Image>>> {
+    return this.call("GET", `/v1/tags/${encodeURIComponent(tag)}/images${queryString(page)}`);
+  }
+
+  mentionImages(username: string, page: PageQuery = {}): Promise<Reply<Page<Image>>> {
+    return this.call("GET", `/v1/users/${encodeURIComponent(username)}/mentions${queryString(page)}`);
+  }
+
+  comment(imageId: string, text: string): Promise<Reply<Comment>> {
+    return this.call("POST", `/v1/images/${encodeURIComponent(imageId)}/comments`, { json: { text } });
+  }
+
+  comments(imageId: string, page: PageQuery = {}): Promise<Reply<Page<Comment>>> {
+    return this.call("GET", `/v1/images/${encodeURIComponent(imageId)}/comments${queryString(page)}`);
+  }
+
+  deleteComment(imageId: string, commentId: string): Promise<Reply<undefined>> {
+    return this.call(
+      "DELETE",
+      `/v1/images/${encodeURIComponent(imageId)}/comments/${encodeURIComponent(commentId)}`,
+    );
   }
 }
 

@@ -1,17 +1,10 @@
 // Distributed mode only: events survive a consumer that is down.
-import { describe, expect, inject, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { eventually } from "./eventually.ts";
 import { newPeople } from "./people.ts";
 import { expectProblem } from "./problems.ts";
 import { gateway } from "./stack.ts";
-
-async function control(action: "kill" | "restart", service: string): Promise<void> {
-  const controlUrl = inject("controlUrl");
-  if (!controlUrl) throw new Error("fault tests need the distributed stack (vitest.distributed.config.ts)");
-  const response = await fetch(`${controlUrl}/${action}/${service}`, { method: "POST" });
-  if (response.status !== 204)
-    throw new Error(`${action} ${service}: ${response.status} ${await response.text()}`);
-}
+import { control } from "./stack-control.ts";
 
 describe("faults", () => {
   const api = gateway();

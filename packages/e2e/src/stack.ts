@@ -11,6 +11,16 @@ declare module "vitest" {
     controlUrl: string | undefined;
     /** auth-service's private signing JWK as JSON. */
     signingKey: string;
+    /**
+     * Distributed mode: where the orphan audit can look (every service's schema, image-service's
+     * files), for the audit in the test process or its CLI.
+     */
+    auditTarget: { databaseUrl: string; blobDir: string } | undefined;
+    /**
+     * Embedded mode: POST runs the orphan audit in the stack's own process (PGlite cannot be opened
+     * twice) and answers `{ findings: string[] }`.
+     */
+    auditUrl: string | undefined;
   }
 }
 

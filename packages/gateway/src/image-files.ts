@@ -8,7 +8,9 @@ export interface ImageFileWaits {
   contentMs: number;
 }
 
-export const defaultImageFileWaits: ImageFileWaits = { uploadMs: 30_000, contentMs: 10_000 };
+// Generous for uploads: processing a 20 MiB image under load can take tens of seconds, and a 504
+// for an upload that then succeeds invites a retry that stores it twice.
+export const defaultImageFileWaits: ImageFileWaits = { uploadMs: 120_000, contentMs: 10_000 };
 
 /**
  * image-service's plain-HTTP side: uploads and file content, which do not travel as Connect calls

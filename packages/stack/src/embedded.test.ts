@@ -2,6 +2,7 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { rowsOf } from "@instagram/kit";
 import { afterAll, describe, expect, it } from "vitest";
 import { startEmbeddedStack } from "./embedded.ts";
 import { freePorts } from "./free-port.ts";
@@ -47,6 +48,13 @@ describe("embedded stack", () => {
     const login = (await (await post(`${first.gatewayUrl}/v1/auth/login`, credentials)).json()) as {
       accessToken: string;
     };
+    // Its database is open to tools in this process (PGlite cannot be opened a second time).
+    const { db } = await first.database.connect();
+    const accounts = rowsOf(
+      await db.execute(`select email from auth.accounts where username = '${credentials.username}'`),
+    );
+    expect(accounts).toEqual([{ email: `${credentials.username}@example.com` }]);
+    expect(first.blobDir).toBe(join(dataDir, "blobs"));
     await first.stop();
     for (const port of Object.values(ports)) expect(await canListen(port)).toBe(true);
 

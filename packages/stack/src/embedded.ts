@@ -1,8 +1,10 @@
 import { join } from "node:path";
+import { loadImageEnv } from "@instagram/image-service";
 import {
   createInProcessBus,
   createLogger,
   createStaticDiscovery,
+  type DatabaseConnector,
   type Environment,
   type ServiceRuntime,
 } from "@instagram/kit";
@@ -10,6 +12,7 @@ import { createPgliteConnector, launchService } from "@instagram/kit/node";
 import {
   type Ports,
   portOf,
+  type ServiceEntry,
   type ServiceName,
   services,
   serviceUrlVariables,
@@ -29,6 +32,13 @@ export interface EmbeddedStackOptions {
 export interface EmbeddedStack {
   gatewayUrl: string;
   urls: Partial<Record<ServiceName, string>>;
+  /**
+   * The one database of every service (PGlite, which no other process can open): for operations
+   * tools in this process, such as the orphan audit. stop() closes it.
+   */
+  database: DatabaseConnector;
+  /** image-service's BLOB_DIR. */
+  blobDir: string;
   stop(): Promise<void>;
 }
 
@@ -51,6 +61,19 @@ export async function startEmbeddedStack(options: EmbeddedStackOptions): Promise
     dataDir: options.dataDir,
   };
 
+  const envOf = (entry: ServiceEntry): Environment => ({
+    ...options.env,
+    ...serviceUrlVariables(urls),
+    HOST: host,
+    PORT: String(portOf(entry, options.ports)),
+    DATA_DIR: options.dataDir,
+    LOG_LEVEL: options.logLevel ?? options.env?.LOG_LEVEL ?? "info",
+  });
+  const image = services.find((entry) => entry.name === "image");
+  if (!image) throw new Error("the stack has no image-service");
+  // As image-service reads it.
+  const blobDir = loadImageEnv(envOf(image)).BLOB_DIR;
+
   const launched: { name: string; stop(): Promise<void> }[] = [];
   const stop = async (): Promise<void> => {
     for (const service of launched.reverse()) {
@@ -68,16 +91,10 @@ export async function startEmbeddedStack(options: EmbeddedStackOptions): Promise
   try {
     // One PGlite runs one statement at a time: starting services together would gain nothing.
     for (const entry of startWaves().flat()) {
-      const port = portOf(entry, options.ports);
-      const env: Environment = {
-        ...options.env,
-        ...serviceUrlVariables(urls),
-        HOST: host,
-        PORT: String(port),
-        DATA_DIR: options.dataDir,
-        LOG_LEVEL: options.logLevel ?? options.env?.LOG_LEVEL ?? "info",
-      };
-      const started = await launchService(entry.create(env), runtime, { host, port });
+      const started = await launchService(entry.create(envOf(entry)), runtime, {
+        host,
+        port: portOf(entry, options.ports),
+      });
       launched.push({ name: entry.name, stop: started.stop });
     }
   } catch (error) {
@@ -87,5 +104,5 @@ export async function startEmbeddedStack(options: EmbeddedStackOptions): Promise
 
   const gatewayUrl = urls.gateway;
   if (!gatewayUrl) throw new Error("the stack has no gateway");
-  return { gatewayUrl, urls, stop };
+  return { gatewayUrl, urls, database: runtime.database, blobDir, stop };
 }

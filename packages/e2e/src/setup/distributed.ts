@@ -1,5 +1,6 @@
 // globalSetup of the "e2e-distributed" project: every service as its own process against the
 // PostgreSQL and Kafka named by DATABASE_URL and KAFKA_BROKERS, in a database of its own.
+import { join } from "node:path";
 import { freePorts, services, startDistributedStack } from "@instagram/stack";
 import type { TestProject } from "vitest/node";
 import "../stack.ts";
@@ -38,6 +39,8 @@ export default async function setup(project: TestProject): Promise<() => Promise
     await teardown();
     throw error;
   }
-  provideStack(project, { mode: "distributed", ...stack }, suite, control.url);
+  // image-service's BLOB_DIR defaults to DATA_DIR/blobs, and every process shares the stack's DATA_DIR.
+  const auditTarget = { databaseUrl: database.url, blobDir: join(stack.dataDir, "blobs") };
+  provideStack(project, { mode: "distributed", ...stack }, suite, { controlUrl: control.url, auditTarget });
   return teardown;
 }

@@ -5,6 +5,7 @@ import { join } from "node:path";
 import { freePorts, services, startEmbeddedStack } from "@instagram/stack";
 import type { TestProject } from "vitest/node";
 import "../stack.ts";
+import { serveOrphanAudit } from "./audit-endpoint.ts";
 import { provideStack, suiteEnvironment, warmUp } from "./stack-env.ts";
 
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
@@ -12,14 +13,17 @@ export default async function setup(project: TestProject): Promise<() => Promise
   const ports = await freePorts(services.map((service) => service.name));
   const suite = await suiteEnvironment();
   const stack = await startEmbeddedStack({ dataDir, ports, logLevel: "error", env: suite.env });
+  let audit: Awaited<ReturnType<typeof serveOrphanAudit>>;
   try {
     await warmUp(stack.gatewayUrl, 10_000);
+    audit = await serveOrphanAudit(stack);
   } catch (error) {
     await stack.stop();
     throw error;
   }
-  provideStack(project, { mode: "embedded", ...stack }, suite);
+  provideStack(project, { mode: "embedded", ...stack }, suite, { auditUrl: audit.url });
   return async () => {
+    await audit.close();
     await stack.stop();
     await rm(dataDir, { recursive: true, force: true });
   };

@@ -51,13 +51,19 @@ export function provideStack(
   project: TestProject,
   stack: { mode: "embedded" | "distributed"; gatewayUrl: string; urls: Record<string, string | undefined> },
   suite: SuiteEnvironment,
-  controlUrl?: string,
+  faults: {
+    controlUrl?: string;
+    auditTarget?: { databaseUrl: string; blobDir: string };
+    auditUrl?: string;
+  } = {},
 ): void {
   const serviceUrls: Record<string, string> = {};
   for (const [name, url] of Object.entries(stack.urls)) if (url) serviceUrls[name] = url;
   project.provide("mode", stack.mode);
   project.provide("gatewayUrl", stack.gatewayUrl);
   project.provide("serviceUrls", serviceUrls);
-  project.provide("controlUrl", controlUrl);
+  project.provide("controlUrl", faults.controlUrl);
+  project.provide("auditTarget", faults.auditTarget);
+  project.provide("auditUrl", faults.auditUrl);
   project.provide("signingKey", suite.signingKey);
 }

@@ -1,4 +1,5 @@
 import { sql } from "drizzle-orm";
+import { Kafka, logLevel } from "kafkajs";
 import pino from "pino";
 import { describe, expect, it, vi } from "vitest";
 import { newId } from "../db/ids.ts";
@@ -83,6 +84,86 @@ describe("kafka bus", () => {
       await bus.close();
     }
   }, 60_000);
+});
+
+function freshEvent(topic: string): EventEnvelope {
+  return {
+    id: newId(),
+    topic,
+    type: "PINGED",
+    aggregateId: newId(),
+    occurredAt: new Date(),
+    payload: new Uint8Array([1]),
+    headers: {},
+  };
+}
+
+/** Deletes the topics (and their .dlq) a test made, so a long-lived broker does not collect them. */
+async function deleteTopics(topics: string[]): Promise<void> {
+  const admin = new Kafka({
+    clientId: `kit-test-cleanup-${process.pid}`,
+    brokers: required(kafkaBrokers, "TEST_KAFKA_BROKERS"),
+    logLevel: logLevel.NOTHING,
+  }).admin();
+  await admin.connect();
+  try {
+    const existing = new Set(await admin.listTopics());
+    const names = topics.flatMap((topic) => [topic, `${topic}.dlq`]).filter((name) => existing.has(name));
+    if (names.length > 0) await admin.deleteTopics({ topics: names });
+  } finally {
+    await admin.disconnect();
+  }
+}
+
+describe("kafka bus on brand-new topics", () => {
+  // A new topic is not served at once: Kafka 4 answers "unknown topic or partition" (not only
+  // "leader not available") until the broker's metadata catches up with the controller.
+  it("creates a topic and produces to it at once, round after round, each with a fresh client", async () => {
+    const topics: string[] = [];
+    try {
+      for (let round = 0; round < 12; round++) {
+        const topic = `kit-test-fresh-${newId()}`;
+        topics.push(topic);
+        const bus = kafkaBus();
+        try {
+          await bus.send([freshEvent(topic)]);
+        } finally {
+          await bus.close();
+        }
+      }
+    } finally {
+      await deleteTopics(topics);
+    }
+  }, 180_000);
+
+  it("lets several clients create the same new topic together, then delivers to each subscriber", async () => {
+    const topic = `kit-test-race-${newId()}`;
+    const buses = [kafkaBus(), kafkaBus(), kafkaBus()];
+    try {
+      const received = buses.map(() => new Set<string>());
+      await Promise.all(
+        buses.map((bus, index) =>
+          bus.subscribe({
+            group: `kit-test-${newId()}`,
+            topics: [topic],
+            handle: async (event) => void received[index]?.add(event.id),
+          }),
+        ),
+      );
+      const sent = [freshEvent(topic), freshEvent(topic), freshEvent(topic)];
+      await Promise.all(sent.map((event, index) => buses[index]?.send([event])));
+      await vi.waitFor(
+        () =>
+          expect(received.map((ids) => [...ids].sort())).toEqual(
+            buses.map(() => sent.map((e) => e.id).sort()),
+          ),
+        { timeout: 30_000, interval: 100 },
+      );
+    } finally {
+      await Promise.all(buses.map((bus) => bus.close()));
+      await deleteTopics([topic]);
+    }
+  }, 120_000);
 });
 
 describePipeline("events pipeline on PostgreSQL and Kafka", {

@@ -11,7 +11,15 @@ import {
   type Producer,
 } from "kafkajs";
 import type { Logger } from "pino";
-import { deadLetterTopic, type EventBus, type EventEnvelope, type Subscription } from "./envelope.ts";
+import {
+  deadLetterTopic,
+  type EventBus,
+  type EventEnvelope,
+  type Subscription,
+  type SubscriptionSpec,
+} from "./envelope.ts";
+import { KafkaNotReady, type KafkaRetryOptions, retryKafka } from "./kafka-retry.ts";
+import { createPause } from "./pause.ts";
 
 export interface KafkaBusOptions {
   brokers: string[];
@@ -26,6 +34,8 @@ export interface KafkaBusOptions {
 const ID = "id";
 const TYPE = "type";
 const OCCURRED_AT = "occurred-at";
+/** How long creating a topic (until its leaders serve it), a send or a subscribe keeps retrying. */
+const RETRY_BUDGET_MS = 30_000;
 
 /**
  * EventBus over Kafka. Key = aggregate id (so one aggregate's events share a partition and stay
@@ -55,6 +65,14 @@ export function createKafkaBus(opts: KafkaBusOptions): EventBus {
   let admin: Promise<Admin> | undefined;
   let producer: Promise<Producer> | undefined;
   let closed = false;
+  const pause = createPause();
+  const retrying = (what: string): KafkaRetryOptions => ({
+    what,
+    budgetMs: RETRY_BUDGET_MS,
+    logger,
+    pause,
+    closed: () => closed,
+  });
 
   function connected<T extends { connect(): Promise<void> }>(client: T): Promise<T> {
     return client.connect().then(() => client);
@@ -78,16 +96,31 @@ export function createKafkaBus(opts: KafkaBusOptions): EventBus {
     return producer;
   }
 
+  // Not createTopics' waitForLeaders: it retries "leader not available" only, while a new topic
+  // on Kafka 4 is first "unknown topic or partition" until the broker's metadata catches up.
   async function createTopics(topics: string[]): Promise<void> {
-    const client = await adminClient();
-    const existing = new Set(await client.listTopics());
-    const missing = topics.filter((topic) => !existing.has(topic));
-    if (missing.length === 0) return;
-    // false = another service created them first; that is fine.
-    await client.createTopics({
-      topics: missing.map((topic) => ({ topic, numPartitions: partitions, replicationFactor })),
-      waitForLeaders: true,
-    });
+    await retryKafka(async () => {
+      const client = await adminClient();
+      const existing = new Set(await client.listTopics());
+      const missing = topics.filter((topic) => !existing.has(topic));
+      if (missing.length === 0) return;
+      // false = another service created them first; that is fine.
+      await client.createTopics({
+        topics: missing.map((topic) => ({ topic, numPartitions: partitions, replicationFactor })),
+        waitForLeaders: false,
+      });
+    }, retrying("create topics"));
+    await retryKafka(async () => {
+      const { topics: found } = await (await adminClient()).fetchTopicMetadata({ topics });
+      const served = new Set(
+        found
+          .filter(({ partitions }) => partitions.length > 0)
+          .filter(({ partitions }) => partitions.every((p) => p.leader >= 0 && p.partitionErrorCode === 0))
+          .map(({ name }) => name),
+      );
+      const waiting = topics.filter((topic) => !served.has(topic));
+      if (waiting.length > 0) throw new KafkaNotReady(`no leader yet for ${waiting.join(", ")}`);
+    }, retrying("wait for topic leaders"));
   }
 
   async function ensureTopics(topics: string[]): Promise<void> {
@@ -108,6 +141,44 @@ export function createKafkaBus(opts: KafkaBusOptions): EventBus {
     await Promise.all(wanted.map((topic) => topicsReady.get(topic)));
   }
 
+  /** A consumer of the spec's topics, running; disconnected again when a step fails. */
+  async function runConsumer(spec: SubscriptionSpec): Promise<Consumer> {
+    const consumer = kafka.consumer({
+      groupId: spec.group,
+      // Quick to notice a dead member and to rebalance: tests and restarts start fast.
+      sessionTimeout: 10_000,
+      rebalanceTimeout: 10_000,
+      heartbeatInterval: 1_000,
+      maxWaitTimeInMs: 100,
+      allowAutoTopicCreation: false,
+      retry: { initialRetryTime: 100, maxRetryTime: 5_000, retries: 10 },
+    });
+    consumers.add(consumer);
+    try {
+      await consumer.connect();
+      await consumer.subscribe({ topics: spec.topics, fromBeginning: true });
+      await consumer.run({
+        partitionsConsumedConcurrently: partitions,
+        eachMessage: async ({ topic, partition, message }) => {
+          const event = fromMessage(topic, message);
+          if (event === undefined) {
+            logger.warn(
+              { topic, partition, offset: message.offset },
+              "kafka message without id/type, skipped",
+            );
+            return;
+          }
+          await spec.handle(event);
+        },
+      });
+    } catch (error) {
+      consumers.delete(consumer);
+      await consumer.disconnect().catch(() => undefined);
+      throw error;
+    }
+    return consumer;
+  }
+
   return {
     async send(events) {
       if (closed) throw new Error("kafka bus is closed");
@@ -115,49 +186,16 @@ export function createKafkaBus(opts: KafkaBusOptions): EventBus {
       await ensureTopics(events.map((event) => event.topic));
       const byTopic = new Map<string, EventEnvelope[]>();
       for (const event of events) byTopic.set(event.topic, [...(byTopic.get(event.topic) ?? []), event]);
-      const client = await producerClient();
-      await client.sendBatch({
-        acks: -1,
-        topicMessages: [...byTopic].map(([topic, batch]) => ({ topic, messages: batch.map(toMessage) })),
-      });
+      const topicMessages = [...byTopic].map(([topic, batch]) => ({ topic, messages: batch.map(toMessage) }));
+      await retryKafka(async () => {
+        await (await producerClient()).sendBatch({ acks: -1, topicMessages });
+      }, retrying("send"));
     },
 
     async subscribe(spec): Promise<Subscription> {
       if (closed) throw new Error("kafka bus is closed");
       await ensureTopics(spec.topics);
-      const consumer = kafka.consumer({
-        groupId: spec.group,
-        // Quick to notice a dead member and to rebalance: tests and restarts start fast.
-        sessionTimeout: 10_000,
-        rebalanceTimeout: 10_000,
-        heartbeatInterval: 1_000,
-        maxWaitTimeInMs: 100,
-        allowAutoTopicCreation: false,
-        retry: { initialRetryTime: 100, maxRetryTime: 5_000, retries: 10 },
-      });
-      await consumer.connect();
-      consumers.add(consumer);
-      try {
-        await consumer.subscribe({ topics: spec.topics, fromBeginning: true });
-        await consumer.run({
-          partitionsConsumedConcurrently: partitions,
-          eachMessage: async ({ topic, partition, message }) => {
-            const event = fromMessage(topic, message);
-            if (event === undefined) {
-              logger.warn(
-                { topic, partition, offset: message.offset },
-                "kafka message without id/type, skipped",
-              );
-              return;
-            }
-            await spec.handle(event);
-          },
-        });
-      } catch (error) {
-        consumers.delete(consumer);
-        await consumer.disconnect();
-        throw error;
-      }
+      const consumer = await retryKafka(() => runConsumer(spec), retrying("subscribe"));
       return {
         async close() {
           if (!consumers.delete(consumer)) return;
@@ -173,6 +211,7 @@ export function createKafkaBus(opts: KafkaBusOptions): EventBus {
 
     async close() {
       closed = true;
+      pause.stop();
       const open = [...consumers];
       consumers.clear();
       await Promise.allSettled(open.map((consumer) => consumer.disconnect()));

@@ -1,0 +1,75 @@
+import { type Environment, parseEnv } from "@instagram/kit";
+import { z } from "zod";
+
+export const scenarioNames = ["path", "upload", "cascade", "memory"] as const;
+export type ScenarioName = (typeof scenarioNames)[number];
+
+const benchEnvSchema = z.object({
+  /** Multiplies iteration counts and data sizes: 0.1 for a quick run, 1 for the real thing. */
+  BENCH_SCALE: z.coerce.number().positive().max(10).default(1),
+  /** Comma-separated subset of path, upload, cascade, memory. */
+  BENCH_ONLY: z
+    .string()
+    .regex(new RegExp(`^(${scenarioNames.join("|")})(,(${scenarioNames.join("|")}))*$`), {
+      error: `expected a comma-separated list of ${scenarioNames.join(", ")}`,
+    })
+    .optional(),
+  /** 1: the memory scenario starts a private PostgreSQL + Kafka (scripts/infra.sh) for its processes. */
+  BENCH_INFRA: z.enum(["0", "1"]).default("0"),
+  /** Both set: the memory scenario's processes use them (PostgreSQL + Kafka) instead of PGlite + in-process bus. */
+  DATABASE_URL: z.string().url().optional(),
+  KAFKA_BROKERS: z.string().optional(),
+  BENCH_REPORT_DIR: z.string().min(1).optional(),
+  BENCH_LOG_LEVEL: z.enum(["trace", "debug", "info", "warn", "error", "fatal", "silent"]).default("error"),
+  /** Victims of the deletion-cascade scenario; default 5 (fewer when BENCH_SCALE < 1). */
+  BENCH_CASCADE_USERS: z.coerce.number().int().min(1).max(50).optional(),
+});
+
+export type BenchEnv = z.infer<typeof benchEnvSchema>;
+
+export function loadBenchEnv(env: Environment): BenchEnv {
+  return parseEnv(benchEnvSchema, env);
+}
+
+export function selectedScenarios(env: BenchEnv): Set<ScenarioName> {
+  if (env.BENCH_ONLY === undefined) return new Set(scenarioNames);
+  return new Set(env.BENCH_ONLY.split(",") as ScenarioName[]);
+}
+
+/** Iteration counts and sizes for a scale; every loop of the bench is bounded by these. */
+export interface Plan {
+  upload: { iterations: number; warmup: number; budgetMs: number };
+  path: { requests: number; concurrency: number; rounds: number; warmup: number; budgetMs: number };
+  cascade: {
+    victims: number;
+    images: number;
+    likes: number;
+    comments: number;
+    ownLikes: number;
+    ownComments: number;
+    concurrency: number;
+    budgetMs: number;
+    settleTimeoutMs: number;
+  };
+  memory: { uploads: number; maxUploadBytes: number; sampleIntervalMs: number; uploadTimeoutMs: number };
+}
+
+export function planFor(scale: number, cascadeUsers?: number): Plan {
+  const scaled = (full: number, least: number): number => Math.max(least, Math.round(full * scale));
+  return {
+    upload: { iterations: scaled(20, 5), warmup: 3, budgetMs: 60_000 },
+    path: { requests: scaled(1000, 200), concurrency: 8, rounds: 10, warmup: 50, budgetMs: 20_000 },
+    cascade: {
+      victims: cascadeUsers ?? Math.min(5, scaled(5, 2)),
+      images: scaled(100, 5),
+      likes: scaled(1000, 10),
+      comments: scaled(1000, 10),
+      ownLikes: scaled(10, 2),
+      ownComments: scaled(10, 2),
+      concurrency: 6,
+      budgetMs: 140_000,
+      settleTimeoutMs: 60_000,
+    },
+    memory: { uploads: 16, maxUploadBytes: 20 * 1024 * 1024, sampleIntervalMs: 50, uploadTimeoutMs: 180_000 },
+  };
+}

@@ -1,0 +1,137 @@
+import { mkdir, writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import type { Plan } from "./env.ts";
+import type { MachineInfo } from "./machine.ts";
+import type { CascadeResult } from "./scenarios/deletion-cascade.ts";
+import type { RequestPathResult } from "./scenarios/request-path.ts";
+import type { UploadLatencyResult } from "./scenarios/upload-latency.ts";
+import type { UploadMemoryResult } from "./scenarios/upload-memory.ts";
+import { fixed, renderTable, times } from "./table.ts";
+
+export interface MemoryScenarioReport extends UploadMemoryResult {
+  /** What the separate processes ran on. */
+  backing: "pglite + in-process bus" | "postgresql + kafka";
+  file: { format: string; width: number; height: number; bytes: number; limitBytes: number };
+}
+
+export interface BenchReport {
+  startedAt: string;
+  finishedAt: string;
+  durationMs: number;
+  machine: MachineInfo;
+  loadAverage: { start: [number, number, number]; end: [number, number, number] };
+  scale: number;
+  plan: Plan;
+  scenarios: {
+    requestPath?: RequestPathResult;
+    /** Only with PostgreSQL + Kafka: without a shared bus, separate processes never create profiles. */
+    requestPathDistributed?: RequestPathResult;
+    uploadLatency?: UploadLatencyResult;
+    deletionCascade?: CascadeResult;
+    uploadMemory?: MemoryScenarioReport;
+  };
+  /** Scenario → error message, for those that failed. */
+  failures: Record<string, string>;
+}
+
+export async function writeReport(dir: string, report: BenchReport): Promise<string> {
+  await mkdir(dir, { recursive: true });
+  const stamp = report.startedAt.replace(/[:.]/g, "-");
+  const path = join(dir, `report-${stamp}.json`);
+  await writeFile(path, `${JSON.stringify(report, null, 2)}\n`);
+  return path;
+}
+
+/** The final table: one row per number, the baseline beside the system under test. */
+export function summaryTable(report: BenchReport): string {
+  const rows: string[][] = [];
+  const { requestPath, requestPathDistributed, uploadLatency, deletionCascade, uploadMemory } =
+    report.scenarios;
+
+  if (uploadLatency) {
+    const u = uploadLatency;
+    const title = `upload 1 MP JPEG (n=${u.iterations})`;
+    rows.push([title, "p50 ms", fixed(u.sharpMs.p50), fixed(u.uploadMs.p50), times(u.ratioP50)]);
+    rows.push([
+      "  sharp alone | POST /v1/images",
+      "p95 ms",
+      fixed(u.sharpMs.p95),
+      fixed(u.uploadMs.p95),
+      times(u.ratioP95),
+    ]);
+  }
+  for (const [label, path] of [
+    ["embedded", requestPath],
+    ["separate processes", requestPathDistributed],
+  ] as const) {
+    if (!path) continue;
+    rows.push([
+      `GET /v1/users/me, ${label} (c=${path.concurrency}, n=${path.gateway.requests})`,
+      "req/s",
+      fixed(path.direct.perSecond, 0),
+      fixed(path.gateway.perSecond, 0),
+      times(path.throughputRatio),
+    ]);
+    rows.push([
+      "  direct RPC | via gateway",
+      "p50 ms",
+      fixed(path.direct.latencyMs.p50, 2),
+      fixed(path.gateway.latencyMs.p50, 2),
+      times(path.ratioP50),
+    ]);
+    rows.push([
+      "",
+      "p99 ms",
+      fixed(path.direct.latencyMs.p99, 2),
+      fixed(path.gateway.latencyMs.p99, 2),
+      times(path.ratioP99),
+    ]);
+  }
+  if (deletionCascade) {
+    const c = deletionCascade;
+    const size = `${c.size.images} img, ${c.size.likes} likes, ${c.size.comments} comments`;
+    const timedOut = c.timedOut.length > 0 ? `, ${c.timedOut.length} timed out` : "";
+    rows.push([
+      `account deletion settle (n=${c.measured}${timedOut}; ${size})`,
+      "p50 ms",
+      fixed(c.deleteAnswerMs.p50),
+      fixed(c.settleMs.p50),
+      times(c.settleMs.p50 / c.deleteAnswerMs.p50),
+    ]);
+    rows.push([
+      "  DELETE answer | nothing left",
+      "p99 ms",
+      fixed(c.deleteAnswerMs.p99),
+      fixed(c.settleMs.p99),
+      times(c.settleMs.p99 / c.deleteAnswerMs.p99),
+    ]);
+  }
+  if (uploadMemory) {
+    const m = uploadMemory;
+    const answers = Object.entries(m.statuses)
+      .map(([status, count]) => `${count} × ${status}`)
+      .join(", ");
+    const stored = m.storedImages === undefined ? "" : `, ${m.storedImages} stored`;
+    rows.push([
+      `${m.uploads}×${fixed(m.fileBytes / 1024 / 1024, 1)} MiB uploads at once (${answers}${stored}; ${m.backing})`,
+      "",
+      "",
+      "",
+      "",
+    ]);
+    for (const [name, memory] of Object.entries(m.processes)) {
+      if (name !== "gateway" && name !== "image") continue; // the others are in the JSON
+      rows.push([
+        `  ${name} RSS: before | peak (HWM ${fixed(memory.hwmAfterMiB, 0)})`,
+        "MiB",
+        fixed(memory.baselineRssMiB, 0),
+        fixed(memory.peakRssMiB, 0),
+        `${times(memory.peakRssMiB / m.totalUploadMiB)} (+${fixed(memory.growthPerUploadedByte, 2)})`,
+      ]);
+    }
+  }
+  return renderTable(
+    ["scenario  (baseline | system under test)", "measure", "baseline", "system", "ratio"],
+    rows,
+  );
+}
