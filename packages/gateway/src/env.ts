@@ -24,6 +24,8 @@ export const gatewayEnvSchema = commonEnvSchema.extend({
   LOGIN_RATE_CLIENT_WINDOW_SECONDS: positiveInt("seconds").default(60),
   /** Behind a trusted reverse proxy: take the client address from the hop it appended to X-Forwarded-For. */
   TRUSTED_PROXY: flag.default(false),
+  /** Deadline of one call to a service, retries included. */
+  SERVICE_CALL_TIMEOUT_MS: positiveInt("milliseconds").default(5_000),
 });
 
 export type GatewayEnv = z.infer<typeof gatewayEnvSchema>;

@@ -34,7 +34,8 @@ export function createGatewayService(env: GatewayEnv): ServiceModule {
     name: "gateway",
     async start(ctx) {
       const { discovery } = ctx.runtime;
-      const transport = (service: string): Transport => createServiceTransport({ discovery, service });
+      const transport = (service: string): Transport =>
+        createServiceTransport({ discovery, service, timeoutMs: env.SERVICE_CALL_TIMEOUT_MS });
       const transports: ServiceTransports = {
         auth: transport("auth"),
         user: transport("user"),

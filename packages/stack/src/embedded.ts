@@ -62,6 +62,9 @@ export async function startEmbeddedStack(options: EmbeddedStackOptions): Promise
   };
 
   const envOf = (entry: ServiceEntry): Environment => ({
+    // Every service shares one PGlite here, which runs one statement at a time: under a burst the
+    // gateway's calls queue behind each other, so they get a longer deadline than the 5 s default.
+    SERVICE_CALL_TIMEOUT_MS: "15000",
     ...options.env,
     ...serviceUrlVariables(urls),
     HOST: host,
