@@ -1,4 +1,6 @@
+import type { CallOptions } from "@connectrpc/connect";
 import { createRoute, z } from "@hono/zod-openapi";
+import type { Profile } from "@instagram/contracts/user";
 import type { GatewayApp, RouteDeps } from "./context.ts";
 import { actingFor } from "./context.ts";
 import { imageJson, imagePageJson } from "./representations.ts";
@@ -26,6 +28,13 @@ const TagParamSchema = z.object({
       example: "sunset",
     }),
 });
+
+/** The user's profile, or the NotFound that becomes the 404 of the lists keyed by username. */
+async function existingProfile(deps: RouteDeps, username: string, options: CallOptions): Promise<Profile> {
+  const { profile } = await deps.user.getProfile({ key: { case: "username", value: username } }, options);
+  if (!profile) throw new Error("service response lacks profile");
+  return profile;
+}
 
 export function registerImageRoutes(app: GatewayApp, deps: RouteDeps): void {
   app.openapi(
@@ -95,8 +104,7 @@ export function registerImageRoutes(app: GatewayApp, deps: RouteDeps): void {
       const { limit, cursor } = c.req.valid("query");
       const options = actingFor(c.var.caller, c.req.raw.signal);
       // user-service knows who exists; image-service would only know those it has heard of.
-      const { profile } = await deps.user.getProfile({ key: { case: "username", value: username } }, options);
-      if (!profile) throw new Error("service response lacks profile");
+      const profile = await existingProfile(deps, username, options);
       const page = await deps.image.listUserImages(
         { userId: profile.id, page: { limit, cursor: cursor ?? "" } },
         options,
@@ -153,8 +161,7 @@ export function registerImageRoutes(app: GatewayApp, deps: RouteDeps): void {
       const { limit, cursor } = c.req.valid("query");
       const options = actingFor(c.var.caller, c.req.raw.signal);
       // image-service answers an unknown name with an empty page; the contract wants a 404.
-      const { profile } = await deps.user.getProfile({ key: { case: "username", value: username } }, options);
-      if (!profile) throw new Error("service response lacks profile");
+      const profile = await existingProfile(deps, username, options);
       const page = await deps.image.listMentionImages(
         { username: profile.username, page: { limit, cursor: cursor ?? "" } },
         options,
