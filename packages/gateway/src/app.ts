@@ -20,6 +20,7 @@ import { registerAccountRoutes } from "./routes/accounts.ts";
 import { registerAuthRoutes } from "./routes/auth.ts";
 import { registerCommentRoutes } from "./routes/comments.ts";
 import type { ClientAddress, GatewayApp } from "./routes/context.ts";
+import { registerFeedRoutes } from "./routes/feed.ts";
 import { registerFollowRoutes } from "./routes/follows.ts";
 import { registerImageFileRoutes, UPLOAD_PATH } from "./routes/image-files.ts";
 import { registerImageRoutes } from "./routes/images.ts";
@@ -115,6 +116,7 @@ export function createApp(deps: GatewayDeps): GatewayApp {
   registerFollowRoutes(app, routeDeps);
   registerImageFileRoutes(app, routeDeps);
   registerImageRoutes(app, routeDeps);
+  registerFeedRoutes(app, routeDeps);
   registerLikeRoutes(app, routeDeps);
   registerCommentRoutes(app, routeDeps);
 

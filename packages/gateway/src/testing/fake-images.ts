@@ -57,11 +57,11 @@ export function imageMessageOf(world: FakeWorld, image: FakeImage, viewerId: str
   });
 }
 
-/** GetFeed is left out (Unimplemented, as image-service answers for now); so is the internal BatchGetImageOwners. */
+/** The internal BatchGetImageOwners is left out. */
 export function fakeImageService(
   keys: TokenKeys,
   world: FakeWorld,
-): Omit<ServiceImpl<typeof ImageService>, "getFeed" | "batchGetImageOwners"> {
+): Omit<ServiceImpl<typeof ImageService>, "batchGetImageOwners"> {
   const imageById = (id: string) => {
     const image = world.images.find((candidate) => candidate.id === id);
     if (!image) throw new ConnectError("image not found", Code.NotFound);
@@ -128,6 +128,14 @@ export function fakeImageService(
       const name = request.username.toLowerCase();
       const mentioning = world.images.filter((image) => image.mentions.includes(name));
       return pageOfImages(mentioning, request.page, viewer.id);
+    },
+    async getFeed(request, ctx) {
+      const viewer = await callerOf(keys, world, ctx);
+      const followees = world.follows.get(viewer.id) ?? new Set<string>();
+      const feed = world.images.filter(
+        (image) => image.ownerId === viewer.id || followees.has(image.ownerId),
+      );
+      return pageOfImages(feed, request.page, viewer.id);
     },
   };
 }

@@ -1,0 +1,42 @@
+import { createRoute } from "@hono/zod-openapi";
+import type { GatewayApp, RouteDeps } from "./context.ts";
+import { actingFor } from "./context.ts";
+import { imagePageJson } from "./representations.ts";
+import {
+  bearerSecurity,
+  ImagePageSchema,
+  jsonAnswer,
+  PageQuerySchema,
+  problemAnswer,
+  unauthorizedAnswer,
+} from "./schemas.ts";
+
+export function registerFeedRoutes(app: GatewayApp, deps: RouteDeps): void {
+  app.openapi(
+    createRoute({
+      method: "get",
+      path: "/v1/feed",
+      tags: ["Images"],
+      summary: "My home feed: images by the people I follow and by me, newest first",
+      description:
+        "A follow shows the followee's images within a second or so; an unfollow takes them away " +
+        "as quickly; a deleted image leaves every feed at once.",
+      security: bearerSecurity,
+      middleware: [deps.authenticate] as const,
+      request: { query: PageQuerySchema },
+      responses: {
+        200: jsonAnswer(ImagePageSchema, "A page of the feed."),
+        400: problemAnswer("The limit or cursor is not valid."),
+        401: unauthorizedAnswer,
+      },
+    }),
+    async (c) => {
+      const { limit, cursor } = c.req.valid("query");
+      const page = await deps.image.getFeed(
+        { page: { limit, cursor: cursor ?? "" } },
+        actingFor(c.var.caller, c.req.raw.signal),
+      );
+      return c.json(imagePageJson(page), 200);
+    },
+  );
+}
