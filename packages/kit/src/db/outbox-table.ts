@@ -2,6 +2,7 @@ import { sql } from "drizzle-orm";
 import {
   bigserial,
   customType,
+  getTableConfig,
   index,
   jsonb,
   type PgSchema,
@@ -9,6 +10,7 @@ import {
   timestamp,
   uuid,
 } from "drizzle-orm/pg-core";
+import { channelName } from "./notifications.ts";
 
 const bytea = customType<{ data: Uint8Array; driverData: Uint8Array }>({
   dataType: () => "bytea",
@@ -39,4 +41,9 @@ export type OutboxTable = ReturnType<typeof defineOutbox>;
 
 export function outboxTable(schema: PgSchema): OutboxTable {
   return defineOutbox(schema);
+}
+
+/** The NOTIFY channel that wakes the relay of an outbox: one per schema, e.g. "outbox_users". */
+export function outboxChannel(table: OutboxTable): string {
+  return channelName("outbox", getTableConfig(table).schema ?? "public");
 }

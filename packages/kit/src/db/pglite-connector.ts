@@ -2,6 +2,8 @@ import { mkdir } from "node:fs/promises";
 import { PGlite } from "@electric-sql/pglite";
 import { sql } from "drizzle-orm";
 import { drizzle } from "drizzle-orm/pglite";
+import { attachNotifications } from "./notifications.ts";
+import { pgliteNotifications } from "./pglite-notifications.ts";
 import type { DatabaseConnector, DatabaseHandle } from "./types.ts";
 
 export type PgliteLocation = { dataDir: string } | { memory: true };
@@ -31,6 +33,7 @@ export function createPgliteConnector(location: PgliteLocation): DatabaseConnect
       });
       const client = await instance;
       const db = drizzle({ client });
+      attachNotifications(db, pgliteNotifications(client));
       return {
         db,
         async ping() {

@@ -1,14 +1,18 @@
 import { and, asc, inArray, isNotNull, isNull, lt, sql } from "drizzle-orm";
 import { getTableConfig } from "drizzle-orm/pg-core";
 import type { Logger } from "pino";
-import type { OutboxTable } from "../db/outbox-table.ts";
+import { type Notifications, notificationsOf, type Unlisten } from "../db/notifications.ts";
+import { type OutboxTable, outboxChannel } from "../db/outbox-table.ts";
 import { rowsOf } from "../db/rows.ts";
 import type { Database } from "../db/types.ts";
 import type { EventBus, EventEnvelope } from "./envelope.ts";
 import { backoffMs, createPause } from "./pause.ts";
 
 export interface OutboxRelay {
-  /** Look at the outbox now (call after committing a publish). */
+  /**
+   * Look at the outbox now. Not needed after a publish: its NOTIFY wakes the relay on commit.
+   * A harmless extra nudge (e.g. for a database without LISTEN).
+   */
   kick(): void;
   /** Stops polling; waits for the batch in flight. */
   stop(): Promise<void>;
@@ -19,7 +23,15 @@ export interface OutboxRelayOptions {
   table: OutboxTable;
   bus: EventBus;
   logger: Logger;
+  /** How often to look while nothing can wake the relay (no LISTEN, or LISTEN lost); default 250 ms. */
   pollIntervalMs?: number;
+  /**
+   * How often to look anyway while LISTEN is in place, for a row that came without a NOTIFY;
+   * default 10 s.
+   */
+  fallbackPollIntervalMs?: number;
+  /** What wakes the relay on commit; default the LISTEN of the connector that made `db`; false: poll only. */
+  notifications?: Notifications | false;
   batchSize?: number;
   /** How often sent rows older than `keepSentMs` are deleted. */
   cleanupIntervalMs?: number;
@@ -29,7 +41,11 @@ export interface OutboxRelayOptions {
 const DAY_MS = 24 * 60 * 60 * 1000;
 
 /**
- * Moves outbox rows to the bus in `seq` order and marks them sent. Each batch runs in one
+ * Moves outbox rows to the bus in `seq` order and marks them sent. It sleeps until a NOTIFY on
+ * the outbox's channel (sent by every publish, delivered on commit) wakes it, looking anyway
+ * every `fallbackPollIntervalMs`; while LISTEN is unavailable or lost it polls every
+ * `pollIntervalMs`, and looks at once when LISTEN is back (what was notified meanwhile was
+ * missed): a database briefly away costs latency, never events. Each batch runs in one
  * transaction holding a transaction-level advisory lock named after the schema, so of several
  * replicas only one relays at a time (which keeps one aggregate's events in order) and a crash
  * releases the lock. A failed send rolls the batch back: the rows stay and go out later.
@@ -38,6 +54,9 @@ export function startOutboxRelay(opts: OutboxRelayOptions): OutboxRelay {
   const { db, table, bus } = opts;
   const logger = opts.logger.child({ component: "outbox-relay" });
   const pollIntervalMs = opts.pollIntervalMs ?? 250;
+  const fallbackPollIntervalMs = opts.fallbackPollIntervalMs ?? 10_000;
+  const notifications =
+    opts.notifications === false ? undefined : (opts.notifications ?? notificationsOf(db));
   const batchSize = opts.batchSize ?? 100;
   const cleanupIntervalMs = opts.cleanupIntervalMs ?? 10 * 60 * 1000;
   const keepSentMs = opts.keepSentMs ?? DAY_MS;
@@ -49,6 +68,31 @@ export function startOutboxRelay(opts: OutboxRelayOptions): OutboxRelay {
   let kicked = false;
   let failures = 0;
   let lastCleanup = 0;
+  let listening = false;
+
+  function kick(): void {
+    kicked = true;
+    idle.wake();
+  }
+
+  const unlistening: Promise<Unlisten | undefined> =
+    notifications === undefined
+      ? Promise.resolve(undefined)
+      : notifications
+          .listen(outboxChannel(table), {
+            notified: kick,
+            listening(live) {
+              if (live !== listening) logger.info({ listening: live }, "outbox relay: LISTEN");
+              listening = live;
+              // Back: catch up on what was committed meanwhile. Lost: go to the short interval now.
+              if (live) kick();
+              else idle.wake();
+            },
+          })
+          .catch((error: unknown) => {
+            logger.warn({ err: error }, "outbox relay: cannot LISTEN, polling");
+            return undefined;
+          });
 
   async function relayBatch(): Promise<number> {
     return db.transaction(async (tx) => {
@@ -115,20 +159,18 @@ export function startOutboxRelay(opts: OutboxRelayOptions): OutboxRelay {
         continue;
       }
       if (sent === batchSize || kicked) continue;
-      await idle.sleep(pollIntervalMs);
+      await idle.sleep(listening ? fallbackPollIntervalMs : pollIntervalMs);
     }
   })();
 
   return {
-    kick() {
-      kicked = true;
-      idle.wake();
-    },
+    kick,
     async stop() {
       stopped = true;
       idle.stop();
       backoff.stop();
       await running;
+      await (await unlistening)?.();
     },
   };
 }

@@ -18,7 +18,10 @@ export interface ServiceEventsOptions {
     /** Consumer group and inbox key, e.g. "user-service". */
     name: string;
     inbox: InboxTable;
-    /** Handlers may publish (in their transaction) through `outbox`, then call `published`. */
+    /**
+     * Handlers may publish (in their transaction) through `outbox`; the relay wakes when that
+     * transaction commits. `published` is kept for existing callers: calling it is not needed.
+     */
     handlers: (outbox: Outbox, published: () => void) => EventHandlers;
     maxAttempts?: number;
     retryDelayMs?: number;
@@ -28,7 +31,10 @@ export interface ServiceEventsOptions {
 /** A service's side of the event flow: publishing through its outbox, and consuming. */
 export interface ServiceEvents {
   outbox: Outbox;
-  /** Call after a commit that published: the relay sends at once instead of at its next poll. */
+  /**
+   * No longer needed: a publish wakes the relay by itself when its transaction commits
+   * (NOTIFY, see startOutboxRelay). Kept, harmless, as an extra nudge for existing callers.
+   */
   published(): void;
   /** Stops consuming, then relaying. */
   stop(): Promise<void>;
