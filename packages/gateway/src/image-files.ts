@@ -21,12 +21,43 @@ export interface ImageFiles {
   instance(): Promise<string | undefined>;
   fetch: typeof globalThis.fetch;
   waits: ImageFileWaits;
+  /** Streams uploads on the server's own request and response where the runtime offers them (Node). */
+  uploads?: UploadRelay;
+}
+
+/** One client upload on its way to image-service. */
+export interface RelayedUpload {
+  url: URL;
+  headers: Headers;
+  /** How long image-service may keep the gateway waiting at a stretch (see UpstreamWait). */
+  waitMs: number;
+}
+
+/**
+ * Carries the client's upload to image-service without web streams, on the runtime's own objects.
+ * `send` answers undefined when this request did not come through its runtime (HTTP/2, Deno, tests
+ * calling the app directly): the route then uses fetch. It resolves with image-service's answer,
+ * read whole (a small JSON body), and rejects with a RelayFailure.
+ */
+export interface UploadRelay {
+  send(env: unknown, upload: RelayedUpload): Promise<Response> | undefined;
+}
+
+/** Why a relay gave up: image-service too slow (504), unreachable (503), or the client gone. */
+export class RelayFailure extends Error {
+  override name = "RelayFailure";
+  constructor(
+    readonly kind: "slow" | "unreachable" | "client-gone",
+    options?: ErrorOptions,
+  ) {
+    super(`upload relay: ${kind}`, options);
+  }
 }
 
 /** Instances from discovery, taken in turn. */
 export function imageFilesVia(
   discovery: Discovery,
-  opts: { fetch?: typeof globalThis.fetch; waits?: Partial<ImageFileWaits> } = {},
+  opts: { fetch?: typeof globalThis.fetch; waits?: Partial<ImageFileWaits>; uploads?: UploadRelay } = {},
 ): ImageFiles {
   const fetch = opts.fetch ?? globalThis.fetch;
   let turn = 0;
@@ -39,5 +70,6 @@ export function imageFilesVia(
     },
     fetch: (input, init) => fetch(input, init),
     waits: { ...defaultImageFileWaits, ...opts.waits },
+    uploads: opts.uploads,
   };
 }

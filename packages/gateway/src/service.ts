@@ -11,6 +11,7 @@ import { clientAddressOf } from "./client-address.ts";
 import { createLoginThrottle } from "./domain/login-throttle.ts";
 import type { GatewayEnv } from "./env.ts";
 import { imageFilesVia } from "./image-files.ts";
+import { nodeUploadRelay } from "./node-upload-relay.ts";
 import type { ServiceTransports } from "./public-rpcs.ts";
 
 export { type GatewayEnv, gatewayEnvSchema, loadGatewayEnv } from "./env.ts";
@@ -48,7 +49,7 @@ export function createGatewayService(env: GatewayEnv): ServiceModule {
       });
       const app = createApp({
         transports,
-        imageFiles: imageFilesVia(discovery),
+        imageFiles: imageFilesVia(discovery, { uploads: nodeUploadRelay() }),
         verifier,
         logger: ctx.logger,
         loginThrottle: createLoginThrottle({

@@ -2,7 +2,7 @@ import { createRoute, z } from "@hono/zod-openapi";
 import { injectTraceHeaders } from "@instagram/kit";
 import type { Context } from "hono";
 import { HttpProblem } from "../errors/problem.ts";
-import type { ImageFiles } from "../image-files.ts";
+import { type ImageFiles, RelayFailure } from "../image-files.ts";
 import type { GatewayApp, RouteDeps } from "./context.ts";
 import {
   bearerSecurity,
@@ -67,7 +67,11 @@ const ContentHeadersSchema = z.object({
     }),
 });
 
-type StreamingInit = RequestInit & { duplex?: "half" };
+/** A request to image-service: the client's body streams along (uploads) or there is none. */
+interface Forwarded {
+  method: "GET" | "HEAD" | "POST";
+  headers: Headers;
+}
 
 function forwarded(from: Headers, names: string[]): Headers {
   const headers = new Headers();
@@ -82,6 +86,35 @@ function forwarded(from: Headers, names: string[]): Headers {
 
 const unavailable = "The image service is unavailable; try again shortly.";
 
+interface Wait {
+  ms: number;
+  slowDetail: string;
+}
+
+async function instanceOf(files: ImageFiles): Promise<string> {
+  let base: string | undefined;
+  try {
+    base = await files.instance();
+  } catch (error) {
+    throw new HttpProblem(503, unavailable, { cause: error });
+  }
+  if (base === undefined) throw new HttpProblem(503, unavailable);
+  return base;
+}
+
+/** A relay's failure as the fetch path would answer it. */
+function problemOfRelay(error: unknown, wait: Wait): never {
+  if (!(error instanceof RelayFailure)) throw error;
+  switch (error.kind) {
+    case "slow":
+      throw new HttpProblem(504, wait.slowDetail, { cause: error });
+    case "client-gone":
+      throw new HttpProblem(499, "The request was canceled.");
+    case "unreachable":
+      throw new HttpProblem(503, unavailable, { cause: error });
+  }
+}
+
 /**
  * Sends one request to an image-service instance: an unreachable one is a 503, one that keeps the
  * gateway waiting longer than `wait.ms` at a stretch (see UpstreamWait) a 504 with its `slowDetail`.
@@ -90,27 +123,28 @@ async function reach(
   files: ImageFiles,
   c: Context,
   path: string,
-  init: StreamingInit,
-  wait: { ms: number; slowDetail: string },
+  forward: Forwarded,
+  wait: Wait,
 ): Promise<Response> {
+  const url = new URL(path, await instanceOf(files));
+  const upload = forward.method === "POST";
+  const relayed = upload
+    ? files.uploads?.send(c.env, { url, headers: forward.headers, waitMs: wait.ms })
+    : undefined;
+  if (relayed !== undefined) return await relayed.catch((error: unknown) => problemOfRelay(error, wait));
   const client = c.req.raw.signal;
-  let base: string | undefined;
-  try {
-    base = await files.instance();
-  } catch (error) {
-    throw new HttpProblem(503, unavailable, { cause: error });
-  }
-  if (base === undefined) throw new HttpProblem(503, unavailable);
   const gaveUp = new AbortController();
   const upstream = new UpstreamWait(wait.ms, () =>
     gaveUp.abort(new Error(`image-service kept the gateway waiting over ${wait.ms} ms`)),
   );
-  const body = init.body instanceof ReadableStream ? watchedBody(init.body, upstream) : init.body;
+  const body = upload && c.req.raw.body ? watchedBody(c.req.raw.body, upstream) : null;
   upstream.start();
   try {
     // The signal still ends the answer's body if the client leaves; the wait no longer can.
     const signal = AbortSignal.any([client, gaveUp.signal]);
-    return await files.fetch(new URL(path, base), { ...init, body, signal });
+    const init: RequestInit & { duplex?: "half" } = { ...forward, body, signal };
+    if (body !== null) init.duplex = "half";
+    return await files.fetch(url, init);
   } catch (error) {
     if (upstream.expired) throw new HttpProblem(504, wait.slowDetail, { cause: gaveUp.signal.reason });
     if (client.aborted) throw new HttpProblem(499, "The request was canceled.");
@@ -179,8 +213,6 @@ export function registerImageFileRoutes(app: GatewayApp, deps: RouteDeps): void 
       {
         method: "POST",
         headers: forwarded(c.req.raw.headers, uploadHeaders),
-        body: c.req.raw.body,
-        duplex: "half",
       },
       {
         ms: deps.imageFiles.waits.uploadMs,
