@@ -17,6 +17,8 @@ export const imageEnvSchema = commonEnvSchema.extend({
   MAX_UPLOAD_BYTES: positiveInt("a number of bytes").default(20 * MiB),
   /** Largest width × height decoded, default 100 megapixels (checked from the header, before decoding). */
   MAX_INPUT_PIXELS: positiveInt("a number of pixels").default(100_000_000),
+  /** How far back feeds are kept fanned out (timelines); older pages are read from the follow graph. */
+  FEED_TIMELINE_DAYS: positiveInt("a number of days").default(30),
 });
 
 export type ImageEnv = z.infer<typeof imageEnvSchema> & { BLOB_DIR: string };

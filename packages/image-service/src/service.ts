@@ -15,10 +15,12 @@ import { sql } from "drizzle-orm";
 import { createApp } from "./app.ts";
 import { FileBlobStore } from "./blobs/file-blob-store.ts";
 import { inbox, outbox as outboxTable } from "./db/schema/index.ts";
+import { type FeedHorizon, feedHorizon } from "./domain/feed-horizon.ts";
 import type { ImageEnv } from "./env.ts";
 import { imageEventHandlers } from "./events/image-consumers.ts";
 import { startBlobReaper } from "./images/blob-reaper.ts";
 import type { ImageStore } from "./images/image-deps.ts";
+import { startTimelineTrimmer } from "./images/timeline-trimmer.ts";
 import { createSharpProcessor } from "./processing/sharp-processor.ts";
 import { createRoutes } from "./routes.ts";
 
@@ -52,7 +54,13 @@ export function createImageService(
       const verifier =
         opts.verifier ??
         createAccessTokenVerifier({ issuer: env.JWT_ISSUER, jwks: authServiceJwks(runtime.discovery) });
-      const running = await startImageWork({ db, bus: runtime.bus, logger, blobs });
+      const running = await startImageWork({
+        db,
+        bus: runtime.bus,
+        logger,
+        blobs,
+        feedHorizon: feedHorizon(env.FEED_TIMELINE_DAYS),
+      });
       const routes = createRoutes(running.store);
       const interceptors = [createAuthInterceptor(verifier)];
       const app = createApp({
@@ -76,16 +84,22 @@ export function createImageService(
   };
 }
 
-/** The outbox relay, the blob reaper and the event consumer, and the ImageStore wired to them. */
+/**
+ * The outbox relay, the blob reaper, the timeline trimmer and the event consumer, and the
+ * ImageStore wired to them.
+ */
 export async function startImageWork(deps: {
   db: Database;
   bus: EventBus;
   logger: Logger;
   blobs: FileBlobStore;
+  feedHorizon?: FeedHorizon;
   reaperIntervalMs?: number;
 }): Promise<{ store: ImageStore; stop(): Promise<void> }> {
   const { db, bus, logger, blobs } = deps;
+  const horizon = deps.feedHorizon ?? feedHorizon(30);
   const reaper = startBlobReaper({ db, blobs, logger, intervalMs: deps.reaperIntervalMs });
+  const trimmer = startTimelineTrimmer({ db, horizon, logger });
   let events: ServiceEvents;
   try {
     events = await startServiceEvents({
@@ -99,6 +113,7 @@ export async function startImageWork(deps: {
         handlers: (outbox, published) =>
           imageEventHandlers({
             outbox,
+            feedHorizon: horizon,
             afterUserRemoved: () => {
               published();
               reaper.kick();
@@ -107,7 +122,7 @@ export async function startImageWork(deps: {
       },
     });
   } catch (error) {
-    await reaper.stop();
+    await Promise.all([reaper.stop(), trimmer.stop()]);
     throw error;
   }
   void reaper.run();
@@ -116,6 +131,7 @@ export async function startImageWork(deps: {
     outbox: events.outbox,
     blobs,
     logger,
+    feedHorizon: horizon,
     published: events.published,
     kickReaper: () => reaper.kick(),
   };
@@ -123,7 +139,7 @@ export async function startImageWork(deps: {
     store,
     async stop() {
       await events.stop();
-      await reaper.stop();
+      await Promise.all([reaper.stop(), trimmer.stop()]);
     },
   };
 }

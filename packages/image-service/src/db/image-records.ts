@@ -1,7 +1,15 @@
 import { type Executor, type ListPage, type ListPosition, selectListPage } from "@instagram/kit";
-import { and, eq, inArray, isNull, sql } from "drizzle-orm";
+import { and, eq, gte, inArray, isNull, lt, or, sql } from "drizzle-orm";
 import type { ImageRecord } from "../domain/image-record.ts";
-import { imageMentions, images, imageTags, likes, owners } from "./schema/index.ts";
+import {
+  feedFollows,
+  imageMentions,
+  images,
+  imageTags,
+  likes,
+  owners,
+  timelineEntries,
+} from "./schema/index.ts";
 
 /** Reads of images as ImageRecords: one joined query per call, whatever the page size. */
 
@@ -89,6 +97,54 @@ export function listMentionImages(
     after: opts.after,
     limit: opts.limit,
   });
+}
+
+/**
+ * The reader's feed: from `horizon` on, their timeline (one backwards range scan of its primary
+ * key, then each image by id); older than that, fanned out on read from the follow read model.
+ * The two parts never overlap, so a page runs on into the older part without gaps or repeats.
+ */
+export async function listFeedImages(
+  db: Executor,
+  opts: { readerId: string; limit: number; after: ListPosition | undefined; horizon: Date },
+): Promise<ListPage<ImageRecord>> {
+  const recent = await selectListPage(
+    selectRecords(db, opts.readerId)
+      .innerJoin(timelineEntries, eq(timelineEntries.imageId, images.id))
+      .$dynamic(),
+    {
+      createdAt: timelineEntries.createdAt,
+      id: timelineEntries.imageId,
+      order: "newest-first",
+      filter: and(eq(timelineEntries.userId, opts.readerId), gte(timelineEntries.createdAt, opts.horizon)),
+      after: opts.after,
+      limit: opts.limit,
+    },
+  );
+  if (recent.next !== undefined) return recent;
+  const remaining = opts.limit - recent.items.length;
+  const followees = db
+    .select({ id: feedFollows.followeeId })
+    .from(feedFollows)
+    .where(eq(feedFollows.followerId, opts.readerId));
+  const older = await selectListPage(selectRecords(db, opts.readerId).$dynamic(), {
+    createdAt: images.createdAt,
+    id: images.id,
+    order: "newest-first",
+    filter: and(
+      lt(images.createdAt, opts.horizon),
+      or(eq(images.ownerId, opts.readerId), inArray(images.ownerId, followees)),
+    ),
+    after: opts.after,
+    limit: Math.max(remaining, 1),
+  });
+  if (remaining > 0) return { items: [...recent.items, ...older.items], next: older.next };
+  // A full page from the timeline alone: more follow only if the older part has any.
+  const last = recent.items.at(-1);
+  return {
+    items: recent.items,
+    next: older.items.length > 0 && last ? { createdAt: last.createdAt, id: last.id } : undefined,
+  };
 }
 
 export async function ownersOfImages(

@@ -1,6 +1,10 @@
+import { timestampDate } from "@bufbuild/protobuf/wkt";
 import { type EventHandlers, isUuid, type Outbox } from "@instagram/kit";
 import { eq, sql } from "drizzle-orm";
 import { images } from "../db/schema/index.ts";
+import { removeFromFeeds } from "../db/timelines.ts";
+import type { FeedHorizon } from "../domain/feed-horizon.ts";
+import { followInFeed, unfollowInFeed } from "../images/feed.ts";
 import { buryOwner, rememberUsername } from "../images/owners-model.ts";
 import { removeUserContent } from "../images/removal.ts";
 
@@ -9,10 +13,16 @@ import { removeUserContent } from "../images/removal.ts";
  * consumer, so a redelivery changes nothing):
  * - users.CREATED / UPDATED → the owners read model (usernames on Image views);
  * - users.DELETED → tombstone, then the user's images (files via the blob reaper) and the user's
- *   likes on other images, counters dropping; images.DELETED / UNLIKED published;
+ *   likes on other images, counters dropping, their edges and timeline; images.DELETED / UNLIKED
+ *   published;
+ * - users.FOLLOWED / UNFOLLOWED → the follow read model and the follower's timeline;
  * - comments.CREATED / DELETED → commentsCount.
  */
-export function imageEventHandlers(deps: { outbox: Outbox; afterUserRemoved(): void }): EventHandlers {
+export function imageEventHandlers(deps: {
+  outbox: Outbox;
+  feedHorizon: FeedHorizon;
+  afterUserRemoved(): void;
+}): EventHandlers {
   return {
     users: {
       CREATED: async (tx, event) => {
@@ -27,7 +37,21 @@ export function imageEventHandlers(deps: { outbox: Outbox; afterUserRemoved(): v
         if (!isUuid(event.userId)) return;
         await buryOwner(tx, event.userId, event.username);
         await removeUserContent(tx, deps.outbox, event.userId);
+        await removeFromFeeds(tx, event.userId);
         deps.afterUserRemoved();
+      },
+      FOLLOWED: async (tx, event) => {
+        if (!isUuid(event.followerId) || !isUuid(event.followeeId)) return;
+        const followedAt = event.followedAt === undefined ? new Date() : timestampDate(event.followedAt);
+        await followInFeed(tx, deps.feedHorizon, {
+          followerId: event.followerId,
+          followeeId: event.followeeId,
+          followedAt,
+        });
+      },
+      UNFOLLOWED: async (tx, event) => {
+        if (!isUuid(event.followerId) || !isUuid(event.followeeId)) return;
+        await unfollowInFeed(tx, event);
       },
     },
     comments: {

@@ -37,3 +37,26 @@ export async function buryOwner(tx: Executor, userId: string, username: string):
       set: { deletedAt: sql`coalesce(${owners.deletedAt}, now())`, username: sql`excluded.username` },
     });
 }
+
+/**
+ * Before a follow edge changes the follower's timeline: lock the followee's row against their
+ * uploads (which hold it in share mode while fanning out), so an image is either fanned out to
+ * the new edge or backfilled by it — never missed, never left behind after an unfollow. Answers
+ * whether either side is already known as deleted.
+ */
+export async function lockFollowPair(
+  tx: Executor,
+  edge: { followerId: string; followeeId: string },
+): Promise<{ eitherDeleted: boolean }> {
+  await tx.insert(owners).values({ userId: edge.followeeId, username: "" }).onConflictDoNothing();
+  const [followee] = await tx
+    .select({ deletedAt: owners.deletedAt })
+    .from(owners)
+    .where(eq(owners.userId, edge.followeeId))
+    .for("update");
+  const [follower] = await tx
+    .select({ deletedAt: owners.deletedAt })
+    .from(owners)
+    .where(eq(owners.userId, edge.followerId));
+  return { eitherDeleted: followee?.deletedAt != null || follower?.deletedAt != null };
+}

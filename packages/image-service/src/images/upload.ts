@@ -2,6 +2,7 @@ import { timestampFromDate } from "@bufbuild/protobuf/wkt";
 import { newId } from "@instagram/kit";
 import { eq } from "drizzle-orm";
 import { blobClaims, imageMentions, images, imageTags } from "../db/schema/index.ts";
+import { fanOutImage } from "../db/timelines.ts";
 import type { CaptionFacts } from "../domain/caption.ts";
 import type { ImageRecord } from "../domain/image-record.ts";
 import { blobKeyOf, renditions } from "../domain/renditions.ts";
@@ -13,8 +14,8 @@ import { holdActiveUser } from "./owners-model.ts";
  * Stores a received upload. Crash ordering:
  * 1. a claim row ("upload") is committed for the new id;
  * 2. both renditions are written to the blob store (each atomically: scratch file + rename);
- * 3. one transaction inserts the image, its tags and mentions, deletes the claim and publishes
- *    images.CREATED.
+ * 3. one transaction inserts the image, its tags and mentions, its timeline entries (the owner's
+ *    and every follower's feed), deletes the claim and publishes images.CREATED.
  * A crash before 3 commits leaves files without a row but with a claim: the blob reaper removes
  * them once the claim is older than its grace period. A row never exists without its files.
  */
@@ -43,6 +44,7 @@ export async function storeUpload(
         height: image.height,
         createdAt,
       });
+      await fanOutImage(tx, { id, ownerId, createdAt });
       if (caption.hashtags.length > 0) {
         await tx.insert(imageTags).values(caption.hashtags.map((tag) => ({ tag, imageId: id, createdAt })));
       }

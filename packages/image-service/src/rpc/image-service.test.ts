@@ -280,8 +280,4 @@ describe("lists", () => {
     const { owners } = await bed.client.batchGetImageOwners({ ids: [id, newId(), "junk", id] });
     expect(owners.map((row) => [row.imageId, row.ownerId])).toEqual([[id, owner]]);
   });
-
-  it("leaves the feed for its own issue", async () => {
-    expect(await codeOf(bed.client.getFeed({}))).toBe(Code.Unimplemented);
-  });
 });

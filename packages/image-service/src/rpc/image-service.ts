@@ -14,6 +14,7 @@ import {
 import { normaliseTag, normaliseUsername } from "../domain/caption.ts";
 import { imageNotFound } from "../domain/errors.ts";
 import type { ImageRecord } from "../domain/image-record.ts";
+import { readFeed } from "../images/feed.ts";
 import type { ImageStore } from "../images/image-deps.ts";
 import { likeImage, listLikers, unlikeImage } from "../images/likes.ts";
 import { deleteImage } from "../images/removal.ts";
@@ -115,10 +116,10 @@ export function createImageServiceImpl(store: ImageStore): ServiceImpl<typeof Im
         );
       }),
 
-    getFeed: () =>
-      answering(async () => {
-        throw new ConnectError("the feed is not implemented yet", Code.Unimplemented);
-      }),
+    getFeed: (req, ctx) =>
+      answering(async () =>
+        imagesPage(await readFeed(store, { readerId: accountOf(ctx), ...resolveListPage(req.page) })),
+      ),
 
     batchGetImageOwners: (req) =>
       answering(async () => {

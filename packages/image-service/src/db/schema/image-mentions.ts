@@ -14,11 +14,7 @@ export const imageMentions = imagesSchema.table(
   },
   (table) => [
     primaryKey({ columns: [table.username, table.imageId] }),
-    index("image_mentions_username_created_idx").on(
-      table.username,
-      table.createdAt.desc(),
-      table.imageId.desc(),
-    ),
+    index("image_mentions_username_created_idx").on(table.username, table.createdAt, table.imageId),
     index("image_mentions_image_idx").on(table.imageId),
   ],
 );

@@ -14,7 +14,7 @@ export const imageTags = imagesSchema.table(
   },
   (table) => [
     primaryKey({ columns: [table.tag, table.imageId] }),
-    index("image_tags_tag_created_idx").on(table.tag, table.createdAt.desc(), table.imageId.desc()),
+    index("image_tags_tag_created_idx").on(table.tag, table.createdAt, table.imageId),
     index("image_tags_image_idx").on(table.imageId),
   ],
 );

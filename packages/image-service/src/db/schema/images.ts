@@ -18,9 +18,11 @@ export const images = imagesSchema.table(
     commentsCount: integer("comments_count").notNull().default(0),
     createdAt: timestamp("created_at", { withTimezone: true }).notNull(),
   },
+  // Ascending keys: read backwards they give ORDER BY … DESC (NULLS FIRST); drizzle's .desc() would
+  // write DESC NULLS LAST, which cannot serve that order.
   (table) => [
-    index("images_owner_created_idx").on(table.ownerId, table.createdAt.desc(), table.id.desc()),
-    index("images_created_idx").on(table.createdAt.desc(), table.id.desc()),
+    index("images_owner_created_idx").on(table.ownerId, table.createdAt, table.id),
+    index("images_created_idx").on(table.createdAt, table.id),
     check("images_likes_count_check", sql`${table.likesCount} >= 0`),
     check("images_comments_count_check", sql`${table.commentsCount} >= 0`),
   ],

@@ -6,8 +6,10 @@ export const outbox = outboxTable(imagesSchema);
 export const inbox = inboxTable(imagesSchema);
 
 export * from "./blob-claims.ts";
+export * from "./feed-follows.ts";
 export * from "./image-mentions.ts";
 export * from "./image-tags.ts";
 export * from "./images.ts";
 export * from "./likes.ts";
 export * from "./owners.ts";
+export * from "./timeline-entries.ts";

@@ -14,7 +14,7 @@ export const likes = imagesSchema.table(
   },
   (table) => [
     primaryKey({ columns: [table.imageId, table.userId] }),
-    index("likes_image_created_idx").on(table.imageId, table.createdAt.desc(), table.userId.desc()),
+    index("likes_image_created_idx").on(table.imageId, table.createdAt, table.userId),
     index("likes_user_idx").on(table.userId),
   ],
 );
