@@ -1,4 +1,5 @@
 import { Agent, type IncomingHttpHeaders, IncomingMessage, request, ServerResponse } from "node:http";
+import type { Socket } from "node:net";
 import { type RelayedUpload, RelayFailure, type UploadRelay } from "./image-files.ts";
 import { UpstreamWait } from "./routes/upstream-wait.ts";
 
@@ -111,7 +112,7 @@ function relay({ incoming, outgoing }: NodeRim, upload: RelayedUpload, agent: Ag
       if (early) {
         // Both connections still hold the rest of a body nobody reads: neither is reused.
         upstream.destroy();
-        outgoing.shouldKeepAlive = false;
+        closeUnread(outgoing, incoming.socket);
       }
       const status = answer.statusCode ?? 502;
       const body = status === 204 || status === 304 ? null : Buffer.concat(chunks);
@@ -121,6 +122,23 @@ function relay({ incoming, outgoing }: NodeRim, upload: RelayedUpload, agent: Ag
 
   incoming.resume();
   return promise;
+}
+
+/** How long a connection whose body was left unread stays half-open after the answer. */
+const LINGER_MS = 2000;
+
+/**
+ * "Connection: close" after the answer, and a lingering close in place of Node's destroySoon: stop
+ * reading, send FIN, destroy a moment later. Destroying at once, with unread bytes still queued,
+ * sends a reset that can reach the client (still sending) before it has read the answer.
+ */
+function closeUnread(outgoing: ServerResponse, socket: Socket): void {
+  outgoing.shouldKeepAlive = false;
+  socket.destroySoon = () => {
+    socket.pause();
+    socket.end();
+    setTimeout(() => socket.destroy(), LINGER_MS).unref();
+  };
 }
 
 function headersOf(from: IncomingHttpHeaders): Headers {
