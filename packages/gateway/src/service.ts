@@ -34,9 +34,9 @@ export function createGatewayService(env: GatewayEnv): ServiceModule {
   return {
     name: "gateway",
     async start(ctx) {
-      const { discovery } = ctx.runtime;
+      const { discovery, instances } = ctx.runtime;
       const transport = (service: string): Transport =>
-        createServiceTransport({ discovery, service, timeoutMs: env.SERVICE_CALL_TIMEOUT_MS });
+        createServiceTransport({ discovery, service, timeoutMs: env.SERVICE_CALL_TIMEOUT_MS, instances });
       const transports: ServiceTransports = {
         auth: transport("auth"),
         user: transport("user"),
@@ -45,7 +45,7 @@ export function createGatewayService(env: GatewayEnv): ServiceModule {
       };
       const verifier = createAccessTokenVerifier({
         issuer: env.JWT_ISSUER,
-        jwks: authServiceJwks(discovery),
+        jwks: authServiceJwks(discovery, { instances }),
       });
       const app = createApp({
         transports,

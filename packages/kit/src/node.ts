@@ -1,6 +1,7 @@
 // Node rim of the kit: servers, drivers, files, signals.
 export { createPgliteConnector, createPostgresConnector, type PgliteLocation } from "./db/node.ts";
 export { createConsulDiscovery } from "./discovery/consul.ts";
+export { http2Instances } from "./discovery/http2.ts";
 export { createKafkaBus, type KafkaBusOptions } from "./events/kafka-bus.ts";
 export { type LaunchedService, type ListenAddress, launchService } from "./runtime/launch.ts";
 export { type MainProcess, runMain } from "./runtime/run-main.ts";

@@ -36,7 +36,7 @@ export function createUserService(env: UserEnv): ServiceModule {
       });
       const verifier = createAccessTokenVerifier({
         issuer: env.JWT_ISSUER,
-        jwks: authServiceJwks(runtime.discovery),
+        jwks: authServiceJwks(runtime.discovery, { instances: runtime.instances }),
       });
       const interceptors = [createAuthInterceptor(verifier)];
       const routes = createRoutes({ db, outbox: events.outbox, published: events.published, logger });

@@ -1,3 +1,8 @@
 export { createStaticDiscovery } from "./static.ts";
-export { createServiceTransport, forwardAuthorization, type ServiceTransportOptions } from "./transport.ts";
+export {
+  createServiceTransport,
+  forwardAuthorization,
+  type InstanceTransports,
+  type ServiceTransportOptions,
+} from "./transport.ts";
 export type { Discovery, ServiceInstance } from "./types.ts";

@@ -1,10 +1,12 @@
 import { Code, ConnectError, createClient } from "@connectrpc/connect";
 import { AuthService } from "@instagram/contracts/auth";
 import { afterEach, describe, expect, it } from "vitest";
+import { fieldErrorsOf, invalidArgument } from "../server/field-errors.ts";
 import { type NodeServer, serveNode } from "../server/node-server.ts";
 import { createServiceApp } from "../server/service-app.ts";
+import { http2Instances } from "./http2.ts";
 import { createStaticDiscovery } from "./static.ts";
-import { createServiceTransport, forwardAuthorization } from "./transport.ts";
+import { createServiceTransport, forwardAuthorization, type InstanceTransports } from "./transport.ts";
 
 const servers: NodeServer[] = [];
 afterEach(async () => {
@@ -12,7 +14,10 @@ afterEach(async () => {
 });
 
 /** An auth instance that names itself in its answers; `unavailable` makes it answer Unavailable. */
-async function instance(name: string, behaviour: { unavailable?: boolean; delayMs?: number } = {}) {
+async function instance(
+  name: string,
+  behaviour: { unavailable?: boolean; delayMs?: number; invalid?: boolean } = {},
+) {
   const calls: { method: string; authorization: string | null }[] = [];
   const routes = (router: import("@connectrpc/connect").ConnectRouter) =>
     router.service(AuthService, {
@@ -24,6 +29,9 @@ async function instance(name: string, behaviour: { unavailable?: boolean; delayM
       },
       async login() {
         calls.push({ method: "login", authorization: null });
+        if (behaviour.invalid) {
+          throw invalidArgument("bad login", [{ path: "username", message: "is unknown" }]);
+        }
         if (behaviour.unavailable) throw new ConnectError("draining", Code.Unavailable);
         return { tokens: { accessToken: name } };
       },
@@ -55,12 +63,20 @@ describe("createStaticDiscovery", () => {
   });
 });
 
-describe("createServiceTransport", () => {
+const instanceKinds: [string, InstanceTransports | undefined][] = [
+  ["Connect over fetch", undefined],
+  ["gRPC over HTTP/2", http2Instances()],
+];
+
+describe.each(instanceKinds)("createServiceTransport, %s", (_kind, instances) => {
   it("spreads calls round-robin over the instances", async () => {
     const a = await instance("a");
     const b = await instance("b");
     const discovery = createStaticDiscovery({ auth: [a.url, b.url] });
-    const client = createClient(AuthService, createServiceTransport({ discovery, service: "auth" }));
+    const client = createClient(
+      AuthService,
+      createServiceTransport({ discovery, service: "auth", instances }),
+    );
     const answers: string[] = [];
     for (let i = 0; i < 4; i++) answers.push((await client.getJwks({})).jwksJson);
     expect(answers.filter((name) => name === "a")).toHaveLength(2);
@@ -74,7 +90,10 @@ describe("createServiceTransport", () => {
     const healthy = await instance("healthy");
     for (const bad of [dead, draining.url]) {
       const discovery = createStaticDiscovery({ auth: [bad, healthy.url] });
-      const client = createClient(AuthService, createServiceTransport({ discovery, service: "auth" }));
+      const client = createClient(
+        AuthService,
+        createServiceTransport({ discovery, service: "auth", instances }),
+      );
       for (let i = 0; i < 4; i++) expect((await client.getJwks({})).jwksJson).toBe("healthy");
     }
   });
@@ -83,7 +102,10 @@ describe("createServiceTransport", () => {
     const draining = await instance("draining", { unavailable: true });
     const healthy = await instance("healthy");
     const discovery = createStaticDiscovery({ auth: [draining.url, healthy.url] });
-    const client = createClient(AuthService, createServiceTransport({ discovery, service: "auth" }));
+    const client = createClient(
+      AuthService,
+      createServiceTransport({ discovery, service: "auth", instances }),
+    );
     const outcomes = await Promise.all(
       [1, 2, 3, 4].map(() =>
         client.login({ username: "u", password: "p" }).then(
@@ -97,7 +119,7 @@ describe("createServiceTransport", () => {
   });
 
   it("answers Unavailable when no instance is known, and bounds each call by the timeout", async () => {
-    const none = createServiceTransport({ discovery: createStaticDiscovery({}), service: "auth" });
+    const none = createServiceTransport({ discovery: createStaticDiscovery({}), service: "auth", instances });
     const missing = await createClient(AuthService, none)
       .getJwks({})
       .then(
@@ -110,7 +132,7 @@ describe("createServiceTransport", () => {
     const discovery = createStaticDiscovery({ auth: [slow.url] });
     const client = createClient(
       AuthService,
-      createServiceTransport({ discovery, service: "auth", timeoutMs: 100 }),
+      createServiceTransport({ discovery, service: "auth", timeoutMs: 100, instances }),
     );
     const started = Date.now();
     const late = await client.getJwks({}).then(
@@ -128,15 +150,53 @@ describe("createServiceTransport", () => {
       const transport = createServiceTransport({
         discovery,
         service: "auth",
+        instances,
         interceptors: [forwardAuthorization(given)],
       });
       await createClient(AuthService, transport).getJwks({});
     }
-    await createClient(AuthService, createServiceTransport({ discovery, service: "auth" })).getJwks({});
+    await createClient(
+      AuthService,
+      createServiceTransport({ discovery, service: "auth", instances }),
+    ).getJwks({});
     expect(target.calls.map((call) => call.authorization)).toEqual([
       "Bearer token-123",
       "Bearer token-123",
       null,
     ]);
+  });
+
+  it("ends a call when the caller's signal aborts", async () => {
+    const slow = await instance("slow", { delayMs: 1_000 });
+    const discovery = createStaticDiscovery({ auth: [slow.url] });
+    const client = createClient(
+      AuthService,
+      createServiceTransport({ discovery, service: "auth", instances }),
+    );
+    const caller = new AbortController();
+    setTimeout(() => caller.abort(), 50);
+    const started = Date.now();
+    const outcome = await client.getJwks({}, { signal: caller.signal }).then(
+      () => undefined,
+      (error: unknown) => ConnectError.from(error),
+    );
+    expect(outcome?.code).toBe(Code.Canceled);
+    expect(Date.now() - started).toBeLessThan(800);
+  });
+
+  it("carries a refusal's code, message and field errors back", async () => {
+    const target = await instance("a", { invalid: true });
+    const discovery = createStaticDiscovery({ auth: [target.url] });
+    const client = createClient(
+      AuthService,
+      createServiceTransport({ discovery, service: "auth", instances }),
+    );
+    const error = await client.login({ username: "u", password: "p" }).then(
+      () => undefined,
+      (failure: unknown) => ConnectError.from(failure),
+    );
+    expect(error?.code).toBe(Code.InvalidArgument);
+    expect(error?.rawMessage).toBe("bad login");
+    expect(error && fieldErrorsOf(error)).toEqual([{ path: "username", message: "is unknown" }]);
   });
 });

@@ -3,7 +3,14 @@ import { MethodOptions_IdempotencyLevel } from "@bufbuild/protobuf/wkt";
 import { Code, ConnectError, type Interceptor, type Transport } from "@connectrpc/connect";
 import { createConnectTransport } from "@connectrpc/connect-web";
 import { traceCalls } from "../telemetry/call-spans.ts";
+import { createDeadlineClock } from "./deadlines.ts";
 import type { Discovery } from "./types.ts";
+
+/**
+ * How to talk to one instance: a Connect transport to `baseUrl` with `interceptors`. The default
+ * is the Connect protocol over fetch (any runtime); the Node rim has HTTP/2 (http2Instances).
+ */
+export type InstanceTransports = (baseUrl: string, interceptors: Interceptor[]) => Transport;
 
 export interface ServiceTransportOptions {
   discovery: Discovery;
@@ -11,14 +18,20 @@ export interface ServiceTransportOptions {
   /** Deadline of one call, retries included; default 5 s. A per-call timeoutMs wins. */
   timeoutMs?: number;
   interceptors?: Interceptor[];
-  /** The fetch to use (tests); default globalThis.fetch. */
+  /** The fetch to use (tests); default globalThis.fetch. Ignored when `instances` is given. */
   fetch?: typeof globalThis.fetch;
+  /** How to reach one instance; default: Connect over fetch. */
+  instances?: InstanceTransports;
 }
+
+// One clock for every call of the process: a timer per call costs more than the call's work.
+const deadlines = createDeadlineClock();
 
 /**
  * A Connect transport (binary protobuf over fetch) to whichever instances discovery returns: calls
  * go round-robin; a side-effect-free or idempotent unary call that meets Unavailable is tried once
- * more on the next instance. Each call carries the active W3C trace context (traceCalls).
+ * more on the next instance. Each call carries the active W3C trace context (traceCalls). The
+ * deadline runs on a shared clock and is not sent to the server (no timer per call on either side).
  */
 export function createServiceTransport(opts: ServiceTransportOptions): Transport {
   const defaultTimeoutMs = opts.timeoutMs ?? 5_000;
@@ -43,15 +56,15 @@ export function createServiceTransport(opts: ServiceTransportOptions): Transport
     }
   };
 
+  const connect: InstanceTransports =
+    opts.instances ??
+    ((baseUrl, interceptors) =>
+      createConnectTransport({ baseUrl, useBinaryFormat: true, interceptors, fetch: fetchInstance }));
+
   function transportTo(url: string): Transport {
     let transport = perInstance.get(url);
     if (!transport) {
-      transport = createConnectTransport({
-        baseUrl: url,
-        useBinaryFormat: true,
-        interceptors,
-        fetch: fetchInstance,
-      });
+      transport = connect(url, interceptors);
       perInstance.set(url, transport);
     }
     return transport;
@@ -70,21 +83,23 @@ export function createServiceTransport(opts: ServiceTransportOptions): Transport
   return {
     async unary(method, signal, timeoutMs, header, input, contextValues) {
       const budget = timeoutMs ?? defaultTimeoutMs;
-      const deadline = Date.now() + budget;
       const { first, next } = await instances();
+      // timeoutMs 0: no deadline on the wire, as Connect understands it; ours still bounds the call.
+      const call = deadlines.start(budget, signal);
       try {
-        return await transportTo(first).unary(method, signal, budget, header, input, contextValues);
+        return await transportTo(first).unary(method, call.signal, 0, header, input, contextValues);
       } catch (error) {
-        const left = deadline - Date.now();
         if (
           !next ||
           !isRetryable(method) ||
           ConnectError.from(error).code !== Code.Unavailable ||
-          left <= 0
+          call.signal.aborted
         ) {
           throw error;
         }
-        return transportTo(next).unary(method, signal, left, header, input, contextValues);
+        return await transportTo(next).unary(method, call.signal, 0, header, input, contextValues);
+      } finally {
+        call.done();
       }
     },
     async stream(method, signal, timeoutMs, header, input, contextValues) {

@@ -2,6 +2,7 @@ import { join } from "node:path";
 import type { CommonEnv } from "../config/common-env.ts";
 import { createPgliteConnector, createPostgresConnector } from "../db/node.ts";
 import { createConsulDiscovery } from "../discovery/consul.ts";
+import { http2Instances } from "../discovery/http2.ts";
 import { createStaticDiscovery } from "../discovery/static.ts";
 import type { Discovery } from "../discovery/types.ts";
 import { createInProcessBus, type EventBus } from "../events/index.ts";
@@ -14,7 +15,7 @@ import type { ServiceRuntime } from "./types.ts";
  * The runtime of a one-service process, chosen by configuration: DATABASE_URL → PostgreSQL, else
  * PGlite under DATA_DIR/pglite/<service> (one directory per process: PGlite cannot be shared between
  * processes); KAFKA_BROKERS → Kafka, else an in-process bus; CONSUL_HTTP_ADDR → Consul, else the
- * static *_SERVICE_URL addresses. Tracing is started for the process (OTLP export when
+ * static *_SERVICE_URL addresses; calls go over HTTP/2 (http2Instances). Tracing is started for the process (OTLP export when
  * OTEL_EXPORTER_OTLP_ENDPOINT is set). close() closes discovery, bus, database and tracing, each
  * even when an earlier one fails.
  */
@@ -44,6 +45,7 @@ export async function createRuntimeFromEnv(env: CommonEnv, service: string): Pro
     database,
     bus,
     discovery,
+    instances: http2Instances(),
     dataDir: env.DATA_DIR,
     close: () =>
       closeInTurn([

@@ -1,5 +1,6 @@
 import type { ConnectRouter, Interceptor } from "@connectrpc/connect";
 import type { Database, DatabaseConnector } from "../db/index.ts";
+import type { InstanceTransports } from "../discovery/transport.ts";
 import type { Discovery } from "../discovery/types.ts";
 import type { EventBus } from "../events/index.ts";
 import type { Logger } from "../log/logger.ts";
@@ -12,6 +13,8 @@ export interface ServiceRuntime {
   database: DatabaseConnector;
   bus: EventBus;
   discovery: Discovery;
+  /** How calls reach one instance (createServiceTransport's `instances`); absent: Connect over fetch. */
+  instances?: InstanceTransports;
   dataDir: string;
   /** Closes what the runtime opened (discovery, bus, database), after every service has stopped. */
   close?(): Promise<void>;

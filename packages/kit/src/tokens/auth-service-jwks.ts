@@ -1,7 +1,7 @@
 import { createClient } from "@connectrpc/connect";
 import { AuthService } from "@instagram/contracts/auth";
 import type { JSONWebKeySet } from "jose";
-import { createServiceTransport } from "../discovery/transport.ts";
+import { createServiceTransport, type InstanceTransports } from "../discovery/transport.ts";
 import type { Discovery } from "../discovery/types.ts";
 
 export interface AuthServiceJwksOptions {
@@ -9,6 +9,8 @@ export interface AuthServiceJwksOptions {
   timeoutMs?: number;
   /** The fetch to use (tests); default globalThis.fetch. */
   fetch?: typeof globalThis.fetch;
+  /** How to reach one instance (the runtime's `instances`); default Connect over fetch. */
+  instances?: InstanceTransports;
 }
 
 /**
@@ -28,6 +30,7 @@ export function authServiceJwks(
       service: "auth",
       timeoutMs: opts.timeoutMs ?? 3_000,
       fetch: opts.fetch,
+      instances: opts.instances,
     }),
   );
   return async () => {

@@ -155,4 +155,60 @@ describe("access tokens", () => {
     const { token } = await signer.sign("account-1");
     expect(await refusal(verifier.verify(token))).toBeInstanceOf(KeySetUnavailable);
   });
+
+  it("verifies a token once while it is valid, and never uses that past its exp", async () => {
+    const { signer } = await signerAndVerifier(60);
+    let now = Date.now();
+    const verifier = createAccessTokenVerifier({ issuer, jwks: signer.jwks(), now: () => now });
+    const { token } = await signer.sign("account-1");
+    const first = await verifier.verify(token);
+    expect(await verifier.verify(token)).toBe(first);
+
+    now += 61_000; // past exp, within jose's 5 s tolerance: the cached answer must not be used
+    expect(await verifier.verify(token)).not.toBe(first);
+    now += 10_000;
+    const error = await refusal(verifier.verify(token));
+    expect(error).toBeInstanceOf(TokenError);
+    expect((error as TokenError).reason).toBe("expired");
+  });
+
+  it("remembers at most cacheSize tokens, dropping the least recently used", async () => {
+    const first = await signerAndVerifier();
+    const second = await signerAndVerifier();
+    let published: JSONWebKeySet = first.signer.jwks();
+    const verifier = createAccessTokenVerifier({
+      issuer,
+      jwks: async () => published,
+      refetchCooldownMs: 0,
+      cacheSize: 3,
+    });
+    const [a, b, c] = await Promise.all(["a", "b", "c"].map((id) => first.signer.sign(id)));
+    for (const signed of [a, b, a, c]) await verifier.verify(signed!.token);
+
+    // The first key is withdrawn: only remembered tokens still pass. d takes b's place (least recent).
+    published = second.signer.jwks();
+    await verifier.verify((await second.signer.sign("d")).token);
+    await expect(verifier.verify(a!.token)).resolves.toMatchObject({ subject: "a" });
+    await expect(verifier.verify(c!.token)).resolves.toMatchObject({ subject: "c" });
+    expect(await refusal(verifier.verify(b!.token))).toBeInstanceOf(TokenError);
+  });
+
+  it("does not remember a refusal", async () => {
+    const { signer } = await signerAndVerifier();
+    let up = false;
+    let now = Date.now();
+    const verifier = createAccessTokenVerifier({
+      issuer,
+      jwks: async () => {
+        if (!up) throw new Error("connect ECONNREFUSED");
+        return signer.jwks();
+      },
+      now: () => now,
+    });
+    const { token } = await signer.sign("account-1");
+    expect(await refusal(verifier.verify(token))).toBeInstanceOf(KeySetUnavailable);
+    up = true;
+    now += 2_000; // past the 1 s backoff after a failed fetch
+    await expect(verifier.verify(token)).resolves.toMatchObject({ subject: "account-1" });
+  });
 });

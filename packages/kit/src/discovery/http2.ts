@@ -1,0 +1,36 @@
+import { Code, ConnectError, type Interceptor } from "@connectrpc/connect";
+import { createGrpcTransport } from "@connectrpc/connect-node";
+import type { InstanceTransports } from "./transport.ts";
+
+/**
+ * Node: gRPC over one multiplexed cleartext HTTP/2 session per instance (services serve h2c gRPC
+ * on their port, straight into connectNodeAdapter). A broken or refused connection is Unavailable,
+ * as it is over fetch, so the service transport's retry on another instance still applies.
+ */
+export function http2Instances(opts: { idleConnectionTimeoutMs?: number } = {}): InstanceTransports {
+  return (baseUrl, interceptors) =>
+    createGrpcTransport({
+      baseUrl,
+      interceptors: [...interceptors, connectionFailuresUnavailable],
+      idleConnectionTimeoutMs: opts.idleConnectionTimeoutMs ?? 60_000,
+    });
+}
+
+const connectionFailuresUnavailable: Interceptor = (next) => async (req) => {
+  try {
+    return await next(req);
+  } catch (error) {
+    if (req.signal.aborted || !isConnectionFailure(error)) throw error;
+    throw new ConnectError(`${req.url} unreachable`, Code.Unavailable, undefined, undefined, error);
+  }
+};
+
+/** A Node socket or HTTP/2 error in the cause chain: the call never got an answer from the server. */
+function isConnectionFailure(error: unknown): boolean {
+  for (let cause = error, depth = 0; cause instanceof Error && depth < 8; depth++) {
+    const code: unknown = (cause as { code?: unknown }).code;
+    if (typeof code === "string" && /^(E[A-Z]+|ERR_HTTP2_\w+|ERR_STREAM_\w+)$/.test(code)) return true;
+    cause = cause.cause;
+  }
+  return false;
+}
