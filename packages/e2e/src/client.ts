@@ -241,6 +241,10 @@ export class Client {
     return this.call("GET", `/v1/users/${encodeURIComponent(username)}/images${queryString(page)}`);
   }
 
+  feed(page: PageQuery = {}): Promise<Reply<Page<Image>>> {
+    return this.call("GET", `/v1/feed${queryString(page)}`);
+  }
+
   like(id: string): Promise<Reply<undefined>> {
     return this.call("PUT", `/v1/images/${encodeURIComponent(id)}/like`);
   }
