@@ -6,10 +6,10 @@ import { connectNodeAdapter } from "@connectrpc/connect-node";
 import { getRequestListener } from "@hono/node-server";
 import { context, propagation, ROOT_CONTEXT, SpanKind, SpanStatusCode, trace } from "@opentelemetry/api";
 import type { Logger } from "../log/logger.ts";
-import { kitTracer } from "../telemetry/trace-context.ts";
+import { kitTracer, tracesExported } from "../telemetry/trace-context.ts";
 import { defaultMaxBodyBytes } from "./connect-routes.ts";
 import type { FetchApp } from "./fetch-app.ts";
-import { httpRequestDuration, httpRequestsTotal } from "./metrics.ts";
+import { requestMetrics } from "./metrics.ts";
 import { describeRoute } from "./trace-requests.ts";
 
 /** What a listening port serves. */
@@ -213,10 +213,25 @@ function handlersFor(site: NodeSite, logger: Logger | undefined): Handlers {
       })
     : undefined;
   const service = site.name ?? "unknown";
+  const record = requestMetrics(service);
   const grpc = adapter
     ? (req: http2.Http2ServerRequest, res: http2.Http2ServerResponse): void => {
         const started = performance.now();
         const path = req.url.split("?")[0] ?? "";
+        res.once("finish", () => {
+          record(
+            res.statusCode === 404 ? "unmatched" : path,
+            req.method,
+            res.statusCode,
+            (performance.now() - started) / 1000,
+          );
+        });
+        if (!tracesExported()) {
+          // No span; the caller's trace context, when sent, stays active for the calls this one makes.
+          if (req.headers.traceparent === undefined) adapter(req, res);
+          else context.with(propagation.extract(ROOT_CONTEXT, req.headers), () => adapter(req, res));
+          return;
+        }
         const parent = propagation.extract(ROOT_CONTEXT, req.headers);
         const { name, attributes } = describeRoute(req.method, path);
         const span = kitTracer().startSpan(
@@ -227,16 +242,6 @@ function handlersFor(site: NodeSite, logger: Logger | undefined): Handlers {
           },
           parent,
         );
-        res.once("finish", () => {
-          const labels = {
-            service,
-            route: res.statusCode === 404 ? "unmatched" : path,
-            method: req.method,
-            status: String(res.statusCode),
-          };
-          httpRequestsTotal.inc(labels);
-          httpRequestDuration.observe(labels, (performance.now() - started) / 1000);
-        });
         res.once("close", () => {
           span.setAttribute("http.response.status_code", res.statusCode);
           if (!res.writableFinished) span.setStatus({ code: SpanStatusCode.ERROR, message: "aborted" });

@@ -2,18 +2,20 @@ import type { MiddlewareHandler } from "hono";
 import type { Logger } from "../log/logger.ts";
 import { activeTraceIds } from "../telemetry/trace-context.ts";
 import { matchedRoute } from "./matched-route.ts";
-import { httpRequestDuration, httpRequestsTotal } from "./metrics.ts";
+import { requestMetrics } from "./metrics.ts";
 import { traceRequests } from "./trace-requests.ts";
 
 const quietPaths = new Set(["/healthz", "/readyz", "/metrics"]);
 
 /**
  * Counts and times every request (labels use the matched route pattern, never the raw path, to keep
- * cardinality bounded), traces it (a server span, see traceRequests) and logs one line per request
- * with a request id.
+ * cardinality bounded), traces it (see traceRequests) and answers with a request id. A line per
+ * request is logged at debug level only; a failed (5xx) request always at warn.
  */
 export function observeRequests(opts: { service: string; logger?: Logger }): MiddlewareHandler {
   const traced = traceRequests({ service: opts.service });
+  const record = requestMetrics(opts.service);
+  const { logger } = opts;
   const observed: MiddlewareHandler = async (c, next) => {
     const started = performance.now();
     const requestId = c.req.header("x-request-id") ?? crypto.randomUUID();
@@ -26,12 +28,10 @@ export function observeRequests(opts: { service: string; logger?: Logger }): Mid
     } finally {
       const status = failed === undefined ? c.res.status : 500;
       const route = matchedRoute(c);
-      const labels = { service: opts.service, route, method: c.req.method, status: String(status) };
       const seconds = (performance.now() - started) / 1000;
-      httpRequestsTotal.inc(labels);
-      httpRequestDuration.observe(labels, seconds);
+      record(route, c.req.method, status, seconds);
       if (failed === undefined) setRequestId(c.res, requestId);
-      if (opts.logger) {
+      if (logger !== undefined && (status >= 500 || logger.isLevelEnabled("debug"))) {
         const line = {
           requestId,
           // With a span active the logger's mixin adds trace_id itself.
@@ -43,9 +43,8 @@ export function observeRequests(opts: { service: string; logger?: Logger }): Mid
           status,
           durationMs: Math.round(seconds * 10000) / 10,
         };
-        if (status >= 500) opts.logger.warn(line, "request failed");
-        else if (quietPaths.has(c.req.path)) opts.logger.debug(line, "request");
-        else opts.logger.info(line, "request");
+        if (status >= 500) logger.warn(line, "request failed");
+        else logger.debug(line, "request");
       }
     }
   };

@@ -1,6 +1,6 @@
 import { type Attributes, context, SpanKind, SpanStatusCode, trace } from "@opentelemetry/api";
 import type { MiddlewareHandler } from "hono";
-import { contextFromHeaders, kitTracer, recordFailure } from "../telemetry/trace-context.ts";
+import { contextFromHeaders, kitTracer, recordFailure, tracesExported } from "../telemetry/trace-context.ts";
 import { matchedRoute } from "./matched-route.ts";
 
 /** A Connect/gRPC procedure path: /package.Service/Method. */
@@ -9,9 +9,15 @@ const procedurePath = /^\/([A-Za-z_]\w*(?:\.[A-Za-z_]\w*)+)\/([A-Za-z_]\w*)$/;
 /**
  * One server span per request, child of the caller's W3C trace context (traceparent), active
  * while the request is handled. Named after the RPC ("package.Service/Method") or "METHOD /route".
+ * When no span is exported: no span, and the caller's trace context is only made active when it
+ * sent one, so that the calls this request makes carry it on.
  */
 export function traceRequests(opts: { service: string }): MiddlewareHandler {
   return async (c, next) => {
+    if (!tracesExported()) {
+      if (c.req.header("traceparent") === undefined) return next();
+      return context.with(contextFromHeaders(c.req.raw.headers), next);
+    }
     const parent = contextFromHeaders(c.req.raw.headers);
     const span = kitTracer().startSpan(
       `${c.req.method} ${c.req.path}`,

@@ -1,13 +1,19 @@
 import { Code, ConnectError, type Interceptor } from "@connectrpc/connect";
 import { context, SpanKind, trace } from "@opentelemetry/api";
-import { injectTraceHeaders, kitTracer, recordFailure } from "./trace-context.ts";
+import { injectTraceHeaders, kitTracer, recordFailure, tracesExported } from "./trace-context.ts";
 
 /**
  * A client span per outgoing Connect call, child of the active context, whose W3C trace context
- * (traceparent) goes out in the call's headers. createServiceTransport puts it first.
+ * (traceparent) goes out in the call's headers. createServiceTransport puts it first. When no
+ * span is exported, no span is made: an active (incoming) trace context still goes out.
  */
 export function traceCalls(): Interceptor {
   return (next) => async (req) => {
+    if (!tracesExported()) {
+      const active = context.active();
+      if (trace.getSpanContext(active) !== undefined) injectTraceHeaders(req.header, active);
+      return next(req);
+    }
     const service = req.method.parent.typeName;
     const span = kitTracer().startSpan(`${service}/${req.method.name}`, {
       kind: SpanKind.CLIENT,

@@ -5,5 +5,7 @@ export {
   injectTraceHeaders,
   kitTracer,
   recordFailure,
+  setTracesExported,
   traceHeaders,
+  tracesExported,
 } from "./trace-context.ts";

@@ -1,6 +1,7 @@
 import { context, DiagLogLevel, diag, propagation, trace } from "@opentelemetry/api";
 import type { SpanExporter, SpanProcessor } from "@opentelemetry/sdk-trace";
 import type { Logger } from "../log/logger.ts";
+import { setTracesExported } from "./trace-context.ts";
 
 export interface TracingOptions {
   /** service.name of the spans' resource. */
@@ -101,9 +102,11 @@ async function register(opts: TracingOptions): Promise<{ shutdown(): Promise<voi
   context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
   propagation.setGlobalPropagator(new core.W3CTraceContextPropagator());
   trace.setGlobalTracerProvider(provider);
+  setTracesExported(spanProcessors.length > 0);
 
   return {
     async shutdown() {
+      setTracesExported(false);
       try {
         await provider.shutdown();
       } finally {

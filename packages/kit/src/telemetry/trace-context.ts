@@ -15,6 +15,21 @@ import {
 // Portable: only the OpenTelemetry API. Until a process registers an SDK (startTracing in the Node
 // rim) every call here is a no-op: no spans, nothing injected.
 
+let exported = false;
+
+/**
+ * Whether spans go anywhere: startTracing with an exporter or an OTLP endpoint. Without one, the
+ * per-request paths create no spans and only carry an incoming trace context on to outgoing calls.
+ */
+export function tracesExported(): boolean {
+  return exported;
+}
+
+/** Set by startTracing (the Node rim) when it registers a provider with a destination, and at shutdown. */
+export function setTracesExported(on: boolean): void {
+  exported = on;
+}
+
 /** The kit's tracer; spans go to whatever provider the process registered. */
 export function kitTracer(): Tracer {
   return trace.getTracer("@instagram/kit");

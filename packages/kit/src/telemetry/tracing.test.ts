@@ -78,7 +78,7 @@ describe("tracing across HTTP, the outbox and a consumer", () => {
 
   it("continues the caller's trace into the outbox row and the consumer's span", async () => {
     const log = memoryLog();
-    const logger = createLogger({ service: "kit-test", level: "info", destination: log.destination });
+    const logger = createLogger({ service: "kit-test", level: "debug", destination: log.destination });
     const bus = createInProcessBus();
     onTestFinished(() => bus.close());
     const relay = startOutboxRelay({ db: database.db, table: outbox, bus, logger, pollIntervalMs: 50 });
