@@ -1,13 +1,13 @@
 import { type Environment, parseEnv } from "@instagram/kit";
 import { z } from "zod";
 
-export const scenarioNames = ["path", "upload", "cascade", "memory"] as const;
+export const scenarioNames = ["path", "upload", "cascade", "memory", "reads", "mixed", "settle"] as const;
 export type ScenarioName = (typeof scenarioNames)[number];
 
 const benchEnvSchema = z.object({
   /** Multiplies iteration counts and data sizes: 0.1 for a quick run, 1 for the real thing. */
   BENCH_SCALE: z.coerce.number().positive().max(10).default(1),
-  /** Comma-separated subset of path, upload, cascade, memory. */
+  /** Comma-separated subset of path, upload, cascade, memory, reads, mixed, settle. */
   BENCH_ONLY: z
     .string()
     .regex(new RegExp(`^(${scenarioNames.join("|")})(,(${scenarioNames.join("|")}))*$`), {
@@ -20,7 +20,20 @@ const benchEnvSchema = z.object({
   DATABASE_URL: z.string().url().optional(),
   KAFKA_BROKERS: z.string().optional(),
   BENCH_REPORT_DIR: z.string().min(1).optional(),
+  /** Where the markdown + JSON results go (default bench/results at the repository root). */
+  BENCH_RESULTS_DIR: z.string().min(1).optional(),
+  /** The machine's name in the results' file names (default: cores and CPU model). */
+  BENCH_MACHINE: z
+    .string()
+    .regex(/^[A-Za-z0-9._-]+$/)
+    .optional(),
   BENCH_LOG_LEVEL: z.enum(["trace", "debug", "info", "warn", "error", "fatal", "silent"]).default("error"),
+  /** Seconds of one measured load round (default 10 × BENCH_SCALE, at least 2). */
+  BENCH_DURATION_S: z.coerce.number().int().min(1).max(600).optional(),
+  /** Connections of the load generator (default 32). */
+  BENCH_CONNECTIONS: z.coerce.number().int().min(1).max(1024).default(32),
+  /** First of 16 consecutive ports for the distributed stacks and the baseline (default: free ports). */
+  BENCH_PORT_BASE: z.coerce.number().int().min(1024).max(65_000).optional(),
   /** Victims of the deletion-cascade scenario; default 5 (fewer when BENCH_SCALE < 1). */
   BENCH_CASCADE_USERS: z.coerce.number().int().min(1).max(50).optional(),
 });
@@ -52,9 +65,25 @@ export interface Plan {
     settleTimeoutMs: number;
   };
   memory: { uploads: number; maxUploadBytes: number; sampleIntervalMs: number; uploadTimeoutMs: number };
+  /** The distributed load scenarios (reads, mixed): rounds, and the REST-made dataset's size. */
+  load: {
+    connections: number;
+    warmupS: number;
+    roundS: number;
+    rounds: number;
+    mixedS: number;
+    users: number;
+    imagesPerUser: number;
+    follows: number;
+    viewers: number;
+  };
 }
 
-export function planFor(scale: number, cascadeUsers?: number): Plan {
+export function planFor(
+  scale: number,
+  cascadeUsers?: number,
+  load: { durationS?: number; connections?: number } = {},
+): Plan {
   const scaled = (full: number, least: number): number => Math.max(least, Math.round(full * scale));
   return {
     upload: { iterations: scaled(20, 5), warmup: 3, budgetMs: 60_000 },
@@ -71,5 +100,16 @@ export function planFor(scale: number, cascadeUsers?: number): Plan {
       settleTimeoutMs: 60_000,
     },
     memory: { uploads: 16, maxUploadBytes: 20 * 1024 * 1024, sampleIntervalMs: 50, uploadTimeoutMs: 180_000 },
+    load: {
+      connections: load.connections ?? 32,
+      warmupS: Math.max(1, Math.round(3 * scale)),
+      roundS: load.durationS ?? Math.max(2, Math.round(10 * scale)),
+      rounds: 2,
+      mixedS: load.durationS !== undefined ? 2 * load.durationS : Math.max(4, Math.round(20 * scale)),
+      users: scaled(200, 20),
+      imagesPerUser: 3,
+      follows: Math.min(10, scaled(10, 5)),
+      viewers: scaled(200, 20),
+    },
   };
 }

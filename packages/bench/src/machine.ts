@@ -29,3 +29,15 @@ export function loadAverage(): [number, number, number] {
 function round2(value: number): number {
   return Math.round(value * 100) / 100;
 }
+
+/** A file-name-safe name of the machine: "2c-intel-xeon-platinum-8375c". */
+export function machineSlug(machine: MachineInfo): string {
+  const model = machine.cpuModel
+    .toLowerCase()
+    .replace(/\((r|tm)\)|cpu|@.*$|processor/g, " ")
+    .replace(/[^a-z0-9]+/g, "-")
+    .replace(/^-+|-+$/g, "")
+    .slice(0, 40)
+    .replace(/-+$/, "");
+  return `${machine.cores}c-${model || "unknown"}`;
+}

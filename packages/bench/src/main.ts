@@ -5,13 +5,15 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { freePorts, services, startDistributedStack, startEmbeddedStack } from "@instagram/stack";
 import { pollUntil } from "./bounded-runs.ts";
+import { runDistributedLoad } from "./distributed-load.ts";
 import { loadBenchEnv, planFor, selectedScenarios } from "./env.ts";
 import { GatewayClient, type Person } from "./gateway-client.ts";
 import { type LocalInfra, startLocalInfra } from "./local-infra.ts";
-import { describeMachine, loadAverage } from "./machine.ts";
+import { describeMachine, loadAverage, machineSlug } from "./machine.ts";
 import { listenerPid } from "./process-memory.ts";
 import { type BenchReport, summaryTable, writeReport } from "./report.ts";
 import { repositoryRoot } from "./repository.ts";
+import { resultsMarkdown, writeResults } from "./results-markdown.ts";
 import { noisePngUnder, photoJpeg, tinyPng } from "./sample-images.ts";
 import { measureDeletionCascade } from "./scenarios/deletion-cascade.ts";
 import { measureRequestPath } from "./scenarios/request-path.ts";
@@ -19,7 +21,10 @@ import { measureUploadLatency } from "./scenarios/upload-latency.ts";
 import { measureUploadMemory } from "./scenarios/upload-memory.ts";
 
 const env = loadBenchEnv(process.env);
-const plan = planFor(env.BENCH_SCALE, env.BENCH_CASCADE_USERS);
+const plan = planFor(env.BENCH_SCALE, env.BENCH_CASCADE_USERS, {
+  durationS: env.BENCH_DURATION_S,
+  connections: env.BENCH_CONNECTIONS,
+});
 const selected = selectedScenarios(env);
 const began = performance.now();
 const log = (message: string): void => {
@@ -70,6 +75,13 @@ async function profileReady(api: GatewayClient, person: Person): Promise<void> {
 }
 
 const workDir = await mkdtemp(join(tmpdir(), "instagram-bench-"));
+// One PostgreSQL + Kafka for every scenario that needs them: given, or private to this run.
+let infra: LocalInfra | undefined;
+let backing: { databaseUrl: string; kafkaBrokers: string } | undefined =
+  env.DATABASE_URL && env.KAFKA_BROKERS
+    ? { databaseUrl: env.DATABASE_URL, kafkaBrokers: env.KAFKA_BROKERS }
+    : undefined;
+const distributedLoad = selected.has("reads") || selected.has("mixed") || selected.has("settle");
 try {
   if (selected.has("path") || selected.has("upload") || selected.has("cascade")) {
     log("starting the embedded stack");
@@ -126,18 +138,35 @@ try {
     }
   }
 
+  if (!backing && (distributedLoad || (selected.has("memory") && env.BENCH_INFRA === "1"))) {
+    await attempt("private PostgreSQL + Kafka", async () => {
+      log("starting a private PostgreSQL + Kafka (scripts/infra.sh)");
+      infra = await startLocalInfra(workDir);
+      backing = infra;
+    });
+  }
+
+  if (distributedLoad && backing) {
+    const given = backing;
+    await attempt("distributed load", () =>
+      runDistributedLoad({
+        backing: given,
+        plan,
+        selected,
+        portBase: env.BENCH_PORT_BASE,
+        workDir,
+        logLevel: env.BENCH_LOG_LEVEL,
+        stackEnv,
+        report,
+        log,
+        attempt,
+      }),
+    );
+  }
+
   if (selected.has("memory")) {
     await attempt("upload memory", async () => {
-      let infra: LocalInfra | undefined;
-      let backing: { databaseUrl: string; kafkaBrokers: string } | undefined;
-      if (env.DATABASE_URL && env.KAFKA_BROKERS) {
-        backing = { databaseUrl: env.DATABASE_URL, kafkaBrokers: env.KAFKA_BROKERS };
-      } else if (env.BENCH_INFRA === "1") {
-        log("starting a private PostgreSQL + Kafka (scripts/infra.sh)");
-        infra = await startLocalInfra(workDir);
-        backing = infra;
-      }
-      try {
+      {
         const filePath = join(workDir, "noise.png");
         const file = await noisePngUnder(filePath, plan.memory.maxUploadBytes);
         log(`big upload: ${file.width}×${file.height} noise PNG, ${file.bytes} bytes`);
@@ -149,7 +178,15 @@ try {
             // Empty = unset for the services' env loaders: PGlite under DATA_DIR/pglite/<service>, in-process bus.
             databaseUrl: backing?.databaseUrl ?? "",
             kafkaBrokers: backing?.kafkaBrokers ?? "",
-            ports: await freePorts(services.map((service) => service.name)),
+            ports:
+              env.BENCH_PORT_BASE === undefined
+                ? await freePorts(services.map((service) => service.name))
+                : Object.fromEntries(
+                    services.map((service, index) => [
+                      service.name,
+                      (env.BENCH_PORT_BASE as number) + 10 + index,
+                    ]),
+                  ),
             dataDir: join(workDir, "distributed"),
             logLevel: env.BENCH_LOG_LEVEL,
             env: stackEnv,
@@ -206,12 +243,11 @@ try {
         } finally {
           await stack.stop();
         }
-      } finally {
-        await infra?.stop();
       }
     });
   }
 } finally {
+  await infra?.stop();
   await rm(workDir, { recursive: true, force: true });
 }
 
@@ -220,13 +256,20 @@ report.finishedAt = new Date().toISOString();
 report.durationMs = Math.round(performance.now() - began);
 const reportDir = resolve(repositoryRoot, env.BENCH_REPORT_DIR ?? ".data/bench");
 const reportPath = await writeReport(reportDir, report);
+const command = `BENCH_SCALE=${env.BENCH_SCALE}${env.BENCH_ONLY ? ` BENCH_ONLY=${env.BENCH_ONLY}` : ""} npm run bench`;
+const resultsBase = await writeResults(
+  resolve(repositoryRoot, env.BENCH_RESULTS_DIR ?? "bench/results"),
+  report,
+  resultsMarkdown(report, command),
+  env.BENCH_MACHINE ?? machineSlug(report.machine),
+);
 
 process.stdout.write(
   `\n${summaryTable(report)}\n\n` +
     `machine: ${report.machine.cores} cores (${report.machine.cpuModel}), node ${report.machine.node}; ` +
     `load ${report.loadAverage.start.join(" ")} → ${report.loadAverage.end.join(" ")}; ` +
     `${(report.durationMs / 1000).toFixed(0)} s in all\n` +
-    `report: ${reportPath}\n`,
+    `report: ${reportPath}\nresults: ${resultsBase}.md, .json\n`,
 );
 const failed = Object.keys(report.failures);
 if (failed.length > 0) {

@@ -104,9 +104,13 @@ export function listeningInodes(procNetTcp: string, port: number): string[] {
 
 /**
  * The process listening on `port`: this process or one of its descendants (the stack's launcher
- * does not hand out the pids of the processes it starts). Undefined when none is found.
+ * does not hand out the pids of the processes it starts), or with `anyProcess` any process this
+ * user may inspect (a PostgreSQL or Kafka started by someone else). Undefined when none is found.
  */
-export async function listenerPid(port: number): Promise<number | undefined> {
+export async function listenerPid(
+  port: number,
+  opts: { anyProcess?: boolean } = {},
+): Promise<number | undefined> {
   const tables = await Promise.all(
     ["/proc/net/tcp", "/proc/net/tcp6"].map((path) => readFile(path, "utf8").catch(() => "")),
   );
@@ -114,7 +118,10 @@ export async function listenerPid(port: number): Promise<number | undefined> {
     tables.flatMap((table) => listeningInodes(table, port)).map((inode) => `socket:[${inode}]`),
   );
   if (wanted.size === 0) return undefined;
-  for (const pid of [process.pid, ...(await descendantsOf(process.pid))]) {
+  const candidates = opts.anyProcess
+    ? (await readdir("/proc")).filter((entry) => /^\d+$/.test(entry)).map(Number)
+    : [process.pid, ...(await descendantsOf(process.pid))];
+  for (const pid of candidates) {
     const fds = await readdir(`/proc/${pid}/fd`).catch(() => [] as string[]);
     for (const fd of fds) {
       const target = await readlink(`/proc/${pid}/fd/${fd}`).catch(() => "");

@@ -1,8 +1,11 @@
 import { mkdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import type { Plan } from "./env.ts";
+import type { LoadPlan } from "./load/alternating.ts";
 import type { MachineInfo } from "./machine.ts";
 import type { CascadeResult } from "./scenarios/deletion-cascade.ts";
+import type { MixedWorkloadResult } from "./scenarios/mixed-workload.ts";
+import type { ReadPathsResult } from "./scenarios/read-paths.ts";
 import type { RequestPathResult } from "./scenarios/request-path.ts";
 import type { UploadLatencyResult } from "./scenarios/upload-latency.ts";
 import type { UploadMemoryResult } from "./scenarios/upload-memory.ts";
@@ -29,9 +32,28 @@ export interface BenchReport {
     uploadLatency?: UploadLatencyResult;
     deletionCascade?: CascadeResult;
     uploadMemory?: MemoryScenarioReport;
+    /** Distributed stack on PostgreSQL + Kafka against the one-process baseline. */
+    reads?: ReadPathsResult;
+    mixed?: MixedWorkloadResult;
+    /** The event-settle scenario's own result. */
+    settle?: unknown;
   };
+  /** How the distributed load scenarios were set up. */
+  load?: LoadSetup;
   /** Scenario → error message, for those that failed. */
   failures: Record<string, string>;
+}
+
+export interface LoadSetup {
+  plan: LoadPlan;
+  dataset: string;
+  users: number;
+  images: number;
+  viewers: number;
+  baseline: string;
+  backing: string;
+  /** The process trees whose CPU time is read around each round. */
+  cpuRoots: string[];
 }
 
 export async function writeReport(dir: string, report: BenchReport): Promise<string> {

@@ -1,0 +1,190 @@
+import { join } from "node:path";
+import { freePorts, type Ports, services, startDistributedStack } from "@instagram/stack";
+import { startBaselineProcess } from "./baseline/process.ts";
+import { pollUntil } from "./bounded-runs.ts";
+import type { Plan, ScenarioName } from "./env.ts";
+import { GatewayClient } from "./gateway-client.ts";
+import type { LoadPlan } from "./load/alternating.ts";
+import { type CpuRoots, clockTicksPerSecond } from "./load/cpu-time.ts";
+import { listenerPid } from "./process-memory.ts";
+import type { BenchReport } from "./report.ts";
+import { tinyPng } from "./sample-images.ts";
+import { measureMixedWorkload } from "./scenarios/mixed-workload.ts";
+import { measureReadPaths } from "./scenarios/read-paths.ts";
+import { type LoadDataset, restDataset } from "./workload/dataset.ts";
+import { logInViewers, readEndpoints } from "./workload/requests.ts";
+
+export interface Backing {
+  databaseUrl: string;
+  kafkaBrokers: string;
+}
+
+/**
+ * The distributed scenarios: every service its own process on PostgreSQL + Kafka, a one-process
+ * baseline on the same database, a dataset, then the read paths side by side and the mixed workload.
+ */
+export async function runDistributedLoad(opts: {
+  backing: Backing;
+  plan: Plan;
+  selected: ReadonlySet<ScenarioName>;
+  portBase?: number;
+  workDir: string;
+  logLevel: string;
+  stackEnv: Record<string, string>;
+  report: BenchReport;
+  log: (message: string) => void;
+  attempt: (name: string, run: () => Promise<void>) => Promise<void>;
+}): Promise<void> {
+  const { plan, report, log } = opts;
+  const names = [...services.map((service) => service.name), "baseline"] as const;
+  const ports: Ports & { baseline: number } =
+    opts.portBase === undefined
+      ? ((await freePorts([...names])) as Ports & { baseline: number })
+      : (Object.fromEntries(
+          names.map((name, index) => [name, (opts.portBase as number) + index]),
+        ) as Ports & {
+          baseline: number;
+        });
+  log(`starting the distributed stack (gateway :${ports.gateway}) on PostgreSQL + Kafka`);
+  const start = () =>
+    startDistributedStack({
+      databaseUrl: opts.backing.databaseUrl,
+      kafkaBrokers: opts.backing.kafkaBrokers,
+      ports,
+      dataDir: join(opts.workDir, "distributed-load"),
+      logLevel: opts.logLevel,
+      env: opts.stackEnv,
+      readyTimeoutMs: 120_000,
+    });
+  // A fresh Kafka can fail a first start while topics get leaders (see main.ts); once more.
+  const stack = await start().catch(async (error: unknown) => {
+    log(
+      `the stack did not start (${error instanceof Error ? error.message.split("\n")[0] : String(error)}); once more`,
+    );
+    return start();
+  });
+  try {
+    const baseline = await startBaselineProcess({
+      port: ports.baseline,
+      databaseUrl: opts.backing.databaseUrl,
+      jwksUrl: `${stack.urls.auth}/.well-known/jwks.json`,
+    });
+    try {
+      const api = new GatewayClient(stack.gatewayUrl);
+      log(`baseline pid ${baseline.pid} at ${baseline.url}; building the dataset`);
+      const dataset = await restDataset({
+        api,
+        users: plan.load.users,
+        imagesPerUser: plan.load.imagesPerUser,
+        follows: plan.load.follows,
+        image: new Blob([new Uint8Array(await tinyPng())], { type: "image/png" }),
+        concurrency: 6,
+      });
+      await settled(api, dataset, log);
+      const viewers = await logInViewers(api, dataset, plan.load.viewers, 6);
+      const cpuRoots = await processTrees(stack.urls, baseline.pid, opts.backing);
+      const hz = await clockTicksPerSecond();
+      const loadPlan: LoadPlan = {
+        connections: plan.load.connections,
+        warmupS: plan.load.warmupS,
+        roundS: plan.load.roundS,
+        rounds: plan.load.rounds,
+      };
+      report.load = {
+        plan: loadPlan,
+        dataset: dataset.source,
+        users: dataset.users.length,
+        images: dataset.imageIds.length,
+        viewers: viewers.length,
+        baseline: "child process (Node, Hono + jose + postgres.js, pool 10)",
+        backing: "PostgreSQL + Kafka, one process per service",
+        cpuRoots: Object.keys(cpuRoots),
+      };
+      log(
+        `dataset ready (${dataset.source}); ${viewers.length} viewers; CPU of ${Object.keys(cpuRoots).join(", ")}`,
+      );
+
+      if (opts.selected.has("reads")) {
+        await opts.attempt("distributed reads", async () => {
+          report.scenarios.reads = await measureReadPaths({
+            endpoints: readEndpoints,
+            baselineUrl: baseline.url,
+            gatewayUrl: stack.gatewayUrl,
+            viewers,
+            dataset,
+            plan: loadPlan,
+            cpuRoots,
+            hz,
+            log,
+            fail: (endpoint, error) => {
+              report.failures[`reads ${endpoint}`] =
+                error instanceof Error ? (error.stack ?? error.message) : String(error);
+              log(`reads ${endpoint}: FAILED ${String(error)}`);
+            },
+          });
+        });
+      }
+      if (opts.selected.has("mixed")) {
+        await opts.attempt("mixed workload", async () => {
+          report.scenarios.mixed = await measureMixedWorkload({
+            gatewayUrl: stack.gatewayUrl,
+            viewers,
+            dataset,
+            connections: plan.load.connections,
+            warmupS: plan.load.warmupS,
+            durationS: plan.load.mixedS,
+            cpuRoots,
+            hz,
+          });
+        });
+      }
+    } finally {
+      await baseline.stop();
+    }
+  } finally {
+    await stack.stop();
+  }
+}
+
+/** Waits until the dataset's events have reached the read models: the last user's profile counts its images. */
+async function settled(
+  api: GatewayClient,
+  dataset: LoadDataset,
+  log: (message: string) => void,
+): Promise<void> {
+  const last = dataset.users[dataset.users.length - 1];
+  if (!last) return;
+  const reply = await api.call("POST", "/v1/auth/login", {
+    json: { username: last.username, password: last.password },
+  });
+  const token = (reply.body as { accessToken?: string } | undefined)?.accessToken;
+  const expected = Math.round(dataset.imageIds.length / dataset.users.length);
+  const ok = await pollUntil(
+    async () => {
+      const profile = await api.call("GET", `/v1/users/${last.username}`, { token });
+      return profile.status === 200 && (profile.body as { imagesCount?: number }).imagesCount === expected;
+    },
+    { timeoutMs: 60_000, intervalMs: 250 },
+  );
+  if (!ok) log("the dataset's events had not all settled after 60 s; measuring anyway");
+}
+
+/** The process trees whose CPU time is accounted: each service, the baseline, PostgreSQL and Kafka. */
+async function processTrees(
+  urls: Partial<Record<string, string>>,
+  baselinePid: number,
+  backing: Backing,
+): Promise<CpuRoots> {
+  const roots: CpuRoots = {};
+  for (const { name } of services) {
+    const pid = await listenerPid(Number(new URL(urls[name] ?? "").port));
+    if (pid !== undefined) roots[name] = pid;
+  }
+  roots.baseline = baselinePid;
+  const postgres = await listenerPid(Number(new URL(backing.databaseUrl).port || 5432), { anyProcess: true });
+  if (postgres !== undefined) roots.postgres = postgres;
+  const kafkaPort = Number(backing.kafkaBrokers.split(",")[0]?.split(":").pop());
+  const kafka = await listenerPid(kafkaPort, { anyProcess: true });
+  if (kafka !== undefined) roots.kafka = kafka;
+  return roots;
+}
