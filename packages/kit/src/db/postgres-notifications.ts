@@ -21,7 +21,7 @@ const MAX_RETRY_MS = 5_000;
  * every channel is listened to again on a new connection.
  */
 export function createPostgresNotifications(url: string): PostgresNotifications {
-  const channels = new Map<string, Set<ChannelListener>>();
+  const channels = new Map<string, { listeners: Set<ChannelListener>; listened: Promise<void> }>();
   let client: postgres.Sql | undefined;
   let live = false;
   let closed = false;
@@ -31,7 +31,7 @@ export function createPostgresNotifications(url: string): PostgresNotifications 
   let retryTimer: ReturnType<typeof setTimeout> | undefined;
   let endRetry: (() => void) | undefined;
 
-  const everyListener = () => [...channels.values()].flatMap((set) => [...set]);
+  const everyListener = () => [...channels.values()].flatMap((entry) => [...entry.listeners]);
   const quoted = (channel: string) => `"${channel.replace(/"/g, '""')}"`;
 
   function connection(): postgres.Sql {
@@ -42,7 +42,7 @@ export function createPostgresNotifications(url: string): PostgresNotifications 
         max_lifetime: null,
         fetch_types: false,
         onnotice: () => {},
-        onnotify: (channel) => tellListeners(channels.get(channel) ?? [], (l) => l.notified()),
+        onnotify: (channel) => tellListeners(channels.get(channel)?.listeners ?? [], (l) => l.notified()),
         onclose: () => lost(),
       };
       client = postgres(url, options);
@@ -57,6 +57,20 @@ export function createPostgresNotifications(url: string): PostgresNotifications 
       tellListeners(everyListener(), (l) => l.listening(false));
     }
     relisten();
+  }
+
+  /** A channel's first LISTEN; when it fails (or a re-listen is running), the re-listen loop takes over. */
+  async function listenTo(channel: string): Promise<void> {
+    if (relistening !== undefined) {
+      lostAgain = true;
+      return;
+    }
+    try {
+      await connection().unsafe(`listen ${quoted(channel)}`);
+      if (relistening === undefined) live = true;
+    } catch {
+      relisten();
+    }
   }
 
   function wait(ms: number): Promise<void> {
@@ -92,25 +106,19 @@ export function createPostgresNotifications(url: string): PostgresNotifications 
   return {
     async listen(channel, listener) {
       if (closed) throw new Error("notifications are closed");
-      let listeners = channels.get(channel);
-      if (listeners === undefined) {
-        listeners = new Set();
-        channels.set(channel, listeners);
-        listeners.add(listener);
-        try {
-          if (relistening === undefined) await connection().unsafe(`listen ${quoted(channel)}`);
-          else lostAgain = true;
-          live = relistening === undefined;
-        } catch {
-          relisten();
-        }
-      } else {
-        listeners.add(listener);
+      let entry = channels.get(channel);
+      if (entry === undefined) {
+        entry = { listeners: new Set(), listened: listenTo(channel) };
+        channels.set(channel, entry);
       }
+      entry.listeners.add(listener);
+      // Also when another listener's LISTEN of this channel is still on its way.
+      await entry.listened;
       if (live && relistening === undefined) listener.listening(true);
       return async () => {
         const current = channels.get(channel);
-        if (current === undefined || !current.delete(listener) || current.size > 0) return;
+        if (current === undefined || !current.listeners.delete(listener) || current.listeners.size > 0)
+          return;
         channels.delete(channel);
         await client?.unsafe(`unlisten ${quoted(channel)}`).catch(() => undefined);
       };
