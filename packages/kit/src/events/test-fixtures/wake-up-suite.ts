@@ -1,3 +1,4 @@
+import { sql } from "drizzle-orm";
 import pino from "pino";
 import { describe, expect, it, onTestFinished, vi } from "vitest";
 import { newId } from "../../db/ids.ts";
@@ -138,6 +139,27 @@ export function describeWakeUp(name: string, setup: WakeUpSetup): void {
         expect(heard).toBe(0);
       });
       await vi.waitFor(() => expect(heard).toBe(1));
+    });
+
+    it("tells every listener of a channel that LISTEN is in place, also several starting together", async () => {
+      const notifications = notificationsOf(database.db);
+      const channel = `kit_wake_${newId().replace(/-/g, "")}`;
+      const live = [false, false, false];
+      const heard = [0, 0, 0];
+      const unlistens = await Promise.all(
+        live.map((_, index) =>
+          notifications?.listen(channel, {
+            notified: () => void heard[index]++,
+            listening: (now) => {
+              live[index] = now;
+            },
+          }),
+        ),
+      );
+      onTestFinished(() => Promise.all(unlistens.map((unlisten) => unlisten?.())).then(() => undefined));
+      await vi.waitFor(() => expect(live).toEqual([true, true, true]));
+      await database.db.execute(sql`select pg_notify(${channel}, '')`);
+      await vi.waitFor(() => expect(heard).toEqual([1, 1, 1]));
     });
 
     it("still delivers by polling when nothing can wake it", async () => {
