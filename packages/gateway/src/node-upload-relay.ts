@@ -141,9 +141,13 @@ function closeUnread(outgoing: ServerResponse, socket: Socket): void {
   };
 }
 
+/** Headers of one connection, not of the answer: the answer is re-sent whole on another. */
+const hopByHop = new Set(["connection", "keep-alive", "transfer-encoding", "te", "trailer", "upgrade"]);
+
 function headersOf(from: IncomingHttpHeaders): Headers {
   const headers = new Headers();
   for (const [name, value] of Object.entries(from)) {
+    if (hopByHop.has(name)) continue;
     if (typeof value === "string") headers.set(name, value);
     else if (Array.isArray(value)) for (const each of value) headers.append(name, each);
   }
