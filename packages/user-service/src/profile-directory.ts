@@ -1,16 +1,10 @@
 import { type Database, inTransaction, isUuid, type Outbox } from "@instagram/kit";
-import {
-  findProfileById,
-  findProfileByUsername,
-  findProfilesByIds,
-  lockProfile,
-  searchProfiles,
-  updateProfile,
-} from "./db/profiles.ts";
+import { prepareProfileViews } from "./db/profile-views.ts";
+import { findProfilesByIds, lockProfile, searchProfiles, updateProfile } from "./db/profiles.ts";
 import { ProfileNotFound } from "./domain/errors.ts";
 import type { ProfileEdit } from "./domain/profile-edit.ts";
 import type { UsernameRange } from "./domain/search-query.ts";
-import { type ProfileView, viewProfile, viewProfiles } from "./profile-view.ts";
+import { type ProfileView, viewProfiles } from "./profile-view.ts";
 
 export interface DirectoryDeps {
   db: Database;
@@ -43,17 +37,18 @@ export interface ProfileDirectory {
 
 export function createProfileDirectory(deps: DirectoryDeps): ProfileDirectory {
   const { db, outbox } = deps;
+  const views = prepareProfileViews(db);
   return {
     async byId(callerId, id) {
-      const row = isUuid(id) ? await findProfileById(db, id) : undefined;
-      if (!row) throw new ProfileNotFound(id);
-      return viewProfile(db, callerId, row);
+      const view = await views.byId(callerId, id);
+      if (!view) throw new ProfileNotFound(id);
+      return view;
     },
 
     async byUsername(callerId, key) {
-      const row = await findProfileByUsername(db, key);
-      if (!row) throw new ProfileNotFound(key);
-      return viewProfile(db, callerId, row);
+      const view = await views.byUsername(callerId, key);
+      if (!view) throw new ProfileNotFound(key);
+      return view;
     },
 
     async byIds(callerId, ids) {

@@ -20,12 +20,3 @@ export async function viewProfiles(
   );
   return rows.map((r) => ({ ...r, followedByMe: followed.has(r.id) }));
 }
-
-export async function viewProfile(
-  db: Executor,
-  callerId: string | undefined,
-  row: ProfileRow,
-): Promise<ProfileView> {
-  const [view] = await viewProfiles(db, callerId, [row]);
-  return view!;
-}

@@ -37,6 +37,23 @@ describe("GetProfile", () => {
     expect(me.id).toBe(ada.id);
   });
 
+  it("marks followedByMe for the caller only, by username and by id", async () => {
+    const ada = await world.signUp("ada");
+    const bob = await world.signUp("bob");
+    await ada.client.follow({ username: "bob" });
+    const seenBy = async (client: typeof ada.client) => [
+      (await client.getProfile({ key: { case: "username", value: "Bob" } })).profile?.followedByMe,
+      (await client.getProfile({ key: { case: "id", value: bob.id } })).profile?.followedByMe,
+    ];
+    expect(await seenBy(ada.client)).toEqual([true, true]);
+    expect(await seenBy(bob.client)).toEqual([false, false]);
+    expect(await seenBy(world.client())).toEqual([false, false]);
+    expect((await bob.client.getProfile({ key: { case: "me", value: true } })).profile).toMatchObject({
+      followersCount: 1n,
+      followedByMe: false,
+    });
+  });
+
   it("answers NotFound for unknown users and malformed ids, InvalidArgument for illegal usernames", async () => {
     const anonymous = world.client();
     expect((await failure(anonymous.getProfile({ key: { case: "username", value: "nobody" } }))).code).toBe(
