@@ -1,13 +1,15 @@
 import { createHash, randomUUID } from "node:crypto";
 import { openAsBlob } from "node:fs";
 import { mkdir, open, readdir, rename, rm, stat } from "node:fs/promises";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { assertBlobKey, type BlobStore, type StoredBlob } from "./blob-store.ts";
+import { ScratchFile } from "./scratch-file.ts";
 
 /**
  * Blobs as files under `root`: `objects/<2 hex>/<key>` (sharded so no directory grows huge) and
  * `scratch/` for writes in progress and upload spools. A put writes and fsyncs a scratch file, then
- * renames it into place — atomic on one filesystem, so readers never see half a file.
+ * renames it into place — atomic on one filesystem, so readers never see half a file. A body that
+ * is already a complete scratch file (ScratchFile) is fsynced and renamed, not copied.
  */
 export class FileBlobStore implements BlobStore {
   readonly scratchDir: string;
@@ -30,6 +32,7 @@ export class FileBlobStore implements BlobStore {
 
   async put(key: string, body: ReadableStream<Uint8Array>): Promise<{ size: number }> {
     const target = this.pathOf(key);
+    if (body instanceof ScratchFile) return this.moveIn(await body.written, target);
     const scratch = this.scratchPath("part");
     let size = 0;
     try {
@@ -44,13 +47,34 @@ export class FileBlobStore implements BlobStore {
       } finally {
         await file.close();
       }
-      await mkdir(join(target, ".."), { recursive: true });
+      await mkdir(dirname(target), { recursive: true });
       await rename(scratch, target);
     } catch (error) {
       await rm(scratch, { force: true });
       throw error;
     }
     return { size };
+  }
+
+  /** A complete scratch file (same filesystem) made durable and renamed into place: no copy. */
+  private async moveIn(scratch: string, target: string): Promise<{ size: number }> {
+    if (dirname(scratch) !== this.scratchDir) throw new Error(`${scratch} is not in ${this.scratchDir}`);
+    try {
+      const file = await open(scratch, "r");
+      let size: number;
+      try {
+        size = (await file.stat()).size;
+        await file.sync();
+      } finally {
+        await file.close();
+      }
+      await mkdir(dirname(target), { recursive: true });
+      await rename(scratch, target);
+      return { size };
+    } catch (error) {
+      await rm(scratch, { force: true });
+      throw error;
+    }
   }
 
   async open(key: string): Promise<StoredBlob | undefined> {

@@ -23,6 +23,6 @@ export interface ReceivedImage {
   readonly receivedBytes: number;
   /** The re-encoded, metadata-free rendition; a decode failure errors the stream with undecodable-image. */
   render(rendition: Rendition): ReadableStream<Uint8Array>;
-  /** Removes the spooled upload. */
+  /** Removes the spooled upload and whatever of its renditions the store did not take. */
   discard(): Promise<void>;
 }

@@ -1,5 +1,6 @@
 import { open, rm } from "node:fs/promises";
 import sharp, { type Sharp, type SharpOptions } from "sharp";
+import { ScratchFile } from "../blobs/scratch-file.ts";
 import {
   emptyUpload,
   ImageError,
@@ -9,7 +10,7 @@ import {
   uploadTooLarge,
 } from "../domain/errors.ts";
 import { contentTypeOf, type ImageFormat, SNIFF_BYTES, sniffFormat } from "../domain/image-format.ts";
-import { type Rendition, THUMBNAIL_MAX_EDGE } from "../domain/renditions.ts";
+import { type Rendition, renditions, THUMBNAIL_MAX_EDGE } from "../domain/renditions.ts";
 import type { ImageProcessor, ReceivedImage } from "./image-processor.ts";
 
 export interface SharpProcessorOptions {
@@ -27,6 +28,8 @@ export interface SharpProcessorOptions {
  * - Animated GIF/WebP: only the first frame is kept (a still image). Decoding every frame would
  *   multiply the pixel budget by the frame count, and the product shows photos.
  * - failOn "warning" (sharp's advice for untrusted input): a truncated or damaged file is refused.
+ * - Renditions are rendered from the spooled file to scratch files as soon as the header passed,
+ *   before the upload's claim exists: nothing reaches a blob key until the store moves it there.
  */
 export function createSharpProcessor(opts: SharpProcessorOptions): ImageProcessor {
   return {
@@ -42,14 +45,39 @@ export function createSharpProcessor(opts: SharpProcessorOptions): ImageProcesso
           sequentialRead: true,
         };
         const { width, height } = await inspect(path, format, input, opts.maxInputPixels);
+        // Both renditions start now, side by side, each straight to a scratch file: sharp's work
+        // overlaps the claim's commit and itself, and FileBlobStore moves the files into place.
+        const rendered = renditions.map((rendition) => {
+          const out = opts.scratchPath(rendition);
+          const written = encode(sharp(path, input), format, rendition)
+            .toFile(out)
+            .then(
+              () => out,
+              async (error: unknown) => {
+                await rm(out, { force: true });
+                throw decodeFailure(error, opts.maxInputPixels);
+              },
+            );
+          written.catch(() => {}); // seen by render() or discard()
+          return { rendition, out, written };
+        });
         return {
           format,
           contentType: contentTypeOf(format),
           width,
           height,
           receivedBytes: size,
-          render: (rendition) => streamOf(encode(sharp(path, input), format, rendition)),
-          discard: () => rm(path, { force: true }),
+          render: (rendition) => {
+            const render = rendered.find((each) => each.rendition === rendition);
+            if (render === undefined) throw new Error(`no rendition ${rendition}`);
+            return new ScratchFile(render.written);
+          },
+          async discard() {
+            await Promise.allSettled(rendered.map((each) => each.written));
+            await Promise.all(
+              [path, ...rendered.map((each) => each.out)].map((file) => rm(file, { force: true })),
+            );
+          },
         } satisfies ReceivedImage;
       } catch (error) {
         await rm(path, { force: true });
@@ -135,26 +163,6 @@ function encode(pipeline: Sharp, format: ImageFormat, rendition: Rendition): Sha
     case "gif":
       return resized.gif();
   }
-}
-
-/** sharp's output as a web stream whose decode errors become undecodable-image. */
-function streamOf(pipeline: Sharp): ReadableStream<Uint8Array> {
-  const chunks = pipeline[Symbol.asyncIterator]() as AsyncIterator<Buffer>;
-  return new ReadableStream<Uint8Array>({
-    async pull(controller) {
-      try {
-        const next = await chunks.next();
-        if (next.done) controller.close();
-        else
-          controller.enqueue(new Uint8Array(next.value.buffer, next.value.byteOffset, next.value.byteLength));
-      } catch (error) {
-        controller.error(decodeFailure(error, 0));
-      }
-    },
-    async cancel() {
-      pipeline.destroy();
-    },
-  });
 }
 
 /**
