@@ -69,7 +69,7 @@ function relay({ incoming, outgoing }: NodeRim, upload: RelayedUpload, agent: Ag
   // The clock runs only while image-service owes the next step: taking what the socket holds
   // (drain), or answering once it has everything. A slow client is never timed.
   const onData = (chunk: Buffer): void => {
-    if (!upstream.write(chunk)) {
+    if (!upstream.write(chunk, () => release(chunk))) {
       incoming.pause();
       wait.start();
     }
@@ -122,6 +122,22 @@ function relay({ incoming, outgoing }: NodeRim, upload: RelayedUpload, agent: Ag
 
   incoming.resume();
   return promise;
+}
+
+/**
+ * Frees a chunk's memory once image-service's socket has taken it. Each body chunk node:http hands
+ * out has its own ArrayBuffer, which otherwise lingers until V8 collects (it lets ~64 MiB of such
+ * external memory pile up first). A chunk sharing its ArrayBuffer is left alone.
+ */
+function release(chunk: Buffer): void {
+  // ES2024's ArrayBuffer.prototype.transfer (Node 20+); the project's lib is ES2023.
+  const buffer = chunk.buffer as ArrayBufferLike & {
+    readonly detached?: boolean;
+    transfer?(length: number): unknown;
+  };
+  if (chunk.byteOffset !== 0 || buffer.byteLength !== chunk.byteLength) return;
+  if (!(buffer instanceof ArrayBuffer) || buffer.detached !== false) return;
+  buffer.transfer?.(0);
 }
 
 /** How long a connection whose body was left unread stays half-open after the answer. */

@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import {
   createServer,
   type IncomingHttpHeaders,
@@ -71,6 +72,8 @@ interface Sent {
   body: string;
   /** Bytes of the body the client managed to hand to its socket. */
   written: number;
+  /** SHA-256 of those bytes. */
+  digest: string;
   /** Resolves once the gateway has closed the connection (its FIN came). */
   closed: Promise<void>;
 }
@@ -94,6 +97,7 @@ function upload(
     const req = request(new URL("/v1/images", url), { method: "POST", headers, agent: false });
     let written = 0;
     let answered = false;
+    const sent = createHash("sha256");
     // The gateway's FIN: the end of what the client's socket can read.
     const closed = new Promise<void>((done) => req.once("socket", (socket) => socket.once("end", done)));
     req.on("error", (error) => {
@@ -109,6 +113,7 @@ function upload(
           headers: response.headers,
           body: Buffer.concat(chunks).toString(),
           written,
+          digest: sent.digest("hex"),
           closed,
         }),
       );
@@ -116,8 +121,10 @@ function upload(
     const send = async (): Promise<void> => {
       while (written < opts.total && !answered && !req.destroyed) {
         const size = Math.min(64 * 1024, opts.total - written);
+        const chunk = Buffer.alloc(size).map((_, i) => (written + i) % 251);
+        sent.update(chunk);
         written += size;
-        if (!req.write(Buffer.alloc(size, 0x61))) {
+        if (!req.write(chunk)) {
           await new Promise<void>((drained) => {
             const done = (): void => {
               req.off("drain", done);
@@ -137,25 +144,31 @@ function upload(
 }
 
 /** Counts a request's body as it arrives. */
-function counted(request: IncomingMessage): { bytes: () => number; ended: Promise<"complete" | "cut"> } {
+function counted(request: IncomingMessage): {
+  bytes: () => number;
+  digest: () => string;
+  ended: Promise<"complete" | "cut">;
+} {
   let bytes = 0;
+  const hash = createHash("sha256");
   request.on("data", (chunk: Buffer) => {
     bytes += chunk.byteLength;
+    hash.update(chunk);
   });
   const ended = new Promise<"complete" | "cut">((resolve) => {
     request.once("end", () => resolve("complete"));
     request.once("close", () => resolve(request.complete ? "complete" : "cut"));
   });
-  return { bytes: () => bytes, ended };
+  return { bytes: () => bytes, digest: () => hash.digest("hex"), ended };
 }
 
 describe("POST /v1/images on Node (the node:http relay)", () => {
-  it("streams the body through, forwards only the upload's headers and passes the 201 on", async () => {
-    let seen: { headers: IncomingHttpHeaders; bytes: number } | undefined;
+  it("streams the body through intact, forwards only the upload's headers and passes the 201 on", async () => {
+    let seen: { headers: IncomingHttpHeaders; bytes: number; digest: string } | undefined;
     const image = await imageServer(async (req, res) => {
       const body = counted(req);
       await body.ended;
-      seen = { headers: req.headers, bytes: body.bytes() };
+      seen = { headers: req.headers, bytes: body.bytes(), digest: body.digest() };
       res.writeHead(201, { "content-type": "application/json", location: "/v1/images/img-1" });
       res.end(JSON.stringify({ id: "img-1" }));
     });
@@ -166,6 +179,7 @@ describe("POST /v1/images on Node (the node:http relay)", () => {
       expect(sent.headers.location).toBe("/v1/images/img-1");
       expect(JSON.parse(sent.body)).toEqual({ id: "img-1" });
       expect(seen?.bytes).toBe(3 * MiB + 5);
+      expect(seen?.digest).toBe(sent.digest); // every byte intact, in order
       expect(seen?.headers.authorization).toBe(gateway.authorization);
       expect(seen?.headers["content-type"]).toBe("multipart/form-data; boundary=relay");
       expect(seen?.headers.cookie).toBeUndefined();
