@@ -2,6 +2,7 @@ import { join } from "node:path";
 import { freePorts, type Ports, services, startDistributedStack } from "@instagram/stack";
 import { startBaselineProcess } from "./baseline/process.ts";
 import { pollUntil } from "./bounded-runs.ts";
+import { generateDataset, type SettleActor } from "./dataset/index.ts";
 import type { Plan, ScenarioName } from "./env.ts";
 import { GatewayClient } from "./gateway-client.ts";
 import type { LoadPlan } from "./load/alternating.ts";
@@ -9,6 +10,7 @@ import { type CpuRoots, clockTicksPerSecond } from "./load/cpu-time.ts";
 import { listenerPid } from "./process-memory.ts";
 import type { BenchReport } from "./report.ts";
 import { tinyPng } from "./sample-images.ts";
+import { loginActors, measureEventSettle } from "./scenarios/event-settle.ts";
 import { measureMixedWorkload } from "./scenarios/mixed-workload.ts";
 import { measureReadPaths } from "./scenarios/read-paths.ts";
 import { type LoadDataset, restDataset } from "./workload/dataset.ts";
@@ -28,6 +30,10 @@ export async function runDistributedLoad(opts: {
   plan: Plan;
   selected: ReadonlySet<ScenarioName>;
   portBase?: number;
+  /** generated: written into PostgreSQL before the stack starts; rest: made through the API after. */
+  datasetKind: "generated" | "rest";
+  /** The generated dataset may replace what the database holds. */
+  resetData: boolean;
   workDir: string;
   logLevel: string;
   stackEnv: Record<string, string>;
@@ -45,13 +51,40 @@ export async function runDistributedLoad(opts: {
         ) as Ports & {
           baseline: number;
         });
+  const dataDir = join(opts.workDir, "distributed-load");
+  let generated: LoadDataset | undefined;
+  let settleActors: { actors: SettleActor[]; password: string; feedPageLimit: number } | undefined;
+  if (opts.datasetKind === "generated") {
+    log(`generating ${plan.load.datasetUsers} users and ${plan.load.datasetImages} images into PostgreSQL`);
+    const made = await generateDataset({
+      databaseUrl: opts.backing.databaseUrl,
+      blobDir: join(dataDir, "blobs"), // image-service's BLOB_DIR under the stack's DATA_DIR
+      users: plan.load.datasetUsers,
+      images: plan.load.datasetImages,
+      reset: opts.resetData,
+      onProgress: (phase, ms) => log(`  dataset: ${phase} ${(ms / 1000).toFixed(1)} s`),
+    });
+    generated = {
+      users: made.users.map((user) => ({ ...user, password: made.password })),
+      imageIds: made.sampleImageIds,
+      source: `generator: ${Object.entries(made.counts)
+        .map(([table, count]) => `${count} ${table}`)
+        .join(", ")}`,
+    };
+    report.dataset = { counts: made.counts, phases: made.phases };
+    settleActors = {
+      actors: made.settle.actors,
+      password: made.password,
+      feedPageLimit: made.settle.feedPageLimit,
+    };
+  }
   log(`starting the distributed stack (gateway :${ports.gateway}) on PostgreSQL + Kafka`);
   const start = () =>
     startDistributedStack({
       databaseUrl: opts.backing.databaseUrl,
       kafkaBrokers: opts.backing.kafkaBrokers,
       ports,
-      dataDir: join(opts.workDir, "distributed-load"),
+      dataDir,
       logLevel: opts.logLevel,
       env: opts.stackEnv,
       readyTimeoutMs: 120_000,
@@ -71,16 +104,18 @@ export async function runDistributedLoad(opts: {
     });
     try {
       const api = new GatewayClient(stack.gatewayUrl);
-      log(`baseline pid ${baseline.pid} at ${baseline.url}; building the dataset`);
-      const dataset = await restDataset({
-        api,
-        users: plan.load.users,
-        imagesPerUser: plan.load.imagesPerUser,
-        follows: plan.load.follows,
-        image: new Blob([new Uint8Array(await tinyPng())], { type: "image/png" }),
-        concurrency: 6,
-      });
-      await settled(api, dataset, log);
+      log(`baseline pid ${baseline.pid} at ${baseline.url}`);
+      const dataset =
+        generated ??
+        (await restDataset({
+          api,
+          users: plan.load.users,
+          imagesPerUser: plan.load.imagesPerUser,
+          follows: plan.load.follows,
+          image: new Blob([new Uint8Array(await tinyPng())], { type: "image/png" }),
+          concurrency: 6,
+        }));
+      if (!generated) await settled(api, dataset, log);
       const viewers = await logInViewers(api, dataset, plan.load.viewers, 6);
       const cpuRoots = await processTrees(stack.urls, baseline.pid, opts.backing);
       const hz = await clockTicksPerSecond();
@@ -122,6 +157,28 @@ export async function runDistributedLoad(opts: {
               log(`reads ${endpoint}: FAILED ${String(error)}`);
             },
           });
+        });
+      }
+      if (opts.selected.has("settle")) {
+        await opts.attempt("event settle", async () => {
+          if (!settleActors)
+            throw new Error(
+              "the event-settle scenario needs the generated dataset (BENCH_DATASET=generated)",
+            );
+          const actors = await loginActors(stack.gatewayUrl, settleActors.actors, settleActors.password);
+          report.scenarios.settle = await measureEventSettle({
+            gatewayUrl: stack.gatewayUrl,
+            actors,
+            ratePerSecond: plan.load.settleRate,
+            durationS: plan.load.settleS,
+            feedPageLimit: settleActors.feedPageLimit,
+          });
+          for (const result of report.scenarios.settle) {
+            log(
+              `  settle ${result.kind}: ${result.settled}/${result.count} visible, p50 ${result.settle.p50.toFixed(0)} ms, ` +
+                `p99 ${result.settle.p99.toFixed(0)} ms, ${result.failures} failed`,
+            );
+          }
         });
       }
       if (opts.selected.has("mixed")) {

@@ -28,12 +28,16 @@ const benchEnvSchema = z.object({
     .regex(/^[A-Za-z0-9._-]+$/)
     .optional(),
   BENCH_LOG_LEVEL: z.enum(["trace", "debug", "info", "warn", "error", "fatal", "silent"]).default("error"),
-  /** Seconds of one measured load round (default 10 × BENCH_SCALE, at least 2). */
+  /** Seconds of one measured load round (default 10 × BENCH_SCALE, at least 1). */
   BENCH_DURATION_S: z.coerce.number().int().min(1).max(600).optional(),
   /** Connections of the load generator (default 32). */
   BENCH_CONNECTIONS: z.coerce.number().int().min(1).max(1024).default(32),
   /** First of 16 consecutive ports for the distributed stacks and the baseline (default: free ports). */
   BENCH_PORT_BASE: z.coerce.number().int().min(1024).max(65_000).optional(),
+  /** generated: the dataset generator writes users/images/follows straight into PostgreSQL; rest: a small one made through the API. */
+  BENCH_DATASET: z.enum(["generated", "rest"]).default("generated"),
+  /** 1: the generated dataset may replace the data of a given DATABASE_URL (a private infra is always replaced). */
+  BENCH_DATASET_RESET: z.enum(["0", "1"]).default("0"),
   /** Victims of the deletion-cascade scenario; default 5 (fewer when BENCH_SCALE < 1). */
   BENCH_CASCADE_USERS: z.coerce.number().int().min(1).max(50).optional(),
 });
@@ -72,6 +76,13 @@ export interface Plan {
     roundS: number;
     rounds: number;
     mixedS: number;
+    /** The generated dataset (10k users and 200k images at scale 1). */
+    datasetUsers: number;
+    datasetImages: number;
+    /** Event settle: writes per second (open loop) and seconds per kind. */
+    settleRate: number;
+    settleS: number;
+    /** The REST-made dataset. */
     users: number;
     imagesPerUser: number;
     follows: number;
@@ -103,9 +114,13 @@ export function planFor(
     load: {
       connections: load.connections ?? 32,
       warmupS: Math.max(1, Math.round(3 * scale)),
-      roundS: load.durationS ?? Math.max(2, Math.round(10 * scale)),
+      roundS: load.durationS ?? Math.max(1, Math.round(10 * scale)),
       rounds: 2,
-      mixedS: load.durationS !== undefined ? 2 * load.durationS : Math.max(4, Math.round(20 * scale)),
+      mixedS: load.durationS !== undefined ? 2 * load.durationS : Math.max(2, Math.round(20 * scale)),
+      datasetUsers: scaled(10_000, 100),
+      datasetImages: scaled(200_000, 2_000),
+      settleRate: 200,
+      settleS: Math.max(1, Math.round(10 * scale)),
       users: scaled(200, 20),
       imagesPerUser: 3,
       follows: Math.min(10, scaled(10, 5)),

@@ -154,6 +154,9 @@ try {
         plan,
         selected,
         portBase: env.BENCH_PORT_BASE,
+        datasetKind: env.BENCH_DATASET,
+        // A private infra is this run's own; a given database is replaced only when asked.
+        resetData: infra !== undefined || env.BENCH_DATASET_RESET === "1",
         workDir,
         logLevel: env.BENCH_LOG_LEVEL,
         stackEnv,

@@ -2,6 +2,7 @@ import { mkdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import type { Comparison } from "./load/alternating.ts";
 import { type BenchReport, summaryTable } from "./report.ts";
+import type { SettleResult } from "./scenarios/event-settle.ts";
 import { fixed, times } from "./table.ts";
 import { checkTargets } from "./targets.ts";
 import { endpointPaths, type ReadEndpoint, readEndpoints } from "./workload/requests.ts";
@@ -90,29 +91,37 @@ export function cpuTable(
   return markdownTable(["requests", ...columns, "total"], rows);
 }
 
-interface SettleSummary {
-  p50: number;
-  p99: number;
-  count?: number;
-}
-
-/** Reads p50/p99 out of the event-settle scenario's result, whatever its exact shape. */
-export function settleRows(settle: unknown): string[][] {
-  if (typeof settle !== "object" || settle === null) return [];
-  const rows: string[][] = [];
-  const visit = (value: unknown, label: string, depth: number) => {
-    if (typeof value !== "object" || value === null || depth > 3) return;
-    const record = value as Record<string, unknown>;
-    if (typeof record.p50 === "number" && typeof record.p99 === "number") {
-      const summary = record as unknown as SettleSummary;
-      rows.push([label, fixed(summary.p50, 1), fixed(summary.p99, 1), String(summary.count ?? "")]);
-      return;
-    }
-    for (const [key, inner] of Object.entries(record))
-      visit(inner, label === "" ? key : `${label}.${key}`, depth + 1);
-  };
-  visit(settle, "", 0);
-  return rows;
+/** Event settle: one row per kind of write. */
+export function settleTable(results: readonly SettleResult[], ratePerSecond: number): string {
+  const what = { like: "like → likesCount", follow: "follow → image in feed" };
+  return markdownTable(
+    [
+      "write → visible",
+      "rate /s",
+      "writes",
+      "visible",
+      "failed",
+      "settle p50 ms",
+      "settle p99 ms",
+      "write p50 ms",
+      "start lag p99 ms",
+    ],
+    results.map((r) => [
+      what[r.kind],
+      String(ratePerSecond),
+      String(r.count),
+      String(r.settled),
+      r.failures === 0
+        ? "0"
+        : `${r.failures} (${Object.entries(r.failureReasons)
+            .map(([reason, n]) => `${n}× ${reason}`)
+            .join(", ")})`,
+      fixed(r.settle.p50, 0),
+      fixed(r.settle.p99, 0),
+      fixed(r.write.p50, 1),
+      fixed(r.lag.p99, 1),
+    ]),
+  );
 }
 
 /** The whole run as markdown: what ran where, the tables, the targets. */
@@ -188,9 +197,13 @@ export function resultsMarkdown(report: BenchReport, command: string): string {
       `answers by kind: ${kinds}`,
     );
   }
-  const settled = settleRows(settle);
-  if (settled.length > 0) {
-    parts.push("", "## Event settle time (ms)", "", markdownTable(["measure", "p50", "p99", "n"], settled));
+  if (settle && settle.length > 0) {
+    parts.push(
+      "",
+      "## Event settle (open loop: writes at a fixed rate, each polled every 20 ms until visible)",
+      "",
+      settleTable(settle, report.plan.load.settleRate),
+    );
   }
   parts.push("", "## Embedded and other scenarios", "", "```", summaryTable(report), "```");
   const failures = Object.entries(report.failures);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { Comparison, SideResult } from "./load/alternating.ts";
-import { markdownTable, readsTable, settleRows } from "./results-markdown.ts";
+import { markdownTable, readsTable, settleTable } from "./results-markdown.ts";
 import { summarize } from "./stats.ts";
 import { checkTargets } from "./targets.ts";
 
@@ -56,13 +56,18 @@ describe("the markdown results", () => {
     expect(table).toContain("| GET /v1/feed | — |");
   });
 
-  it("finds p50/p99 summaries in the settle scenario's result", () => {
-    expect(
-      settleRows({ like: { p50: 12.34, p99: 50, count: 7 }, follow: { settleMs: { p50: 1, p99: 2 } } }),
-    ).toEqual([
-      ["like", "12.3", "50.0", "7"],
-      ["follow.settleMs", "1.0", "2.0", ""],
-    ]);
-    expect(settleRows(undefined)).toEqual([]);
+  it("shows each kind of settle with its failures by reason", () => {
+    const result = {
+      kind: "like" as const,
+      count: 10,
+      settled: 9,
+      failures: 1,
+      failureReasons: { "not visible in time": 1 },
+      settle: summarize([10, 20, 30]),
+      write: summarize([1, 2]),
+      lag: summarize([0, 0.5]),
+    };
+    const table = settleTable([result], 200);
+    expect(table).toContain("| like → likesCount | 200 | 10 | 9 | 1 (1× not visible in time) | 20 |");
   });
 });
