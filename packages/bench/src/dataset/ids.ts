@@ -6,10 +6,15 @@ import type { Random } from "./random.ts";
  */
 export function uuidV7At(ms: number, random: Random): string {
   const time = Math.floor(ms).toString(16).padStart(12, "0");
-  const hex = (digits: number): string =>
-    Array.from({ length: digits }, () => random.int(16).toString(16)).join("");
-  const variant = (8 + random.int(4)).toString(16);
-  return `${time.slice(0, 8)}-${time.slice(8, 12)}-7${hex(3)}-${variant}${hex(3)}-${hex(12)}`;
+  const a = random.int(0x1_0000_0000);
+  const b = random.int(0x1_0000_0000);
+  const c = random.int(0x1_0000);
+  const variant = (8 | ((a >>> 12) & 3)).toString(16);
+  return `${time.slice(0, 8)}-${time.slice(8, 12)}-7${hex(a & 0xfff, 3)}-${variant}${hex((a >>> 14) & 0xfff, 3)}-${hex(b, 8)}${hex(c, 4)}`;
+}
+
+function hex(value: number, digits: number): string {
+  return value.toString(16).padStart(digits, "0");
 }
 
 /** The millisecond a UUIDv7 carries. */

@@ -96,6 +96,13 @@ describe("planDataset", () => {
     expect(again.likes.user).toEqual(plan.likes.user);
   });
 
+  it("gives UUIDv7 ids: version 7, RFC variant, all distinct", () => {
+    const ids = [...plan.users.ids, ...plan.images.ids];
+    const v7 = /^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
+    expect(ids.filter((id) => !v7.test(id))).toEqual([]);
+    expect(new Set(ids).size).toBe(ids.length);
+  });
+
   it("dates images over the last year, ids carrying their time, after their owner's account", () => {
     const wrong = plan.images.ids.filter((id, i) => {
       const at = plan.images.at[i] as number;
