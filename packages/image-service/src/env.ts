@@ -19,6 +19,8 @@ export const imageEnvSchema = commonEnvSchema.extend({
   MAX_INPUT_PIXELS: positiveInt("a number of pixels").default(100_000_000),
   /** How far back feeds are kept fanned out (timelines); older pages are read from the follow graph. */
   FEED_TIMELINE_DAYS: positiveInt("a number of days").default(30),
+  /** Followers past which an account's new images are merged into feeds on read, not fanned out. */
+  FEED_FAN_OUT_MAX_FOLLOWERS: positiveInt("a number of followers").default(1000),
 });
 
 export type ImageEnv = z.infer<typeof imageEnvSchema> & { BLOB_DIR: string };

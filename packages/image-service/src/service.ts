@@ -15,7 +15,7 @@ import { sql } from "drizzle-orm";
 import { createApp } from "./app.ts";
 import { FileBlobStore } from "./blobs/file-blob-store.ts";
 import { inbox, outbox as outboxTable } from "./db/schema/index.ts";
-import { type FeedHorizon, feedHorizon } from "./domain/feed-horizon.ts";
+import { defaultFeedPolicy, type FeedPolicy, feedPolicy } from "./domain/feed-policy.ts";
 import type { ImageEnv } from "./env.ts";
 import { imageEventHandlers } from "./events/image-consumers.ts";
 import { startBlobReaper } from "./images/blob-reaper.ts";
@@ -59,7 +59,10 @@ export function createImageService(
         bus: runtime.bus,
         logger,
         blobs,
-        feedHorizon: feedHorizon(env.FEED_TIMELINE_DAYS),
+        feedPolicy: feedPolicy({
+          timelineDays: env.FEED_TIMELINE_DAYS,
+          fanOutLimit: env.FEED_FAN_OUT_MAX_FOLLOWERS,
+        }),
       });
       const routes = createRoutes(running.store);
       const interceptors = [createAuthInterceptor(verifier)];
@@ -93,13 +96,13 @@ export async function startImageWork(deps: {
   bus: EventBus;
   logger: Logger;
   blobs: FileBlobStore;
-  feedHorizon?: FeedHorizon;
+  feedPolicy?: FeedPolicy;
   reaperIntervalMs?: number;
 }): Promise<{ store: ImageStore; stop(): Promise<void> }> {
   const { db, bus, logger, blobs } = deps;
-  const horizon = deps.feedHorizon ?? feedHorizon(30);
+  const policy = deps.feedPolicy ?? defaultFeedPolicy;
   const reaper = startBlobReaper({ db, blobs, logger, intervalMs: deps.reaperIntervalMs });
-  const trimmer = startTimelineTrimmer({ db, horizon, logger });
+  const trimmer = startTimelineTrimmer({ db, policy, logger });
   let events: ServiceEvents;
   try {
     events = await startServiceEvents({
@@ -113,7 +116,7 @@ export async function startImageWork(deps: {
         handlers: (outbox, published) =>
           imageEventHandlers({
             outbox,
-            feedHorizon: horizon,
+            feedPolicy: policy,
             afterUserRemoved: () => {
               published();
               reaper.kick();
@@ -131,7 +134,7 @@ export async function startImageWork(deps: {
     outbox: events.outbox,
     blobs,
     logger,
-    feedHorizon: horizon,
+    feedPolicy: policy,
     published: events.published,
     kickReaper: () => reaper.kick(),
   };

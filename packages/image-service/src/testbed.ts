@@ -24,6 +24,7 @@ import type { Hono } from "hono";
 import { createApp } from "./app.ts";
 import { FileBlobStore } from "./blobs/file-blob-store.ts";
 import { inbox } from "./db/schema/index.ts";
+import type { FeedPolicy } from "./domain/feed-policy.ts";
 import { startBlobReaper } from "./images/blob-reaper.ts";
 import type { ImageStore } from "./images/image-deps.ts";
 import { createSharpProcessor } from "./processing/sharp-processor.ts";
@@ -63,7 +64,7 @@ export interface Testbed {
 }
 
 export async function createTestbed(
-  opts: { maxUploadBytes?: number; maxInputPixels?: number } = {},
+  opts: { maxUploadBytes?: number; maxInputPixels?: number; feedPolicy?: FeedPolicy } = {},
 ): Promise<Testbed> {
   const handle = await openTestDatabase();
   const db = handle.db;
@@ -73,7 +74,14 @@ export async function createTestbed(
   const blobs = new FileBlobStore(dir);
   await blobs.init();
   const tokens = await createTestTokens();
-  const work = await startImageWork({ db, bus, logger, blobs, reaperIntervalMs: 3_600_000 });
+  const work = await startImageWork({
+    db,
+    bus,
+    logger,
+    blobs,
+    feedPolicy: opts.feedPolicy,
+    reaperIntervalMs: 3_600_000,
+  });
   const routes = createRoutes(work.store);
   const interceptors = [createAuthInterceptor(tokens.verifier)];
   const app = createApp({

@@ -1,4 +1,4 @@
-import { type Executor, type ListPage, type ListPosition, selectListPage } from "@instagram/kit";
+import { type Executor, type ListPage, type ListPosition, rowsOf, selectListPage } from "@instagram/kit";
 import { and, eq, gte, inArray, isNull, lt, or, sql } from "drizzle-orm";
 import type { ImageRecord } from "../domain/image-record.ts";
 import {
@@ -100,15 +100,30 @@ export function listMentionImages(
 }
 
 /**
- * The reader's feed: from `horizon` on, their timeline (one backwards range scan of its primary
- * key, then each image by id); older than that, fanned out on read from the follow read model.
- * The two parts never overlap, so a page runs on into the older part without gaps or repeats.
+ * The reader's feed. From `horizon` on: their timeline (one backwards range scan of its primary
+ * key, each image then by id), merged with the recent images of followees past the fan-out limit
+ * (read here instead of fanned out). Older than `horizon`: fanned out on read from the follow
+ * read model. The parts never overlap, so pages run on from one into the next without gaps.
  */
 export async function listFeedImages(
   db: Executor,
   opts: { readerId: string; limit: number; after: ListPosition | undefined; horizon: Date },
 ): Promise<ListPage<ImageRecord>> {
-  const recent = await selectListPage(
+  const [timeline, mergedOnRead] = await Promise.all([timelinePage(db, opts), notFannedOutPage(db, opts)]);
+  const recent = mergedPage(timeline, mergedOnRead, opts.limit);
+  if (recent.next !== undefined) return recent;
+  const remaining = opts.limit - recent.items.length;
+  const older = await olderFeedPage(db, { ...opts, limit: Math.max(remaining, 1) });
+  if (remaining > 0) return { items: [...recent.items, ...older.items], next: older.next };
+  // A full page without the older part: more follow only if the older part has any.
+  const last = recent.items.at(-1);
+  return { items: recent.items, next: older.items.length > 0 && last ? positionOf(last) : undefined };
+}
+
+type FeedQuery = { readerId: string; limit: number; after: ListPosition | undefined; horizon: Date };
+
+function timelinePage(db: Executor, opts: FeedQuery): Promise<ListPage<ImageRecord>> {
+  return selectListPage(
     selectRecords(db, opts.readerId)
       .innerJoin(timelineEntries, eq(timelineEntries.imageId, images.id))
       .$dynamic(),
@@ -121,13 +136,46 @@ export async function listFeedImages(
       limit: opts.limit,
     },
   );
-  if (recent.next !== undefined) return recent;
-  const remaining = opts.limit - recent.items.length;
+}
+
+/**
+ * Recent images of the reader's followees past the fan-out limit: per such followee, its newest
+ * page from the (owner_id, created_at, id) index; then those images by id. None followed: one
+ * cheap lookup and nothing more.
+ */
+async function notFannedOutPage(db: Executor, opts: FeedQuery): Promise<ListPage<ImageRecord>> {
+  const after =
+    opts.after === undefined
+      ? sql``
+      : sql` and (img.created_at, img.id) < (${opts.after.createdAt.toISOString()}::timestamptz, ${opts.after.id}::uuid)`;
+  const picked = rowsOf(
+    await db.execute(sql`
+      select recent.id from ${feedFollows} f
+        join ${owners} o on o.user_id = f.followee_id and o.fan_out_stopped_at is not null
+        cross join lateral (
+          select img.id from ${images} img
+           where img.owner_id = f.followee_id and img.created_at > o.fan_out_stopped_at
+             and img.created_at >= ${opts.horizon.toISOString()}::timestamptz${after}
+           order by img.created_at desc, img.id desc limit ${opts.limit + 1}) recent
+       where f.follower_id = ${opts.readerId}::uuid`),
+  ).map((row) => String(row.id));
+  if (picked.length === 0) return { items: [], next: undefined };
+  return selectListPage(selectRecords(db, opts.readerId).$dynamic(), {
+    createdAt: images.createdAt,
+    id: images.id,
+    order: "newest-first",
+    filter: inArray(images.id, picked),
+    after: opts.after,
+    limit: opts.limit,
+  });
+}
+
+function olderFeedPage(db: Executor, opts: FeedQuery): Promise<ListPage<ImageRecord>> {
   const followees = db
     .select({ id: feedFollows.followeeId })
     .from(feedFollows)
     .where(eq(feedFollows.followerId, opts.readerId));
-  const older = await selectListPage(selectRecords(db, opts.readerId).$dynamic(), {
+  return selectListPage(selectRecords(db, opts.readerId).$dynamic(), {
     createdAt: images.createdAt,
     id: images.id,
     order: "newest-first",
@@ -136,15 +184,32 @@ export async function listFeedImages(
       or(eq(images.ownerId, opts.readerId), inArray(images.ownerId, followees)),
     ),
     after: opts.after,
-    limit: Math.max(remaining, 1),
+    limit: opts.limit,
   });
-  if (remaining > 0) return { items: [...recent.items, ...older.items], next: older.next };
-  // A full page from the timeline alone: more follow only if the older part has any.
-  const last = recent.items.at(-1);
-  return {
-    items: recent.items,
-    next: older.items.length > 0 && last ? { createdAt: last.createdAt, id: last.id } : undefined,
-  };
+}
+
+function positionOf(record: ImageRecord): ListPosition {
+  return { createdAt: record.createdAt, id: record.id };
+}
+
+/** Newest first, as the lists are ordered: by created_at, then id. */
+function newerFirst(a: ImageRecord, b: ImageRecord): number {
+  const byTime = b.createdAt.getTime() - a.createdAt.getTime();
+  return byTime !== 0 ? byTime : a.id < b.id ? 1 : a.id > b.id ? -1 : 0;
+}
+
+/** Two pages of the same order over disjoint rows, as one page of `limit`. */
+function mergedPage(
+  a: ListPage<ImageRecord>,
+  b: ListPage<ImageRecord>,
+  limit: number,
+): ListPage<ImageRecord> {
+  if (b.items.length === 0 && b.next === undefined) return a;
+  const all = [...a.items, ...b.items].sort(newerFirst);
+  const items = all.slice(0, limit);
+  const last = items.at(-1);
+  const more = all.length > limit || a.next !== undefined || b.next !== undefined;
+  return { items, next: more && last !== undefined ? positionOf(last) : undefined };
 }
 
 export async function ownersOfImages(

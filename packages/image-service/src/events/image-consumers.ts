@@ -3,7 +3,7 @@ import { type EventHandlers, isUuid, type Outbox } from "@instagram/kit";
 import { eq, sql } from "drizzle-orm";
 import { images } from "../db/schema/index.ts";
 import { removeFromFeeds } from "../db/timelines.ts";
-import type { FeedHorizon } from "../domain/feed-horizon.ts";
+import type { FeedPolicy } from "../domain/feed-policy.ts";
 import { followInFeed, unfollowInFeed } from "../images/feed.ts";
 import { buryOwner, rememberUsername } from "../images/owners-model.ts";
 import { removeUserContent } from "../images/removal.ts";
@@ -20,7 +20,7 @@ import { removeUserContent } from "../images/removal.ts";
  */
 export function imageEventHandlers(deps: {
   outbox: Outbox;
-  feedHorizon: FeedHorizon;
+  feedPolicy: FeedPolicy;
   afterUserRemoved(): void;
 }): EventHandlers {
   return {
@@ -43,7 +43,7 @@ export function imageEventHandlers(deps: {
       FOLLOWED: async (tx, event) => {
         if (!isUuid(event.followerId) || !isUuid(event.followeeId)) return;
         const followedAt = event.followedAt === undefined ? new Date() : timestampDate(event.followedAt);
-        await followInFeed(tx, deps.feedHorizon, {
+        await followInFeed(tx, deps.feedPolicy, {
           followerId: event.followerId,
           followeeId: event.followeeId,
           followedAt,
@@ -51,7 +51,7 @@ export function imageEventHandlers(deps: {
       },
       UNFOLLOWED: async (tx, event) => {
         if (!isUuid(event.followerId) || !isUuid(event.followeeId)) return;
-        await unfollowInFeed(tx, event);
+        await unfollowInFeed(tx, deps.feedPolicy, event);
       },
     },
     comments: {

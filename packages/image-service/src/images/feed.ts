@@ -1,7 +1,13 @@
 import type { Executor, ListPage, ListPosition } from "@instagram/kit";
 import { listFeedImages } from "../db/image-records.ts";
-import { addFollow, removeFollow } from "../db/timelines.ts";
-import type { FeedHorizon } from "../domain/feed-horizon.ts";
+import {
+  backfillTimeline,
+  clearTimelineOf,
+  countFollower,
+  deleteFollowEdge,
+  insertFollowEdge,
+} from "../db/timelines.ts";
+import type { FeedPolicy } from "../domain/feed-policy.ts";
 import type { ImageRecord } from "../domain/image-record.ts";
 import type { ImageStore } from "./image-deps.ts";
 import { lockFollowPair } from "./owners-model.ts";
@@ -11,25 +17,29 @@ export function readFeed(
   store: ImageStore,
   input: { readerId: string; limit: number; after: ListPosition | undefined },
 ): Promise<ListPage<ImageRecord>> {
-  return listFeedImages(store.db, { ...input, horizon: store.feedHorizon.readFrom(new Date()) });
+  return listFeedImages(store.db, { ...input, horizon: store.feedPolicy.readFrom(new Date()) });
 }
 
-/** users.FOLLOWED: the followee's recent images join the follower's timeline. */
+/** users.FOLLOWED: the edge, the followee's count, and their recent images into the follower's timeline. */
 export async function followInFeed(
   tx: Executor,
-  horizon: FeedHorizon,
+  policy: FeedPolicy,
   edge: { followerId: string; followeeId: string; followedAt: Date },
 ): Promise<void> {
   const { eitherDeleted } = await lockFollowPair(tx, edge);
-  if (eitherDeleted) return;
-  await addFollow(tx, edge, horizon.keepFrom(new Date()));
+  if (eitherDeleted || !(await insertFollowEdge(tx, edge))) return;
+  const fanOutStoppedAt = await countFollower(tx, edge.followeeId, 1, policy.fanOutLimit);
+  await backfillTimeline(tx, edge, policy.keepFrom(new Date()), fanOutStoppedAt);
 }
 
-/** users.UNFOLLOWED: the followee's images leave the follower's timeline. */
+/** users.UNFOLLOWED: the edge, the followee's count, and their images out of the follower's timeline. */
 export async function unfollowInFeed(
   tx: Executor,
+  policy: FeedPolicy,
   edge: { followerId: string; followeeId: string },
 ): Promise<void> {
   await lockFollowPair(tx, edge);
-  await removeFollow(tx, edge);
+  if (!(await deleteFollowEdge(tx, edge))) return;
+  await countFollower(tx, edge.followeeId, -1, policy.fanOutLimit);
+  await clearTimelineOf(tx, edge);
 }

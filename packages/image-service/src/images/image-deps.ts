@@ -1,6 +1,6 @@
 import type { Database, Logger, Outbox } from "@instagram/kit";
 import type { BlobStore } from "../blobs/blob-store.ts";
-import type { FeedHorizon } from "../domain/feed-horizon.ts";
+import type { FeedPolicy } from "../domain/feed-policy.ts";
 
 /** What the image use cases share. */
 export interface ImageStore {
@@ -8,8 +8,8 @@ export interface ImageStore {
   outbox: Outbox;
   blobs: BlobStore;
   logger: Logger;
-  /** How far back timelines are fanned out. */
-  feedHorizon: FeedHorizon;
+  /** How the feed is kept (timeline horizon, fan-out limit). */
+  feedPolicy: FeedPolicy;
   /** Tells the outbox relay that events were committed (it also polls). */
   published(): void;
   /** Asks the blob reaper to look at fresh claims now (after a delete commits). */

@@ -8,15 +8,22 @@ import { accountGone } from "../domain/errors.ts";
  * share lock on their owners row until commit, so the users.DELETED handler (which updates that
  * row first) either runs wholly before — and we refuse — or wholly after, and removes what we add.
  */
-export async function holdActiveUser(tx: Executor, userId: string): Promise<{ username: string }> {
+export async function holdActiveUser(
+  tx: Executor,
+  userId: string,
+): Promise<{ username: string; fanOutStoppedAt: Date | null }> {
   await tx.insert(owners).values({ userId, username: "" }).onConflictDoNothing();
   const [row] = await tx
-    .select({ username: owners.username, deletedAt: owners.deletedAt })
+    .select({
+      username: owners.username,
+      deletedAt: owners.deletedAt,
+      fanOutStoppedAt: owners.fanOutStoppedAt,
+    })
     .from(owners)
     .where(eq(owners.userId, userId))
     .for("share");
   if (row === undefined || row.deletedAt !== null) throw accountGone();
-  return { username: row.username };
+  return { username: row.username, fanOutStoppedAt: row.fanOutStoppedAt };
 }
 
 /** users.CREATED / users.UPDATED: remember the name; a tombstone stays a tombstone. */

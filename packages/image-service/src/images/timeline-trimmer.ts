@@ -1,6 +1,6 @@
 import type { Database, Logger } from "@instagram/kit";
 import { trimTimelines } from "../db/timelines.ts";
-import type { FeedHorizon } from "../domain/feed-horizon.ts";
+import type { FeedPolicy } from "../domain/feed-policy.ts";
 
 export interface TimelineTrimmer {
   /** One pass; returns how many entries it removed. */
@@ -13,7 +13,7 @@ const BATCH = 10_000;
 /** Removes timeline entries behind the horizon (older pages are read from the follow graph). */
 export function startTimelineTrimmer(opts: {
   db: Database;
-  horizon: FeedHorizon;
+  policy: FeedPolicy;
   logger: Logger;
   intervalMs?: number;
 }): TimelineTrimmer {
@@ -22,7 +22,7 @@ export function startTimelineTrimmer(opts: {
   let stopped = false;
 
   async function pass(): Promise<number> {
-    const before = opts.horizon.keepFrom(new Date());
+    const before = opts.policy.keepFrom(new Date());
     let removed = 0;
     for (;;) {
       const batch = await trimTimelines(opts.db, before, BATCH);

@@ -4,6 +4,7 @@ import { eq } from "drizzle-orm";
 import { blobClaims, imageMentions, images, imageTags } from "../db/schema/index.ts";
 import { fanOutImage } from "../db/timelines.ts";
 import type { CaptionFacts } from "../domain/caption.ts";
+import { isFannedOut } from "../domain/feed-policy.ts";
 import type { ImageRecord } from "../domain/image-record.ts";
 import { blobKeyOf, renditions } from "../domain/renditions.ts";
 import type { ReceivedImage } from "../processing/image-processor.ts";
@@ -32,7 +33,8 @@ export async function storeUpload(
   try {
     for (const rendition of renditions) await blobs.put(blobKeyOf(id, rendition), image.render(rendition));
     await db.transaction(async (tx) => {
-      ({ username: ownerUsername } = await holdActiveUser(tx, ownerId));
+      const owner = await holdActiveUser(tx, ownerId);
+      ownerUsername = owner.username;
       await tx.insert(images).values({
         id,
         ownerId,
@@ -44,7 +46,11 @@ export async function storeUpload(
         height: image.height,
         createdAt,
       });
-      await fanOutImage(tx, { id, ownerId, createdAt });
+      await fanOutImage(
+        tx,
+        { id, ownerId, createdAt },
+        { ownerOnly: !isFannedOut(createdAt, owner.fanOutStoppedAt) },
+      );
       if (caption.hashtags.length > 0) {
         await tx.insert(imageTags).values(caption.hashtags.map((tag) => ({ tag, imageId: id, createdAt })));
       }

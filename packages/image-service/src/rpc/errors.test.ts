@@ -5,7 +5,7 @@ import { connectFailure } from "@instagram/kit/testing";
 import { describe, expect, it } from "vitest";
 import type { BlobStore } from "../blobs/blob-store.ts";
 import { uploadTooLarge } from "../domain/errors.ts";
-import { feedHorizon } from "../domain/feed-horizon.ts";
+import { defaultFeedPolicy } from "../domain/feed-policy.ts";
 import type { ImageStore } from "../images/image-deps.ts";
 import { toConnectError } from "./errors.ts";
 import { createImageServiceImpl } from "./image-service.ts";
@@ -42,7 +42,7 @@ function serviceOverBrokenDatabase() {
     outbox: { publish: unused },
     blobs: {} as BlobStore,
     logger,
-    feedHorizon: feedHorizon(30),
+    feedPolicy: defaultFeedPolicy,
     published: () => {},
     kickReaper: () => {},
   };
