@@ -30,6 +30,11 @@ export interface OutboxRelayOptions {
    * default 10 s.
    */
   fallbackPollIntervalMs?: number;
+  /**
+   * After a batch during which more commits woke it, wait this long before the next one, so a
+   * stream of commits goes out in batches rather than one relay transaction each; default 20 ms.
+   */
+  gatherMs?: number;
   /** What wakes the relay on commit; default the LISTEN of the connector that made `db`; false: poll only. */
   notifications?: Notifications | false;
   batchSize?: number;
@@ -55,6 +60,7 @@ export function startOutboxRelay(opts: OutboxRelayOptions): OutboxRelay {
   const logger = opts.logger.child({ component: "outbox-relay" });
   const pollIntervalMs = opts.pollIntervalMs ?? 250;
   const fallbackPollIntervalMs = opts.fallbackPollIntervalMs ?? 10_000;
+  const gatherMs = opts.gatherMs ?? 20;
   const notifications =
     opts.notifications === false ? undefined : (opts.notifications ?? notificationsOf(db));
   const batchSize = opts.batchSize ?? 100;
@@ -64,6 +70,7 @@ export function startOutboxRelay(opts: OutboxRelayOptions): OutboxRelay {
 
   const idle = createPause();
   const backoff = createPause();
+  const gather = createPause();
   let stopped = false;
   let kicked = false;
   let failures = 0;
@@ -158,7 +165,11 @@ export function startOutboxRelay(opts: OutboxRelayOptions): OutboxRelay {
         await backoff.sleep(backoffMs(failures, pollIntervalMs, 10_000));
         continue;
       }
-      if (sent === batchSize || kicked) continue;
+      if (sent === batchSize) continue;
+      if (kicked) {
+        await gather.sleep(gatherMs);
+        continue;
+      }
       await idle.sleep(listening ? fallbackPollIntervalMs : pollIntervalMs);
     }
   })();
@@ -169,6 +180,7 @@ export function startOutboxRelay(opts: OutboxRelayOptions): OutboxRelay {
       stopped = true;
       idle.stop();
       backoff.stop();
+      gather.stop();
       await running;
       await (await unlistening)?.();
     },
