@@ -56,6 +56,8 @@ export interface DatasetOptions {
   usernamePrefix?: string;
   /** image-service's FEED_TIMELINE_DAYS; default 30. */
   timelineDays?: number;
+  /** image-service's FEED_FAN_OUT_MAX_FOLLOWERS: accounts past it are merged into feeds on read; default 1000. */
+  fanOutMaxFollowers?: number;
   /** Empty every service's tables (and the blob dir's objects/) first; otherwise they must be empty. */
   reset?: boolean;
   /** Actors prepared for the event-settle scenario, and follows/likes per actor; default 50 × 40. */
@@ -173,7 +175,8 @@ async function generate(
       await timed("comments", () => writeComments(tx, plan));
       // image-service's own bulk rule for the fan-out-on-write timelines.
       const horizon = new Date(now - timelineDays * 86_400_000);
-      await timed("timelines", () => rebuildTimelines(tx, { horizon }));
+      const fanOutLimit = options.fanOutMaxFollowers ?? 1000;
+      await timed("timelines", () => rebuildTimelines(tx, { horizon, fanOutLimit }));
       await timed("indexes and keys", () => buildIndexes(tx, indexes));
     });
   } finally {

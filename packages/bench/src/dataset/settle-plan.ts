@@ -65,15 +65,17 @@ export function planSettle(plan: DatasetPlan, options: SettleOptions): SettleAct
     );
     feedTimes.sort((a, b) => b - a);
     const threshold = feedTimes[depth - 1] ?? Number.NEGATIVE_INFINITY;
-    const follow: SettleActor["follow"] = [];
+    const qualifying: number[] = [];
     for (const poster of posters) {
-      if (follow.length >= perActor) break;
-      const image = newestImage[poster] as number;
-      if (imageAtOf(plan, image) <= threshold) break;
-      if (poster === user || followed.has(poster)) continue;
-      follow.push({ ...personOf(plan, poster), imageId: plan.images.ids[image] as string });
+      if (imageAtOf(plan, newestImage[poster] as number) <= threshold) break;
+      if (poster !== user && !followed.has(poster)) qualifying.push(poster);
     }
-    if (follow.length < perActor) continue;
+    if (qualifying.length < perActor) continue;
+    // A random few of them, so that actors do not all follow the same newest posters.
+    const follow = [...shuffled(qualifying.length, random).subarray(0, perActor)].map((at) => {
+      const poster = qualifying[at] as number;
+      return { ...personOf(plan, poster), imageId: plan.images.ids[newestImage[poster] as number] as string };
+    });
     const liked = new Set<number>();
     const like: string[] = [];
     while (like.length < perActor && likeNext < imageCount) {

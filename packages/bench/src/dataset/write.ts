@@ -214,6 +214,9 @@ export async function countCounterMismatches(db: Executor): Promise<number> {
         left join (select image_id as id, count(*) as n from images.likes group by 1) l on l.id = i.id
         left join (select image_id as id, count(*) as n from comments.comments group by 1) c on c.id = i.id
         where i.likes_count <> coalesce(l.n, 0) or i.comments_count <> coalesce(c.n, 0))
+      + (select count(*) from images.owners o
+        left join (select followee_id as id, count(*) as n from images.feed_follows group by 1) f on f.id = o.user_id
+        where o.followers_count <> coalesce(f.n, 0))
       + (select count(*) from users.follows f
         full join images.feed_follows g on g.follower_id = f.follower_id and g.followee_id = f.followee_id
         where f.follower_id is null or g.follower_id is null)
