@@ -149,7 +149,9 @@ export function describeWakeUp(name: string, setup: WakeUpSetup): void {
       const unlistens = await Promise.all(
         live.map((_, index) =>
           notifications?.listen(channel, {
-            notified: () => void heard[index]++,
+            notified: () => {
+              heard[index] = (heard[index] ?? 0) + 1;
+            },
             listening: (now) => {
               live[index] = now;
             },
