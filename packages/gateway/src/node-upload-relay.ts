@@ -103,7 +103,13 @@ function relay({ incoming, outgoing }: NodeRim, upload: RelayedUpload, agent: Ag
     stopReading();
     wait.start();
     const chunks: Buffer[] = [];
-    answer.on("data", (chunk: Buffer) => chunks.push(chunk));
+    let answerBytes = 0;
+    answer.on("data", (chunk: Buffer) => {
+      answerBytes += chunk.byteLength;
+      chunks.push(chunk);
+      if (answerBytes > MAX_ANSWER_BYTES)
+        fail(new RelayFailure("unreachable", { cause: new Error("answer too large") }));
+    });
     answer.once("error", (error) => fail(new RelayFailure("unreachable", { cause: error })));
     answer.once("end", () => {
       if (settled) return;
@@ -139,6 +145,9 @@ function release(chunk: Buffer): void {
   if (!(buffer instanceof ArrayBuffer) || buffer.detached !== false) return;
   buffer.transfer?.(0);
 }
+
+/** image-service answers an upload with one Image or problem JSON: anything far larger is a fault. */
+const MAX_ANSWER_BYTES = 1024 * 1024;
 
 /** How long a connection whose body was left unread stays half-open after the answer. */
 const LINGER_MS = 2000;
