@@ -1,5 +1,12 @@
-import { type Executor, type ListPage, type ListPosition, rowsOf, selectListPage } from "@instagram/kit";
-import { and, eq, gte, inArray, isNull, lt, or, sql } from "drizzle-orm";
+import {
+  type Executor,
+  type ListPage,
+  type ListPosition,
+  pageOf,
+  rowsOf,
+  selectListPage,
+} from "@instagram/kit";
+import { and, desc, eq, gte, inArray, isNull, type Placeholder, type SQL, sql } from "drizzle-orm";
 import type { ImageRecord } from "../domain/image-record.ts";
 import {
   feedFollows,
@@ -13,7 +20,7 @@ import {
 
 /** Reads of images as ImageRecords: one joined query per call, whatever the page size. */
 
-function recordColumns(viewerId: string | undefined) {
+function recordColumns(viewerId: string | Placeholder | undefined) {
   return {
     id: images.id,
     ownerId: images.ownerId,
@@ -36,8 +43,43 @@ function recordColumns(viewerId: string | undefined) {
   };
 }
 
-function selectRecords(db: Executor, viewerId: string | undefined) {
+function selectRecords(db: Executor, viewerId: string | Placeholder | undefined) {
   return db.select(recordColumns(viewerId)).from(images).leftJoin(owners, eq(owners.userId, images.ownerId));
+}
+
+/**
+ * The hottest reads as prepared statements, built once per database: an image by id, and the
+ * first page of a feed's timeline. A null viewer likes nothing.
+ */
+function prepareHotReads(db: Executor) {
+  const viewerId = sql.placeholder("viewerId");
+  return {
+    byId: selectRecords(db, viewerId)
+      .where(eq(images.id, sql.placeholder("id")))
+      .prepare("image_record_by_id"),
+    timelineFirstPage: selectRecords(db, viewerId)
+      .innerJoin(timelineEntries, eq(timelineEntries.imageId, images.id))
+      .where(
+        and(
+          eq(timelineEntries.userId, sql`${viewerId}::uuid`),
+          gte(timelineEntries.createdAt, sql`${sql.placeholder("horizon")}::timestamptz`),
+        ),
+      )
+      .orderBy(desc(timelineEntries.createdAt), desc(timelineEntries.imageId))
+      .limit(sql.placeholder("rows"))
+      .prepare("feed_timeline_first_page"),
+  };
+}
+
+const hotReads = new WeakMap<Executor, ReturnType<typeof prepareHotReads>>();
+
+function hotReadsOf(db: Executor): ReturnType<typeof prepareHotReads> {
+  let reads = hotReads.get(db);
+  if (reads === undefined) {
+    reads = prepareHotReads(db);
+    hotReads.set(db, reads);
+  }
+  return reads;
 }
 
 export async function findImageRecord(
@@ -45,7 +87,7 @@ export async function findImageRecord(
   id: string,
   viewerId: string | undefined,
 ): Promise<ImageRecord | undefined> {
-  const [row] = await selectRecords(db, viewerId).where(eq(images.id, id));
+  const [row] = await hotReadsOf(db).byId.execute({ id, viewerId: viewerId ?? null });
   return row;
 }
 
@@ -122,7 +164,15 @@ export async function listFeedImages(
 
 type FeedQuery = { readerId: string; limit: number; after: ListPosition | undefined; horizon: Date };
 
-function timelinePage(db: Executor, opts: FeedQuery): Promise<ListPage<ImageRecord>> {
+async function timelinePage(db: Executor, opts: FeedQuery): Promise<ListPage<ImageRecord>> {
+  if (opts.after === undefined) {
+    const rows = await hotReadsOf(db).timelineFirstPage.execute({
+      viewerId: opts.readerId,
+      horizon: opts.horizon.toISOString(),
+      rows: opts.limit + 1,
+    });
+    return pageOf(rows, opts.limit);
+  }
   return selectListPage(
     selectRecords(db, opts.readerId)
       .innerJoin(timelineEntries, eq(timelineEntries.imageId, images.id))
@@ -138,26 +188,50 @@ function timelinePage(db: Executor, opts: FeedQuery): Promise<ListPage<ImageReco
   );
 }
 
+/** Recent images of the reader's followees past the fan-out limit, made after they stopped. */
+function notFannedOutPage(db: Executor, opts: FeedQuery): Promise<ListPage<ImageRecord>> {
+  return followeesPage(db, opts, {
+    followees: sql`select f.followee_id as id, o.fan_out_stopped_at as since
+        from ${feedFollows} f
+        join ${owners} o on o.user_id = f.followee_id and o.fan_out_stopped_at is not null
+       where f.follower_id = ${opts.readerId}::uuid`,
+    window: sql`img.created_at > followee.since and img.created_at >= ${opts.horizon.toISOString()}::timestamptz`,
+  });
+}
+
+/** Behind the horizon: the images of everyone the reader follows, and the reader's own. */
+function olderFeedPage(db: Executor, opts: FeedQuery): Promise<ListPage<ImageRecord>> {
+  return followeesPage(db, opts, {
+    followees: sql`select ${feedFollows.followeeId} as id from ${feedFollows}
+       where ${feedFollows.followerId} = ${opts.readerId}::uuid
+       union all select ${opts.readerId}::uuid`,
+    window: sql`img.created_at < ${opts.horizon.toISOString()}::timestamptz`,
+  });
+}
+
 /**
- * Recent images of the reader's followees past the fan-out limit: per such followee, its newest
- * page from the (owner_id, created_at, id) index; then those images by id. None followed: one
- * cheap lookup and nothing more.
+ * Fan-out on read: each followee's newest page in `window` straight from the (owner_id,
+ * created_at, id) index, the newest of those overall, then those images by id. Bounded by
+ * followees × one page, however many images they have. None followed: one cheap lookup.
  */
-async function notFannedOutPage(db: Executor, opts: FeedQuery): Promise<ListPage<ImageRecord>> {
+async function followeesPage(
+  db: Executor,
+  opts: FeedQuery,
+  part: { followees: SQL; window: SQL },
+): Promise<ListPage<ImageRecord>> {
   const after =
     opts.after === undefined
       ? sql``
       : sql` and (img.created_at, img.id) < (${opts.after.createdAt.toISOString()}::timestamptz, ${opts.after.id}::uuid)`;
+  const rows = opts.limit + 1;
   const picked = rowsOf(
     await db.execute(sql`
-      select recent.id from ${feedFollows} f
-        join ${owners} o on o.user_id = f.followee_id and o.fan_out_stopped_at is not null
+      select recent.id from (${part.followees}) followee
         cross join lateral (
-          select img.id from ${images} img
-           where img.owner_id = f.followee_id and img.created_at > o.fan_out_stopped_at
-             and img.created_at >= ${opts.horizon.toISOString()}::timestamptz${after}
-           order by img.created_at desc, img.id desc limit ${opts.limit + 1}) recent
-       where f.follower_id = ${opts.readerId}::uuid`),
+          select img.id, img.created_at from ${images} img
+           where img.owner_id = followee.id and ${part.window}${after}
+           order by img.created_at desc, img.id desc limit ${rows}) recent
+       order by recent.created_at desc, recent.id desc limit ${rows}`),
   ).map((row) => String(row.id));
   if (picked.length === 0) return { items: [], next: undefined };
   return selectListPage(selectRecords(db, opts.readerId).$dynamic(), {
@@ -165,24 +239,6 @@ async function notFannedOutPage(db: Executor, opts: FeedQuery): Promise<ListPage
     id: images.id,
     order: "newest-first",
     filter: inArray(images.id, picked),
-    after: opts.after,
-    limit: opts.limit,
-  });
-}
-
-function olderFeedPage(db: Executor, opts: FeedQuery): Promise<ListPage<ImageRecord>> {
-  const followees = db
-    .select({ id: feedFollows.followeeId })
-    .from(feedFollows)
-    .where(eq(feedFollows.followerId, opts.readerId));
-  return selectListPage(selectRecords(db, opts.readerId).$dynamic(), {
-    createdAt: images.createdAt,
-    id: images.id,
-    order: "newest-first",
-    filter: and(
-      lt(images.createdAt, opts.horizon),
-      or(eq(images.ownerId, opts.readerId), inArray(images.ownerId, followees)),
-    ),
     after: opts.after,
     limit: opts.limit,
   });
