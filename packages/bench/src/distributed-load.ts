@@ -1,7 +1,6 @@
 import { join } from "node:path";
 import { freePorts, type Ports, services, startDistributedStack } from "@instagram/stack";
 import { startBaselineProcess } from "./baseline/process.ts";
-import { pollUntil } from "./bounded-runs.ts";
 import { generateDataset, type SettleActor } from "./dataset/index.ts";
 import type { Plan, ScenarioName } from "./env.ts";
 import { GatewayClient } from "./gateway-client.ts";
@@ -13,7 +12,7 @@ import { tinyPng } from "./sample-images.ts";
 import { loginActors, measureEventSettle } from "./scenarios/event-settle.ts";
 import { measureMixedWorkload } from "./scenarios/mixed-workload.ts";
 import { measureReadPaths } from "./scenarios/read-paths.ts";
-import { type LoadDataset, restDataset } from "./workload/dataset.ts";
+import { datasetSettled, type LoadDataset, restDataset } from "./workload/dataset.ts";
 import { logInViewers, readEndpoints } from "./workload/requests.ts";
 
 export interface Backing {
@@ -62,6 +61,12 @@ export async function runDistributedLoad(opts: {
       users: plan.load.datasetUsers,
       images: plan.load.datasetImages,
       reset: opts.resetData,
+      // Each settle run needs its own actors: their prepared writes are single use.
+      settleActors: plan.load.settleRates.reduce(
+        (sum, rate) => sum + Math.ceil((rate * plan.load.settleS) / plan.load.settlePerActor),
+        0,
+      ),
+      settlePerActor: plan.load.settlePerActor,
       onProgress: (phase, ms) => log(`  dataset: ${phase} ${(ms / 1000).toFixed(1)} s`),
     });
     generated = {
@@ -115,7 +120,9 @@ export async function runDistributedLoad(opts: {
           image: new Blob([new Uint8Array(await tinyPng())], { type: "image/png" }),
           concurrency: 6,
         }));
-      if (!generated) await settled(api, dataset, log);
+      if (!generated && !(await datasetSettled(api, dataset))) {
+        log("the dataset's events had not all settled after 60 s; measuring anyway");
+      }
       const viewers = await logInViewers(api, dataset, plan.load.viewers, 6);
       const cpuRoots = await processTrees(stack.urls, baseline.pid, opts.backing);
       const hz = await clockTicksPerSecond();
@@ -159,28 +166,6 @@ export async function runDistributedLoad(opts: {
           });
         });
       }
-      if (opts.selected.has("settle")) {
-        await opts.attempt("event settle", async () => {
-          if (!settleActors)
-            throw new Error(
-              "the event-settle scenario needs the generated dataset (BENCH_DATASET=generated)",
-            );
-          const actors = await loginActors(stack.gatewayUrl, settleActors.actors, settleActors.password);
-          report.scenarios.settle = await measureEventSettle({
-            gatewayUrl: stack.gatewayUrl,
-            actors,
-            ratePerSecond: plan.load.settleRate,
-            durationS: plan.load.settleS,
-            feedPageLimit: settleActors.feedPageLimit,
-          });
-          for (const result of report.scenarios.settle) {
-            log(
-              `  settle ${result.kind}: ${result.settled}/${result.count} visible, p50 ${result.settle.p50.toFixed(0)} ms, ` +
-                `p99 ${result.settle.p99.toFixed(0)} ms, ${result.failures} failed`,
-            );
-          }
-        });
-      }
       if (opts.selected.has("mixed")) {
         await opts.attempt("mixed workload", async () => {
           report.scenarios.mixed = await measureMixedWorkload({
@@ -195,35 +180,42 @@ export async function runDistributedLoad(opts: {
           });
         });
       }
+      if (opts.selected.has("settle")) {
+        await opts.attempt("event settle", async () => {
+          if (!settleActors)
+            throw new Error(
+              "the event-settle scenario needs the generated dataset (BENCH_DATASET=generated)",
+            );
+          const all = await loginActors(stack.gatewayUrl, settleActors.actors, settleActors.password);
+          report.scenarios.settle = [];
+          let next = 0;
+          for (const rate of plan.load.settleRates) {
+            const count = Math.ceil((rate * plan.load.settleS) / plan.load.settlePerActor);
+            const actors = all.slice(next, next + count);
+            next += count;
+            const results = await measureEventSettle({
+              gatewayUrl: stack.gatewayUrl,
+              actors,
+              ratePerSecond: rate,
+              durationS: plan.load.settleS,
+              feedPageLimit: settleActors.feedPageLimit,
+            });
+            report.scenarios.settle.push({ ratePerSecond: rate, results });
+            for (const result of results) {
+              log(
+                `  settle ${result.kind} at ${rate}/s: ${result.settled}/${result.count} visible, ` +
+                  `p50 ${result.settle.p50.toFixed(0)} ms, p99 ${result.settle.p99.toFixed(0)} ms, ${result.failures} failed`,
+              );
+            }
+          }
+        });
+      }
     } finally {
       await baseline.stop();
     }
   } finally {
     await stack.stop();
   }
-}
-
-/** Waits until the dataset's events have reached the read models: the last user's profile counts its images. */
-async function settled(
-  api: GatewayClient,
-  dataset: LoadDataset,
-  log: (message: string) => void,
-): Promise<void> {
-  const last = dataset.users[dataset.users.length - 1];
-  if (!last) return;
-  const reply = await api.call("POST", "/v1/auth/login", {
-    json: { username: last.username, password: last.password },
-  });
-  const token = (reply.body as { accessToken?: string } | undefined)?.accessToken;
-  const expected = Math.round(dataset.imageIds.length / dataset.users.length);
-  const ok = await pollUntil(
-    async () => {
-      const profile = await api.call("GET", `/v1/users/${last.username}`, { token });
-      return profile.status === 200 && (profile.body as { imagesCount?: number }).imagesCount === expected;
-    },
-    { timeoutMs: 60_000, intervalMs: 250 },
-  );
-  if (!ok) log("the dataset's events had not all settled after 60 s; measuring anyway");
 }
 
 /** The process trees whose CPU time is accounted: each service, the baseline, PostgreSQL and Kafka. */

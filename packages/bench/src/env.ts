@@ -79,9 +79,10 @@ export interface Plan {
     /** The generated dataset (10k users and 200k images at scale 1). */
     datasetUsers: number;
     datasetImages: number;
-    /** Event settle: writes per second (open loop) and seconds per kind. */
-    settleRate: number;
+    /** Event settle: runs at these writes per second (open loop), seconds per kind, writes prepared per actor. */
+    settleRates: number[];
     settleS: number;
+    settlePerActor: number;
     /** The REST-made dataset. */
     users: number;
     imagesPerUser: number;
@@ -119,8 +120,10 @@ export function planFor(
       mixedS: load.durationS !== undefined ? 2 * load.durationS : Math.max(2, Math.round(20 * scale)),
       datasetUsers: scaled(10_000, 100),
       datasetImages: scaled(200_000, 2_000),
-      settleRate: 200,
+      // 200/s is the goal; 20/s shows the settle time of a system that is not saturated.
+      settleRates: [20, 200],
       settleS: Math.max(1, Math.round(10 * scale)),
+      settlePerActor: 40,
       users: scaled(200, 20),
       imagesPerUser: 3,
       follows: Math.min(10, scaled(10, 5)),

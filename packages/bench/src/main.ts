@@ -16,6 +16,7 @@ import { repositoryRoot } from "./repository.ts";
 import { resultsMarkdown, writeResults } from "./results-markdown.ts";
 import { noisePngUnder, photoJpeg, tinyPng } from "./sample-images.ts";
 import { measureDeletionCascade } from "./scenarios/deletion-cascade.ts";
+import { measureEmbeddedReads } from "./scenarios/embedded-reads.ts";
 import { measureRequestPath } from "./scenarios/request-path.ts";
 import { measureUploadLatency } from "./scenarios/upload-latency.ts";
 import { measureUploadMemory } from "./scenarios/upload-memory.ts";
@@ -83,7 +84,7 @@ let backing: { databaseUrl: string; kafkaBrokers: string } | undefined =
     : undefined;
 const distributedLoad = selected.has("reads") || selected.has("mixed") || selected.has("settle");
 try {
-  if (selected.has("path") || selected.has("upload") || selected.has("cascade")) {
+  if (selected.has("path") || selected.has("upload") || selected.has("cascade") || selected.has("reads")) {
     log("starting the embedded stack");
     const stack = await startEmbeddedStack({
       dataDir: join(workDir, "embedded"),
@@ -130,6 +131,17 @@ try {
             deadline: Date.now() + plan.cascade.budgetMs,
             settleTimeoutMs: plan.cascade.settleTimeoutMs,
             pollIntervalMs: 50,
+          });
+        });
+      }
+      if (selected.has("reads")) {
+        await attempt("reads (embedded)", async () => {
+          const { connections, warmupS, roundS, rounds } = plan.load;
+          report.scenarios.embeddedReads = await measureEmbeddedReads({
+            api,
+            image: new Blob([new Uint8Array(await tinyPng())], { type: "image/png" }),
+            plan: { connections, warmupS, roundS, rounds },
+            endpoints: ["users", "feed"],
           });
         });
       }

@@ -4,6 +4,7 @@ import type { Plan } from "./env.ts";
 import type { LoadPlan } from "./load/alternating.ts";
 import type { MachineInfo } from "./machine.ts";
 import type { CascadeResult } from "./scenarios/deletion-cascade.ts";
+import type { EmbeddedReadsResult } from "./scenarios/embedded-reads.ts";
 import type { SettleResult } from "./scenarios/event-settle.ts";
 import type { MixedWorkloadResult } from "./scenarios/mixed-workload.ts";
 import type { ReadPathsResult } from "./scenarios/read-paths.ts";
@@ -36,8 +37,10 @@ export interface BenchReport {
     /** Distributed stack on PostgreSQL + Kafka against the one-process baseline. */
     reads?: ReadPathsResult;
     mixed?: MixedWorkloadResult;
+    /** The same read load against the embedded stack (no baseline). */
+    embeddedReads?: EmbeddedReadsResult;
     /** Like → likesCount, follow → the followee's image in the feed, at a fixed write rate. */
-    settle?: SettleResult[];
+    settle?: { ratePerSecond: number; results: SettleResult[] }[];
   };
   /** The generated dataset: rows per table, time per phase. */
   dataset?: { counts: Record<string, number>; phases: { phase: string; ms: number }[] };

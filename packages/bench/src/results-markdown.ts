@@ -92,7 +92,7 @@ export function cpuTable(
 }
 
 /** Event settle: one row per kind of write. */
-export function settleTable(results: readonly SettleResult[], ratePerSecond: number): string {
+export function settleTable(runs: readonly { ratePerSecond: number; results: SettleResult[] }[]): string {
   const what = { like: "like → likesCount", follow: "follow → image in feed" };
   return markdownTable(
     [
@@ -106,21 +106,23 @@ export function settleTable(results: readonly SettleResult[], ratePerSecond: num
       "write p50 ms",
       "start lag p99 ms",
     ],
-    results.map((r) => [
-      what[r.kind],
-      String(ratePerSecond),
-      String(r.count),
-      String(r.settled),
-      r.failures === 0
-        ? "0"
-        : `${r.failures} (${Object.entries(r.failureReasons)
-            .map(([reason, n]) => `${n}× ${reason}`)
-            .join(", ")})`,
-      fixed(r.settle.p50, 0),
-      fixed(r.settle.p99, 0),
-      fixed(r.write.p50, 1),
-      fixed(r.lag.p99, 1),
-    ]),
+    runs.flatMap(({ ratePerSecond, results }) =>
+      results.map((r) => [
+        what[r.kind],
+        String(ratePerSecond),
+        String(r.count),
+        String(r.settled),
+        r.failures === 0
+          ? "0"
+          : `${r.failures} (${Object.entries(r.failureReasons)
+              .map(([reason, n]) => `${n}× ${reason}`)
+              .join(", ")})`,
+        fixed(r.settle.p50, 0),
+        fixed(r.settle.p99, 0),
+        fixed(r.write.p50, 1),
+        fixed(r.lag.p99, 1),
+      ]),
+    ),
   );
 }
 
@@ -202,10 +204,34 @@ export function resultsMarkdown(report: BenchReport, command: string): string {
       "",
       "## Event settle (open loop: writes at a fixed rate, each polled every 20 ms until visible)",
       "",
-      settleTable(settle, report.plan.load.settleRate),
+      settleTable(settle),
     );
   }
-  parts.push("", "## Embedded and other scenarios", "", "```", summaryTable(report), "```");
+  const embedded = report.scenarios.embeddedReads;
+  if (embedded) {
+    parts.push(
+      "",
+      `## Embedded stack (one process, PGlite, in-process bus; the load generator shares its event loop); ${embedded.dataset}`,
+      "",
+      markdownTable(
+        ["endpoint", "req/s", "p50 ms", "p99 ms", "failed"],
+        readEndpoints.flatMap((endpoint) => {
+          const side = embedded[endpoint];
+          if (!side) return [];
+          return [
+            [
+              endpointPaths[endpoint],
+              fixed(side.perSecond, 0),
+              fixed(side.latencyMs.p50, 2),
+              fixed(side.latencyMs.p99, 2),
+              String(side.non2xx + side.errors + side.timeouts),
+            ],
+          ];
+        }),
+      ),
+    );
+  }
+  parts.push("", "## Other scenarios", "", "```", summaryTable(report), "```");
   const failures = Object.entries(report.failures);
   if (failures.length > 0) {
     parts.push(

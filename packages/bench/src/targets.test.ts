@@ -67,7 +67,7 @@ describe("the markdown results", () => {
       write: summarize([1, 2]),
       lag: summarize([0, 0.5]),
     };
-    const table = settleTable([result], 200);
+    const table = settleTable([{ ratePerSecond: 200, results: [result] }]);
     expect(table).toContain("| like → likesCount | 200 | 10 | 9 | 1 (1× not visible in time) | 20 |");
   });
 });

@@ -1,6 +1,6 @@
 import { ratio, type Summary, summarize, throughput } from "../stats.ts";
-import { addTicks, type CpuRoots, cpuMsPerRequest, readCpu } from "./cpu-time.ts";
-import { type PreparedRequest, runRound } from "./load-round.ts";
+import { addTicks, type CpuReading, type CpuRoots, cpuMsPerRequest, readCpu } from "./cpu-time.ts";
+import { type PreparedRequest, type RoundResult, runRound } from "./load-round.ts";
 
 export interface LoadTarget {
   url: string;
@@ -92,18 +92,7 @@ export async function compareAlternating(opts: {
         next: target.next,
         latencySink: tally.latencies,
       });
-      const after = await readCpu(opts.cpuRoots);
-      addTicks(tally.ticks, before, after);
-      tally.rounds++;
-      tally.wallMs += result.wallMs;
-      tally.requests += result.requests;
-      tally.ok += result.latencyMs.count;
-      tally.errors += result.errors;
-      tally.timeouts += result.timeouts;
-      tally.non2xx += result.non2xx;
-      for (const [status, count] of Object.entries(result.statuses)) {
-        tally.statuses[status] = (tally.statuses[status] ?? 0) + count;
-      }
+      addRound(tally, result, before, await readCpu(opts.cpuRoots));
       opts.log?.(
         `  ${side} round ${round + 1}: ${result.perSecond.toFixed(0)} req/s, p50 ${result.latencyMs.p50.toFixed(2)} ms, ` +
           `p99 ${result.latencyMs.p99.toFixed(2)} ms, ${result.non2xx} non-2xx, ${result.errors} errors`,
@@ -120,6 +109,49 @@ export async function compareAlternating(opts: {
     p50Ratio: ratio(system.latencyMs.p50, baseline.latencyMs.p50),
     p99Ratio: ratio(system.latencyMs.p99, baseline.latencyMs.p99),
   };
+}
+
+/** One target alone (no baseline to compare with): a warm-up, then `plan.rounds` rounds. */
+export async function measureAlone(opts: {
+  target: LoadTarget;
+  plan: LoadPlan;
+  cpuRoots: CpuRoots;
+  hz: number;
+}): Promise<SideResult> {
+  const { plan, target } = opts;
+  await runRound({
+    url: target.url,
+    connections: plan.connections,
+    durationS: plan.warmupS,
+    next: target.next,
+  });
+  const tally = emptyTally();
+  for (let round = 0; round < plan.rounds; round++) {
+    const before = await readCpu(opts.cpuRoots);
+    const result = await runRound({
+      url: target.url,
+      connections: plan.connections,
+      durationS: plan.roundS,
+      next: target.next,
+      latencySink: tally.latencies,
+    });
+    addRound(tally, result, before, await readCpu(opts.cpuRoots));
+  }
+  return describe(tally, opts.hz);
+}
+
+function addRound(tally: SideTally, result: RoundResult, before: CpuReading, after: CpuReading): void {
+  addTicks(tally.ticks, before, after);
+  tally.rounds++;
+  tally.wallMs += result.wallMs;
+  tally.requests += result.requests;
+  tally.ok += result.latencyMs.count;
+  tally.errors += result.errors;
+  tally.timeouts += result.timeouts;
+  tally.non2xx += result.non2xx;
+  for (const [status, count] of Object.entries(result.statuses)) {
+    tally.statuses[status] = (tally.statuses[status] ?? 0) + count;
+  }
 }
 
 function emptyTally(): SideTally {

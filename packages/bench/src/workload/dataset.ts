@@ -1,4 +1,4 @@
-import { runBounded } from "../bounded-runs.ts";
+import { pollUntil, runBounded } from "../bounded-runs.ts";
 import type { GatewayClient } from "../gateway-client.ts";
 
 /** What the load scenarios need of a dataset, however it was made. */
@@ -65,4 +65,25 @@ export function skewedFollowees(user: number, users: number, count: number): num
     if (followee !== user) chosen.add(followee);
   }
   return [...chosen];
+}
+
+/**
+ * Whether a REST-made dataset's events reached the read models within 60 s: the last user's
+ * profile counts all of its images.
+ */
+export async function datasetSettled(api: GatewayClient, dataset: LoadDataset): Promise<boolean> {
+  const last = dataset.users[dataset.users.length - 1];
+  if (!last) return true;
+  const reply = await api.call("POST", "/v1/auth/login", {
+    json: { username: last.username, password: last.password },
+  });
+  const token = (reply.body as { accessToken?: string } | undefined)?.accessToken;
+  const expected = Math.round(dataset.imageIds.length / dataset.users.length);
+  return pollUntil(
+    async () => {
+      const profile = await api.call("GET", `/v1/users/${last.username}`, { token });
+      return profile.status === 200 && (profile.body as { imagesCount?: number }).imagesCount === expected;
+    },
+    { timeoutMs: 60_000, intervalMs: 250 },
+  );
 }
