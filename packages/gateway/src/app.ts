@@ -75,7 +75,11 @@ function jsonBodyLimit(maxBytes: number): MiddlewareHandler {
       });
     },
   });
-  return (c, next) => (c.req.method === "POST" && c.req.path === UPLOAD_PATH ? next() : limit(c, next));
+  return (c, next) => {
+    // Hono's bodyLimit reads c.req.raw.body, which builds a fetch Request: not for a bodiless GET.
+    if (c.req.method === "GET" || c.req.method === "HEAD") return next();
+    return c.req.method === "POST" && c.req.path === UPLOAD_PATH ? next() : limit(c, next);
+  };
 }
 
 export function createApp(deps: GatewayDeps): GatewayApp {

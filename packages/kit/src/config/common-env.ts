@@ -30,6 +30,11 @@ export const commonEnvSchema = z.object({
   ADVERTISE_HOST: z.string().min(1).optional(),
   LOG_LEVEL: logLevel.default("info"),
   DATABASE_URL: postgresUrl.optional(),
+  /**
+   * Most PostgreSQL connections of the process. postgres.js pipelines the queries of one connection
+   * into one socket write per tick, so a few busy connections beat many idle ones; default 4.
+   */
+  DATABASE_POOL_MAX: z.coerce.number().int().min(1).max(100).default(4),
   DATA_DIR: z.string().min(1).default(".data"),
   KAFKA_BROKERS: brokers.optional(),
   CONSUL_HTTP_ADDR: z

