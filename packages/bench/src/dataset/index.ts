@@ -8,6 +8,7 @@ import {
   images,
   imageTags,
   likes,
+  owners,
   timelineEntries,
 } from "@instagram/image-service/schema";
 import { rebuildTimelines } from "@instagram/image-service/timelines";
@@ -18,6 +19,7 @@ import { sql } from "drizzle-orm";
 import { linkImageFiles, pictureJpeg, removeImageFiles } from "./blobs.ts";
 import { degrees, planDataset } from "./plan.ts";
 import { type Person, planSettle, type SettleActor } from "./settle-plan.ts";
+import { tableName } from "./sql-values.ts";
 import {
   buildIndexes,
   countCounterMismatches,
@@ -176,7 +178,11 @@ async function generate(
       // image-service's own bulk rule for the fan-out-on-write timelines.
       const horizon = new Date(now - timelineDays * 86_400_000);
       const fanOutLimit = options.fanOutMaxFollowers ?? 1000;
-      await timed("timelines", () => rebuildTimelines(tx, { horizon, fanOutLimit }));
+      await timed("timelines", async () => {
+        // Statistics first: the tables were empty when last looked at, and the rebuild joins them.
+        await tx.execute(sql`analyze ${tableName(images)}, ${tableName(owners)}, ${tableName(feedFollows)}`);
+        return rebuildTimelines(tx, { horizon, fanOutLimit });
+      });
       await timed("indexes and keys", () => buildIndexes(tx, indexes));
     });
   } finally {

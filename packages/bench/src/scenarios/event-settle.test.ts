@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { assignTasks, openLoopSchedule, SettleBook, type SettleSession } from "./event-settle.ts";
+import { assignTasks, openLoopSchedule, pollDelay, SettleBook, type SettleSession } from "./event-settle.ts";
 
 function actor(name: string, likes: number, follows: number): SettleSession {
   return {
@@ -27,6 +27,15 @@ describe("openLoopSchedule", () => {
   it("is empty for no rate or no time", () => {
     expect(openLoopSchedule(0, 10)).toEqual([]);
     expect(openLoopSchedule(200, 0)).toEqual([]);
+  });
+});
+
+describe("pollDelay", () => {
+  it("polls at the interval at first, then at a tenth of the time waited", () => {
+    expect(pollDelay(20, 0)).toBe(20);
+    expect(pollDelay(20, 150)).toBe(20);
+    expect(pollDelay(20, 1000)).toBe(100);
+    expect(pollDelay(20, 8000)).toBe(800);
   });
 });
 

@@ -21,6 +21,7 @@ export interface EventSettleOptions {
   ratePerSecond?: number;
   /** Per kind; default 10 s (2000 writes at 200/s). */
   durationS?: number;
+  /** Between reads of one write, at first; see `pollDelay`. Default 20. */
   pollIntervalMs?: number;
   /** A write not visible this long after it was sent counts as a failure. */
   settleTimeoutMs?: number;
@@ -51,6 +52,15 @@ export function openLoopSchedule(ratePerSecond: number, durationS: number): numb
   if (!(ratePerSecond > 0) || !(durationS > 0)) return [];
   const count = Math.floor(ratePerSecond * durationS);
   return Array.from({ length: count }, (_, i) => (i * 1000) / ratePerSecond);
+}
+
+/**
+ * The wait before the next read of a write sent `elapsedMs` ago: `intervalMs`, or a tenth of the
+ * time waited so far if more. Settle times keep a resolution within 10 %, and a system that falls
+ * behind is not also buried under reads of every write it has not shown yet.
+ */
+export function pollDelay(intervalMs: number, elapsedMs: number): number {
+  return Math.max(intervalMs, elapsedMs / 10);
 }
 
 export interface SettleTask {
@@ -198,7 +208,7 @@ async function measureKind(kind: SettleKind, options: EventSettleOptions): Promi
         // A read that fails or times out is just a poll that saw nothing: keep polling.
         const seen = await visible(task).catch(() => false);
         if (seen) return book.settled(performance.now() - sent);
-        await sleep(pollMs);
+        await sleep(pollDelay(pollMs, performance.now() - sent));
       }
       book.failed("not visible in time");
     } catch (error) {
