@@ -47,8 +47,7 @@ export class FileBlobStore implements BlobStore {
       } finally {
         await file.close();
       }
-      await mkdir(dirname(target), { recursive: true });
-      await rename(scratch, target);
+      await renameInto(scratch, target);
     } catch (error) {
       await rm(scratch, { force: true });
       throw error;
@@ -68,8 +67,7 @@ export class FileBlobStore implements BlobStore {
       } finally {
         await file.close();
       }
-      await mkdir(dirname(target), { recursive: true });
-      await rename(scratch, target);
+      await renameInto(scratch, target);
       return { size };
     } catch (error) {
       await rm(scratch, { force: true });
@@ -117,6 +115,17 @@ export class FileBlobStore implements BlobStore {
     assertBlobKey(key);
     const shard = createHash("sha1").update(key).digest("hex").slice(0, 2);
     return join(this.objectsDir, shard, key);
+  }
+}
+
+/** Renames, making the shard directory only when it is missing (once per shard). */
+async function renameInto(from: string, to: string): Promise<void> {
+  try {
+    await rename(from, to);
+  } catch (error) {
+    if (!isMissing(error)) throw error;
+    await mkdir(dirname(to), { recursive: true });
+    await rename(from, to);
   }
 }
 

@@ -7,7 +7,7 @@ import type { Rendition } from "../domain/renditions.ts";
  */
 export interface ImageProcessor {
   /**
-   * Reads the body to scratch space (never whole into memory), refusing it once past `maxBytes`
+   * Reads the body to scratch space (never whole into memory: a bounded batch at a time), refusing it once past `maxBytes`
    * (upload-too-large) or as soon as its first bytes are not an accepted format (unsupported-type);
    * then checks the header: empty-upload, undecodable-image, too-many-pixels.
    */

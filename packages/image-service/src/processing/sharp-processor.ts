@@ -87,6 +87,8 @@ export function createSharpProcessor(opts: SharpProcessorOptions): ImageProcesso
   };
 }
 
+const SPOOL_BATCH_BYTES = 512 * 1024;
+
 /** Copies the body to `path`, counting bytes; decides the format from the first bytes. */
 async function spool(
   body: ReadableStream<Uint8Array>,
@@ -98,6 +100,19 @@ async function spool(
   let size = 0;
   let head: Uint8Array = new Uint8Array(0);
   let format: ImageFormat | undefined;
+  // Chunks go to the file in batches (one writev each), the next batch gathering while the last
+  // is written: fewer trips to the thread pool, at most two batches in memory.
+  let batch: Uint8Array[] = [];
+  let batchBytes = 0;
+  let writing: Promise<unknown> = Promise.resolve();
+  const writeBatch = async (): Promise<void> => {
+    await writing;
+    const chunks = batch;
+    batch = [];
+    batchBytes = 0;
+    writing = file.writev(chunks);
+    writing.catch(() => {}); // awaited below; a failure must not go unhandled meanwhile
+  };
   try {
     for (let next = await reader.read(); !next.done; next = await reader.read()) {
       const chunk = next.value;
@@ -107,12 +122,17 @@ async function spool(
         head = concat(head, chunk.subarray(0, SNIFF_BYTES - head.length));
         if (head.length >= SNIFF_BYTES) format = sniffOrRefuse(head);
       }
-      await file.write(chunk);
+      batch.push(chunk);
+      batchBytes += chunk.byteLength;
+      if (batchBytes >= SPOOL_BATCH_BYTES) await writeBatch();
     }
+    if (batch.length > 0) await writeBatch();
+    await writing;
   } catch (error) {
     await reader.cancel().catch(() => {});
     throw error;
   } finally {
+    await writing.catch(() => {});
     await file.close();
   }
   if (size === 0) throw emptyUpload();
