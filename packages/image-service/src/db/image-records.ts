@@ -1,11 +1,4 @@
-import {
-  type Executor,
-  type ListPage,
-  type ListPosition,
-  pageOf,
-  rowsOf,
-  selectListPage,
-} from "@instagram/kit";
+import { type Executor, type ListPage, type ListPosition, pageOf, selectListPage } from "@instagram/kit";
 import { and, desc, eq, gte, inArray, isNull, type Placeholder, type SQL, sql } from "drizzle-orm";
 import type { ImageRecord } from "../domain/image-record.ts";
 import {
@@ -211,10 +204,10 @@ function olderFeedPage(db: Executor, opts: FeedQuery): Promise<ListPage<ImageRec
 
 /**
  * Fan-out on read: each followee's newest page in `window` straight from the (owner_id,
- * created_at, id) index, the newest of those overall, then those images by id. Bounded by
- * followees × one page, however many images they have. None followed: one cheap lookup.
+ * created_at, id) index, the newest of those overall, then those images by id — one statement,
+ * bounded by followees × one page however many images they have.
  */
-async function followeesPage(
+function followeesPage(
   db: Executor,
   opts: FeedQuery,
   part: { followees: SQL; window: SQL },
@@ -224,24 +217,23 @@ async function followeesPage(
       ? sql``
       : sql` and (img.created_at, img.id) < (${opts.after.createdAt.toISOString()}::timestamptz, ${opts.after.id}::uuid)`;
   const rows = opts.limit + 1;
-  const picked = rowsOf(
-    await db.execute(sql`
+  const picked = sql`(
       select recent.id from (${part.followees}) followee
         cross join lateral (
           select img.id, img.created_at from ${images} img
            where img.owner_id = followee.id and ${part.window}${after}
            order by img.created_at desc, img.id desc limit ${rows}) recent
-       order by recent.created_at desc, recent.id desc limit ${rows}`),
-  ).map((row) => String(row.id));
-  if (picked.length === 0) return { items: [], next: undefined };
-  return selectListPage(selectRecords(db, opts.readerId).$dynamic(), {
-    createdAt: images.createdAt,
-    id: images.id,
-    order: "newest-first",
-    filter: inArray(images.id, picked),
-    after: opts.after,
-    limit: opts.limit,
-  });
+       order by recent.created_at desc, recent.id desc limit ${rows}) as picked`;
+  return selectListPage(
+    selectRecords(db, opts.readerId).innerJoin(picked, sql`picked.id = ${images.id}`).$dynamic(),
+    {
+      createdAt: images.createdAt,
+      id: images.id,
+      order: "newest-first",
+      after: opts.after,
+      limit: opts.limit,
+    },
+  );
 }
 
 function positionOf(record: ImageRecord): ListPosition {
