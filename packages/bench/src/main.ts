@@ -272,10 +272,14 @@ report.durationMs = Math.round(performance.now() - began);
 const reportDir = resolve(repositoryRoot, env.BENCH_REPORT_DIR ?? ".data/bench");
 const reportPath = await writeReport(reportDir, report);
 const command = `BENCH_SCALE=${env.BENCH_SCALE}${env.BENCH_ONLY ? ` BENCH_ONLY=${env.BENCH_ONLY}` : ""} npm run bench`;
+const infraNote =
+  env.DATABASE_URL && env.KAFKA_BROKERS
+    ? "on the PostgreSQL + Kafka of DATABASE_URL and KAFKA_BROKERS"
+    : "on a private PostgreSQL + Kafka (scripts/infra.sh)";
 const resultsBase = await writeResults(
   resolve(repositoryRoot, env.BENCH_RESULTS_DIR ?? "bench/results"),
   report,
-  resultsMarkdown(report, command),
+  resultsMarkdown(report, command, infraNote),
   env.BENCH_MACHINE ?? machineSlug(report.machine),
 );
 

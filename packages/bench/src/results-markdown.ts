@@ -127,7 +127,7 @@ export function settleTable(runs: readonly { ratePerSecond: number; results: Set
 }
 
 /** The whole run as markdown: what ran where, the tables, the targets. */
-export function resultsMarkdown(report: BenchReport, command: string): string {
+export function resultsMarkdown(report: BenchReport, command: string, infra = ""): string {
   const { reads, mixed, settle } = report.scenarios;
   const m = report.machine;
   const parts: string[] = [
@@ -135,7 +135,7 @@ export function resultsMarkdown(report: BenchReport, command: string): string {
     "",
     `- machine: ${m.cores} cores (${m.cpuModel}), ${m.totalMemoryMiB} MiB, node ${m.node}, ${m.platform}/${m.arch}; ` +
       `load ${report.loadAverage.start.join(" ")} → ${report.loadAverage.end.join(" ")}`,
-    `- command: \`${command}\` (scale ${report.scale}), ${(report.durationMs / 1000).toFixed(0)} s in all`,
+    `- command: \`${command}\`${infra === "" ? "" : ` ${infra}`} (scale ${report.scale}), ${(report.durationMs / 1000).toFixed(0)} s in all`,
   ];
   if (report.load) {
     const l = report.load;
