@@ -140,7 +140,8 @@ async function generate(
   const password = options.password ?? "bench-password";
   const timelineDays = options.timelineDays ?? 30;
   const now = Date.now();
-  await timed("schemas", () => prepareSchemas(db, options));
+  await timed("schemas", () => migrateSchemas(db));
+  await timed(options.reset === true ? "reset" : "empty check", () => emptyOrReset(db, options));
   const plan = await timed("plan", () =>
     planDataset({
       users: options.users,
@@ -218,25 +219,29 @@ async function generate(
   };
 }
 
-/** Every service's migrations (the same ones the services run at start), then empty tables. */
-async function prepareSchemas(db: Database, options: DatasetOptions): Promise<void> {
+/** Every service's migrations, the same ones the services run at start. */
+async function migrateSchemas(db: Database): Promise<void> {
   const handle = { db, ping: async () => {}, close: async () => {} };
   for (const { schema, service } of SCHEMAS) {
     const migrationsFolder = join(dirname(require.resolve(`@instagram/${service}`)), "db", "migrations");
     await migrate(handle, { schema, migrationsFolder });
   }
+}
+
+/** Empties every service's tables and the image files, when asked to; otherwise insists on no accounts. */
+async function emptyOrReset(db: Database, options: DatasetOptions): Promise<void> {
+  if (options.reset !== true) {
+    const [row] = rowsOf(await db.execute(sql`select exists (select 1 from auth.accounts) as taken`));
+    if (row?.taken === true)
+      throw new Error("the database already has accounts: pass reset: true to replace them");
+    return;
+  }
   const tables = rowsOf(
     await db.execute(sql`select format('%I.%I', schemaname, tablename) as name from pg_tables
       where schemaname in ('auth', 'users', 'images', 'comments') and tablename <> '__drizzle_migrations'`),
   ).map((row) => String(row.name));
-  if (options.reset === true) {
-    await db.execute(sql.raw(`truncate ${tables.join(", ")} restart identity`));
-    await removeImageFiles(options.blobDir);
-    return;
-  }
-  const [row] = rowsOf(await db.execute(sql`select exists (select 1 from auth.accounts) as taken`));
-  if (row?.taken === true)
-    throw new Error("the database already has accounts: pass reset: true to replace them");
+  await db.execute(sql.raw(`truncate ${tables.join(", ")} restart identity`));
+  await removeImageFiles(options.blobDir);
 }
 
 /**
