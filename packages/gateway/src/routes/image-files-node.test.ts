@@ -6,6 +6,7 @@ import {
   request,
   type ServerResponse,
 } from "node:http";
+import { connect } from "node:http2";
 import type { AddressInfo } from "node:net";
 import { createRouterTransport } from "@connectrpc/connect";
 import { createAccessTokenVerifier, createLogger } from "@instagram/kit";
@@ -38,14 +39,18 @@ async function imageServer(handle: (request: IncomingMessage, response: ServerRe
 }
 
 /** The gateway on a real Node server (kit's serveNode), uploads relayed with Node streams. */
-async function nodeGateway(imageUrl: string, waits: Partial<ImageFileWaits> = {}) {
+async function nodeGateway(imageUrl: string, waits: Partial<ImageFileWaits> = {}, fetched: string[] = []) {
   const keys = await createTokenKeys();
   const none = createRouterTransport(() => {});
   const app = createApp({
     transports: { auth: none, user: none, image: none, comment: none },
     imageFiles: {
       instance: async () => imageUrl,
-      fetch: () => Promise.reject(new Error("the Node relay must carry uploads, not fetch")),
+      // Counted: on HTTP/1.1 the Node relay must carry uploads, not fetch.
+      fetch: (input, init) => {
+        fetched.push(String(input));
+        return globalThis.fetch(input, init);
+      },
       waits: { ...defaultImageFileWaits, ...waits },
       uploads: nodeUploadRelay(),
     },
@@ -172,7 +177,8 @@ describe("POST /v1/images on Node (the node:http relay)", () => {
       res.writeHead(201, { "content-type": "application/json", location: "/v1/images/img-1" });
       res.end(JSON.stringify({ id: "img-1" }));
     });
-    const gateway = await nodeGateway(image);
+    const fetched: string[] = [];
+    const gateway = await nodeGateway(image, {}, fetched);
     for (const contentLength of [true, false]) {
       const sent = await upload(gateway.url, gateway.authorization, { total: 3 * MiB + 5, contentLength });
       expect(sent.status).toBe(201);
@@ -183,6 +189,39 @@ describe("POST /v1/images on Node (the node:http relay)", () => {
       expect(seen?.headers.authorization).toBe(gateway.authorization);
       expect(seen?.headers["content-type"]).toBe("multipart/form-data; boundary=relay");
       expect(seen?.headers.cookie).toBeUndefined();
+    }
+    expect(fetched).toHaveLength(0);
+  });
+
+  it("leaves HTTP/2 requests to the fetch path", async () => {
+    const image = await imageServer(async (req, res) => {
+      const body = counted(req);
+      await body.ended;
+      res.writeHead(201, { "content-type": "application/json" });
+      res.end(JSON.stringify({ bytes: body.bytes() }));
+    });
+    const fetched: string[] = [];
+    const gateway = await nodeGateway(image, {}, fetched);
+    const session = connect(gateway.url);
+    try {
+      const stream = session.request({
+        ":method": "POST",
+        ":path": "/v1/images",
+        authorization: gateway.authorization,
+        "content-type": "multipart/form-data; boundary=relay",
+      });
+      stream.end(Buffer.alloc(100_000, 0x62));
+      const chunks: Buffer[] = [];
+      stream.on("data", (chunk: Buffer) => chunks.push(chunk));
+      const status = await new Promise<number>((resolve) =>
+        stream.once("response", (headers) => resolve(Number(headers[":status"]))),
+      );
+      await new Promise((resolve) => stream.once("end", resolve));
+      expect(status).toBe(201);
+      expect(JSON.parse(Buffer.concat(chunks).toString())).toEqual({ bytes: 100_000 });
+      expect(fetched).toHaveLength(1);
+    } finally {
+      session.close();
     }
   });
 
