@@ -144,13 +144,19 @@ describe("public Connect RPCs", () => {
     ]);
   });
 
-  it("relays a method the service does not implement yet, with the service's answer", async () => {
+  it("relays GetFeed with the caller's token", async () => {
     const gateway = await gatewayUnderTest();
-    const { authorization } = await gateway.signedUp("alice");
-    const { path, ...init } = connectCall("/instagram.image.v1.ImageService/GetFeed", {}, { authorization });
+    const alice = await gateway.signedUp("alice");
+    const image = gateway.posted(alice.account, "mine");
+    const { path, ...init } = connectCall(
+      "/instagram.image.v1.ImageService/GetFeed",
+      {},
+      { authorization: alice.authorization },
+    );
     const response = await gateway.app.request(path, init);
-    // The fake image service leaves GetFeed out: the answer comes from it, not from the gateway.
-    expect(await response.json()).toMatchObject({ code: "unimplemented" });
+    expect(response.status).toBe(200);
+    expect((await response.json()).images).toMatchObject([{ id: image.id }]);
+    expect(gateway.world.received).toEqual([{ method: "GetFeed", authorization: alice.authorization }]);
   });
 
   it("answers a CORS preflight for a procedure with Connect's headers allowed", async () => {
