@@ -1,6 +1,6 @@
 // Generates the benchmark dataset into PostgreSQL and a blob directory.
 //   npx tsx packages/bench/src/dataset/cli.ts --database-url postgres://… --blob-dir <dir> \
-//     --users 10000 --images 200000 [--average-follows 180] [--likes N] [--comments N] [--seed 1] [--reset]
+//     --users 10000 --images 200000 [--average-follows 180] [--likes N] [--comments N] [--seed 1] [--reset [--kafka-brokers host:port]]
 import { parseArgs } from "node:util";
 import { generateDataset } from "./index.ts";
 
@@ -14,6 +14,7 @@ const { values } = parseArgs({
     likes: { type: "string" },
     comments: { type: "string" },
     seed: { type: "string" },
+    "kafka-brokers": { type: "string" },
     reset: { type: "boolean", default: false },
   },
 });
@@ -43,6 +44,7 @@ const dataset = await generateDataset({
   comments: number("comments", values.comments),
   seed: number("seed", values.seed),
   reset: values.reset,
+  kafkaBrokers: values["kafka-brokers"] ?? process.env.KAFKA_BROKERS,
   onProgress: (phase, ms) =>
     process.stdout.write(`${phase.padEnd(44)} ${(ms / 1000).toFixed(1).padStart(7)} s\n`),
 });

@@ -17,6 +17,7 @@ import { createPostgresConnector } from "@instagram/kit/node";
 import { follows } from "@instagram/user-service/schema";
 import { sql } from "drizzle-orm";
 import { linkImageFiles, pictureJpeg, removeImageFiles } from "./blobs.ts";
+import { deleteEventTopics } from "./event-topics.ts";
 import { degrees, planDataset } from "./plan.ts";
 import { type Person, planSettle, type SettleActor } from "./settle-plan.ts";
 import { tableName } from "./sql-values.ts";
@@ -60,9 +61,14 @@ export interface DatasetOptions {
   timelineDays?: number;
   /** image-service's FEED_FAN_OUT_MAX_FOLLOWERS: accounts past it are merged into feeds on read; default 1000. */
   fanOutMaxFollowers?: number;
+  /**
+   * The services' Kafka brokers: on a reset their event topics are deleted too, so that events of
+   * the previous dataset are not replayed into the new one. Without it, reset with a fresh broker.
+   */
+  kafkaBrokers?: string;
   /** Empty every service's tables (and the blob dir's objects/) first; otherwise they must be empty. */
   reset?: boolean;
-  /** Actors prepared for the event-settle scenario, and follows/likes per actor; default 50 × 40. */
+  /** Actors prepared for the event-settle scenario, and follows/likes per actor; default 200 × 10. */
   settleActors?: number;
   settlePerActor?: number;
   onProgress?: (phase: string, ms: number) => void;
@@ -82,7 +88,8 @@ export interface Dataset {
 }
 
 const require = createRequire(import.meta.url);
-const SETTLE_FEED_PAGE_LIMIT = 100;
+/** The feed's default page: a follow shows when the image is on the first page people see. */
+const SETTLE_FEED_PAGE_LIMIT = 20;
 /** The big tables: their secondary indexes are built once after the load (withIndexesRebuilt). */
 const BULK_TABLES = [
   follows,
@@ -197,8 +204,8 @@ async function generate(
 
   const settle = await timed("settle plan", () =>
     planSettle(plan, {
-      actors: options.settleActors ?? 50,
-      perActor: options.settlePerActor ?? 40,
+      actors: options.settleActors ?? 200,
+      perActor: options.settlePerActor ?? 10,
       feedPageLimit: SETTLE_FEED_PAGE_LIMIT,
       seed: options.seed ?? 1,
     }),
@@ -242,6 +249,7 @@ async function emptyOrReset(db: Database, options: DatasetOptions): Promise<void
   ).map((row) => String(row.name));
   await db.execute(sql.raw(`truncate ${tables.join(", ")} restart identity`));
   await removeImageFiles(options.blobDir);
+  if (options.kafkaBrokers !== undefined) await deleteEventTopics(options.kafkaBrokers);
 }
 
 /**

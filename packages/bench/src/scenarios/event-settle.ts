@@ -175,7 +175,7 @@ async function measureKind(kind: SettleKind, options: EventSettleOptions): Promi
   const pollMs = options.pollIntervalMs ?? 20;
   const timeoutMs = options.settleTimeoutMs ?? 10_000;
   const requestMs = options.requestTimeoutMs ?? 5_000;
-  const pageLimit = options.feedPageLimit ?? 100;
+  const pageLimit = options.feedPageLimit ?? 20;
   const { gatewayUrl } = options;
   // Likes show as a count: read each image's count first, outside the timed loop.
   const likesBefore =
