@@ -140,7 +140,7 @@ export function resultsMarkdown(report: BenchReport, command: string, infra = ""
   if (report.load) {
     const l = report.load;
     parts.push(
-      `- distributed: ${l.backing}; dataset ${l.dataset} (${l.users} users, ${l.images} images), ${l.viewers} logged-in viewers`,
+      `- distributed: ${l.backing}; dataset ${l.dataset}; requests spread over ${l.users} users, ${l.images} image ids and ${l.viewers} logged-in viewers`,
       `- load: autocannon, ${l.plan.connections} connections, ${l.plan.warmupS} s warm-up per side (discarded), ` +
         `${l.plan.rounds} rounds of ${l.plan.roundS} s per side, alternating baseline / stack; baseline: ${l.baseline}`,
     );
