@@ -1,5 +1,5 @@
 import { type Executor, type ListPage, type ListPosition, pageOf, selectListPage } from "@instagram/kit";
-import { and, desc, eq, gte, inArray, isNull, type Placeholder, type SQL, sql } from "drizzle-orm";
+import { and, desc, eq, inArray, isNull, type Placeholder, sql } from "drizzle-orm";
 import type { ImageRecord } from "../domain/image-record.ts";
 import {
   feedFollows,
@@ -42,25 +42,23 @@ function selectRecords(db: Executor, viewerId: string | Placeholder | undefined)
 
 /**
  * The hottest reads as prepared statements, built once per database: an image by id, and the
- * first page of a feed's timeline. A null viewer likes nothing.
+ * recent part of a feed page (first page, and pages after a cursor). A null viewer likes nothing.
  */
 function prepareHotReads(db: Executor) {
   const viewerId = sql.placeholder("viewerId");
+  const recentFeed = (after: boolean, name: string) =>
+    recentFeedQuery(db, {
+      reader: viewerId,
+      horizon: sql.placeholder("horizon"),
+      rows: sql.placeholder("rows"),
+      after: after ? { at: sql.placeholder("afterAt"), id: sql.placeholder("afterId") } : undefined,
+    }).prepare(name);
   return {
     byId: selectRecords(db, viewerId)
       .where(eq(images.id, sql.placeholder("id")))
       .prepare("image_record_by_id"),
-    timelineFirstPage: selectRecords(db, viewerId)
-      .innerJoin(timelineEntries, eq(timelineEntries.imageId, images.id))
-      .where(
-        and(
-          eq(timelineEntries.userId, sql`${viewerId}::uuid`),
-          gte(timelineEntries.createdAt, sql`${sql.placeholder("horizon")}::timestamptz`),
-        ),
-      )
-      .orderBy(desc(timelineEntries.createdAt), desc(timelineEntries.imageId))
-      .limit(sql.placeholder("rows"))
-      .prepare("feed_timeline_first_page"),
+    recentFeedFirst: recentFeed(false, "feed_recent_first_page"),
+    recentFeedAfter: recentFeed(true, "feed_recent_page_after"),
   };
 }
 
@@ -135,82 +133,88 @@ export function listMentionImages(
 }
 
 /**
- * The reader's feed. From `horizon` on: their timeline (one backwards range scan of its primary
- * key, each image then by id), merged with the recent images of followees past the fan-out limit
- * (read here instead of fanned out). Older than `horizon`: fanned out on read from the follow
+ * The reader's feed. From `horizon` on: their timeline (a backwards range scan of its primary
+ * key) together with the recent images of followees past the fan-out limit (read here instead of
+ * fanned out) — one prepared statement. Older than `horizon`: fanned out on read from the follow
  * read model. The parts never overlap, so pages run on from one into the next without gaps.
  */
 export async function listFeedImages(
   db: Executor,
   opts: { readerId: string; limit: number; after: ListPosition | undefined; horizon: Date },
 ): Promise<ListPage<ImageRecord>> {
-  const [timeline, mergedOnRead] = await Promise.all([timelinePage(db, opts), notFannedOutPage(db, opts)]);
-  const recent = mergedPage(timeline, mergedOnRead, opts.limit);
+  const reads = hotReadsOf(db);
+  const bounds = { viewerId: opts.readerId, horizon: opts.horizon.toISOString(), rows: opts.limit + 1 };
+  const rows =
+    opts.after === undefined
+      ? await reads.recentFeedFirst.execute(bounds)
+      : await reads.recentFeedAfter.execute({
+          ...bounds,
+          afterAt: opts.after.createdAt.toISOString(),
+          afterId: opts.after.id,
+        });
+  const recent = pageOf(rows, opts.limit);
   if (recent.next !== undefined) return recent;
   const remaining = opts.limit - recent.items.length;
   const older = await olderFeedPage(db, { ...opts, limit: Math.max(remaining, 1) });
   if (remaining > 0) return { items: [...recent.items, ...older.items], next: older.next };
   // A full page without the older part: more follow only if the older part has any.
   const last = recent.items.at(-1);
-  return { items: recent.items, next: older.items.length > 0 && last ? positionOf(last) : undefined };
+  return {
+    items: recent.items,
+    next: older.items.length > 0 && last ? { createdAt: last.createdAt, id: last.id } : undefined,
+  };
 }
 
-type FeedQuery = { readerId: string; limit: number; after: ListPosition | undefined; horizon: Date };
-
-async function timelinePage(db: Executor, opts: FeedQuery): Promise<ListPage<ImageRecord>> {
-  if (opts.after === undefined) {
-    const rows = await hotReadsOf(db).timelineFirstPage.execute({
-      viewerId: opts.readerId,
-      horizon: opts.horizon.toISOString(),
-      rows: opts.limit + 1,
-    });
-    return pageOf(rows, opts.limit);
-  }
-  return selectListPage(
-    selectRecords(db, opts.readerId)
-      .innerJoin(timelineEntries, eq(timelineEntries.imageId, images.id))
-      .$dynamic(),
-    {
-      createdAt: timelineEntries.createdAt,
-      id: timelineEntries.imageId,
-      order: "newest-first",
-      filter: and(eq(timelineEntries.userId, opts.readerId), gte(timelineEntries.createdAt, opts.horizon)),
-      after: opts.after,
-      limit: opts.limit,
-    },
-  );
-}
-
-/** Recent images of the reader's followees past the fan-out limit, made after they stopped. */
-function notFannedOutPage(db: Executor, opts: FeedQuery): Promise<ListPage<ImageRecord>> {
-  return followeesPage(db, opts, {
-    followees: sql`select f.followee_id as id, o.fan_out_stopped_at as since
-        from ${feedFollows} f
-        join ${owners} o on o.user_id = f.followee_id and o.fan_out_stopped_at is not null
-       where f.follower_id = ${opts.readerId}::uuid`,
-    window: sql`img.created_at > followee.since and img.created_at >= ${opts.horizon.toISOString()}::timestamptz`,
-  });
-}
-
-/** Behind the horizon: the images of everyone the reader follows, and the reader's own. */
-function olderFeedPage(db: Executor, opts: FeedQuery): Promise<ListPage<ImageRecord>> {
-  return followeesPage(db, opts, {
-    followees: sql`select ${feedFollows.followeeId} as id from ${feedFollows}
-       where ${feedFollows.followerId} = ${opts.readerId}::uuid
-       union all select ${opts.readerId}::uuid`,
-    window: sql`img.created_at < ${opts.horizon.toISOString()}::timestamptz`,
-  });
+/** Values of a feed query: bound parameters or placeholders of a prepared statement. */
+interface FeedBounds {
+  reader: unknown;
+  horizon: unknown;
+  rows: unknown;
+  after: { at: unknown; id: unknown } | undefined;
 }
 
 /**
- * Fan-out on read: each followee's newest page in `window` straight from the (owner_id,
- * created_at, id) index, the newest of those overall, then those images by id — one statement,
- * bounded by followees × one page however many images they have.
+ * The recent part of a feed page: the newest `rows` of the reader's timeline and, per followee
+ * past the fan-out limit, its newest `rows` since it stopped (a lateral probe of the (owner_id,
+ * created_at, id) index, so bounded by followees × one page); then those images by id.
  */
-function followeesPage(
+function recentFeedQuery(db: Executor, b: FeedBounds) {
+  const afterEntry =
+    b.after === undefined
+      ? sql``
+      : sql` and (te.created_at, te.image_id) < (${b.after.at}::timestamptz, ${b.after.id}::uuid)`;
+  const afterImage =
+    b.after === undefined
+      ? sql``
+      : sql` and (img.created_at, img.id) < (${b.after.at}::timestamptz, ${b.after.id}::uuid)`;
+  const picked = sql`((
+      select te.image_id as id from ${timelineEntries} te
+       where te.user_id = ${b.reader}::uuid and te.created_at >= ${b.horizon}::timestamptz${afterEntry}
+       order by te.created_at desc, te.image_id desc limit ${b.rows}
+    ) union all (
+      select recent.id from ${feedFollows} f
+        join ${owners} o on o.user_id = f.followee_id and o.fan_out_stopped_at is not null
+        cross join lateral (
+          select img.id, img.created_at from ${images} img
+           where img.owner_id = f.followee_id and img.created_at > o.fan_out_stopped_at
+             and img.created_at >= ${b.horizon}::timestamptz${afterImage}
+           order by img.created_at desc, img.id desc limit ${b.rows}) recent
+       where f.follower_id = ${b.reader}::uuid
+       order by recent.created_at desc, recent.id desc limit ${b.rows}
+    )) as picked`;
+  return selectRecords(db, b.reader as string | Placeholder)
+    .innerJoin(picked, sql`picked.id = ${images.id}`)
+    .orderBy(desc(images.createdAt), desc(images.id))
+    .limit(b.rows as number | Placeholder);
+}
+
+/**
+ * Behind the horizon, fanned out on read: each of the reader's followees' (and the reader's own)
+ * newest page from the (owner_id, created_at, id) index, the newest of those, then by id.
+ */
+function olderFeedPage(
   db: Executor,
-  opts: FeedQuery,
-  part: { followees: SQL; window: SQL },
+  opts: { readerId: string; limit: number; after: ListPosition | undefined; horizon: Date },
 ): Promise<ListPage<ImageRecord>> {
   const after =
     opts.after === undefined
@@ -218,10 +222,12 @@ function followeesPage(
       : sql` and (img.created_at, img.id) < (${opts.after.createdAt.toISOString()}::timestamptz, ${opts.after.id}::uuid)`;
   const rows = opts.limit + 1;
   const picked = sql`(
-      select recent.id from (${part.followees}) followee
+      select recent.id from (
+        select ${feedFollows.followeeId} as id from ${feedFollows} where ${feedFollows.followerId} = ${opts.readerId}::uuid
+        union all select ${opts.readerId}::uuid) followee
         cross join lateral (
           select img.id, img.created_at from ${images} img
-           where img.owner_id = followee.id and ${part.window}${after}
+           where img.owner_id = followee.id and img.created_at < ${opts.horizon.toISOString()}::timestamptz${after}
            order by img.created_at desc, img.id desc limit ${rows}) recent
        order by recent.created_at desc, recent.id desc limit ${rows}) as picked`;
   return selectListPage(
@@ -234,30 +240,6 @@ function followeesPage(
       limit: opts.limit,
     },
   );
-}
-
-function positionOf(record: ImageRecord): ListPosition {
-  return { createdAt: record.createdAt, id: record.id };
-}
-
-/** Newest first, as the lists are ordered: by created_at, then id. */
-function newerFirst(a: ImageRecord, b: ImageRecord): number {
-  const byTime = b.createdAt.getTime() - a.createdAt.getTime();
-  return byTime !== 0 ? byTime : a.id < b.id ? 1 : a.id > b.id ? -1 : 0;
-}
-
-/** Two pages of the same order over disjoint rows, as one page of `limit`. */
-function mergedPage(
-  a: ListPage<ImageRecord>,
-  b: ListPage<ImageRecord>,
-  limit: number,
-): ListPage<ImageRecord> {
-  if (b.items.length === 0 && b.next === undefined) return a;
-  const all = [...a.items, ...b.items].sort(newerFirst);
-  const items = all.slice(0, limit);
-  const last = items.at(-1);
-  const more = all.length > limit || a.next !== undefined || b.next !== undefined;
-  return { items, next: more && last !== undefined ? positionOf(last) : undefined };
 }
 
 export async function ownersOfImages(
