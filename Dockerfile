@@ -23,6 +23,6 @@ RUN mkdir -p /data/blobs && chown -R node:node /data
 USER node
 ENV HOST=0.0.0.0 \
     DATA_DIR=/data \
-    NODE_OPTIONS=--enable-source-maps
+    NODE_OPTIONS="--enable-source-maps --max-semi-space-size=32"
 EXPOSE 8080 8081 8082 8083 8084
 CMD ["npx", "tsx", "packages/gateway/src/main.ts"]

@@ -49,7 +49,11 @@ export function createCommentService(env: CommentEnv, opts: CommentServiceOption
       const imageOwners =
         opts.imageOwners ??
         (env.IMAGE_LOOKUP_TIMEOUT_MS > 0
-          ? createImageOwnerLookup({ discovery: runtime.discovery, timeoutMs: env.IMAGE_LOOKUP_TIMEOUT_MS })
+          ? createImageOwnerLookup({
+              discovery: runtime.discovery,
+              timeoutMs: env.IMAGE_LOOKUP_TIMEOUT_MS,
+              instances: runtime.instances,
+            })
           : undefined);
       const running = await startCommentWork({ db, bus: runtime.bus, logger, imageOwners });
       const verifier =

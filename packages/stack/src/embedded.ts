@@ -8,7 +8,7 @@ import {
   type Environment,
   type ServiceRuntime,
 } from "@instagram/kit";
-import { createPgliteConnector, launchService } from "@instagram/kit/node";
+import { createPgliteConnector, http2Instances, launchService } from "@instagram/kit/node";
 import {
   type Ports,
   portOf,
@@ -58,6 +58,7 @@ export async function startEmbeddedStack(options: EmbeddedStackOptions): Promise
     database: createPgliteConnector({ dataDir: join(options.dataDir, "pglite") }),
     bus,
     discovery,
+    instances: http2Instances(),
     dataDir: options.dataDir,
   };
 

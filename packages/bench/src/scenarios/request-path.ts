@@ -1,6 +1,7 @@
 import { createClient } from "@connectrpc/connect";
 import { UserService } from "@instagram/contracts/user";
 import { createServiceTransport, createStaticDiscovery } from "@instagram/kit";
+import { http2Instances } from "@instagram/kit/node";
 import { runBounded } from "../bounded-runs.ts";
 import { ratio, type Summary, summarize, throughput } from "../stats.ts";
 
@@ -49,6 +50,8 @@ export async function measureRequestPath(opts: RequestPathOptions): Promise<Requ
       discovery: createStaticDiscovery({ user: [opts.userServiceUrl] }),
       service: "user",
       timeoutMs: 10_000,
+      // As the gateway calls it on Node: Connect over HTTP/2.
+      instances: http2Instances(),
     }),
   );
   const viaGateway = async (): Promise<void> => {

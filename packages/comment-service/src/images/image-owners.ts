@@ -1,6 +1,6 @@
 import { createClient } from "@connectrpc/connect";
 import { ImageService } from "@instagram/contracts/image";
-import { createServiceTransport, type Discovery } from "@instagram/kit";
+import { createServiceTransport, type Discovery, type InstanceTransports } from "@instagram/kit";
 
 /**
  * Asks image-service who owns images (only those that exist come back). Used only when the
@@ -12,10 +12,19 @@ export interface ImageOwnerLookup {
   ownersOf(imageIds: string[], authorization: string | undefined): Promise<Map<string, string>>;
 }
 
-export function createImageOwnerLookup(opts: { discovery: Discovery; timeoutMs: number }): ImageOwnerLookup {
+export function createImageOwnerLookup(opts: {
+  discovery: Discovery;
+  timeoutMs: number;
+  instances?: InstanceTransports;
+}): ImageOwnerLookup {
   const client = createClient(
     ImageService,
-    createServiceTransport({ discovery: opts.discovery, service: "image", timeoutMs: opts.timeoutMs }),
+    createServiceTransport({
+      discovery: opts.discovery,
+      service: "image",
+      timeoutMs: opts.timeoutMs,
+      instances: opts.instances,
+    }),
   );
   return {
     async ownersOf(imageIds, authorization) {
