@@ -106,20 +106,41 @@ describe("GET /v1/users/{username}/images", () => {
     expect(page2.nextCursor).toBeNull();
   });
 
-  it("resolves the username with user-service before asking image-service", async () => {
+  it("asks image-service alone, by username", async () => {
     const { gateway, bob, alice } = await twoUsers();
     gateway.posted(bob.account);
-    await gateway.request("/v1/users/bob/images", { token: alice.authorization });
-    expect(gateway.world.received.map((r) => r.method)).toEqual(["GetProfile", "ListUserImages"]);
-    expect(gateway.world.received.every((r) => r.authorization === alice.authorization)).toBe(true);
+    const response = await gateway.request("/v1/users/bob/images", { token: alice.authorization });
+    expect(response.status).toBe(200);
+    expect(gateway.world.received).toEqual([
+      { method: "ListUserImages", authorization: alice.authorization },
+    ]);
   });
 
-  it("answers 404 for an unknown user without asking image-service", async () => {
+  it("asks user-service when image-service has not heard of the name yet, then lists by id", async () => {
+    const asked: string[] = [];
+    const gateway = await gatewayUnderTest({
+      image: {
+        async listUserImages(request) {
+          asked.push(request.userId);
+          if (request.userId === "bob") throw new ConnectError("user not found", Code.NotFound);
+          return { images: [], nextCursor: "" };
+        },
+      },
+    });
+    const bob = await gateway.signedUp("bob");
+    const alice = await gateway.signedUp("alice");
+    const response = await gateway.request("/v1/users/bob/images", { token: alice.authorization });
+    expect(response.status).toBe(200);
+    expect(await response.json()).toEqual({ items: [], nextCursor: null });
+    expect(asked).toEqual(["bob", bob.account.id]);
+  });
+
+  it("answers 404 for a user neither service knows", async () => {
     const { gateway, alice } = await twoUsers();
     const response = await gateway.request("/v1/users/nobody/images", { token: alice.authorization });
     expect(response.status).toBe(404);
     expect((await problemOf(response)).detail).toBe("no user nobody");
-    expect(gateway.world.received.map((r) => r.method)).toEqual(["GetProfile"]);
+    expect(gateway.world.received.map((r) => r.method)).toEqual(["ListUserImages", "GetProfile"]);
   });
 
   it.each(["0", "101", "-1", "ten"])("answers 400 to limit=%s", async (limit) => {

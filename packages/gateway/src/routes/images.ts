@@ -1,4 +1,4 @@
-import type { CallOptions } from "@connectrpc/connect";
+import { type CallOptions, Code, ConnectError } from "@connectrpc/connect";
 import { createRoute, z } from "@hono/zod-openapi";
 import type { Profile } from "@instagram/contracts/user";
 import type { GatewayApp, RouteDeps } from "./context.ts";
@@ -103,13 +103,17 @@ export function registerImageRoutes(app: GatewayApp, deps: RouteDeps): void {
       const { username } = c.req.valid("param");
       const { limit, cursor } = c.req.valid("query");
       const options = actingFor(c.var.caller, c.req.raw.signal);
-      // user-service knows who exists; image-service would only know those it has heard of.
-      const profile = await existingProfile(deps, username, options);
-      const page = await deps.image.listUserImages(
-        { userId: profile.id, page: { limit, cursor: cursor ?? "" } },
-        options,
-      );
-      return c.json(imagePageJson(page), 200);
+      const page = { limit, cursor: cursor ?? "" };
+      // One hop: image-service resolves the name in its own read model of users. A name it has
+      // not heard of yet may still be a user: user-service says who exists, then by id.
+      const listed = await deps.image
+        .listUserImages({ userId: username, page }, options)
+        .catch(async (error) => {
+          if (ConnectError.from(error).code !== Code.NotFound) throw error;
+          const profile = await existingProfile(deps, username, options);
+          return deps.image.listUserImages({ userId: profile.id, page }, options);
+        });
+      return c.json(imagePageJson(listed), 200);
     },
   );
 

@@ -88,9 +88,10 @@ export function fakeImageService(
     },
     async listUserImages(request, ctx) {
       const viewer = await callerOf(keys, world, ctx);
-      if (!world.accounts.some((a) => a.id === request.userId))
-        throw new ConnectError("user not found", Code.NotFound);
-      const owned = world.images.filter((image) => image.ownerId === request.userId);
+      // A user id, or a username (image-service resolves it in its read model of users).
+      const owner = world.accounts.find((a) => a.id === request.userId || a.username === request.userId);
+      if (!owner) throw new ConnectError("user not found", Code.NotFound);
+      const owned = world.images.filter((image) => image.ownerId === owner.id);
       return pageOfImages(owned, request.page, viewer.id);
     },
     async likeImage(request, ctx) {

@@ -98,6 +98,28 @@ export function listOwnerImages(
   });
 }
 
+/**
+ * A page of the images of the active owner named `username` (the owners read model), in one
+ * statement; undefined when there is no such owner (looked up only when the page is empty).
+ */
+export async function listImagesOfUsername(
+  db: Executor,
+  opts: ListPageQuery & { username: string },
+): Promise<ListPage<ImageRecord> | undefined> {
+  const named = sql`(select named.user_id from ${owners} named
+    where named.username = ${opts.username} and named.deleted_at is null limit 1)`;
+  const page = await selectListPage(selectRecords(db, opts.viewerId).$dynamic(), {
+    createdAt: images.createdAt,
+    id: images.id,
+    order: "newest-first",
+    filter: eq(images.ownerId, named),
+    after: opts.after,
+    limit: opts.limit,
+  });
+  if (page.items.length > 0) return page;
+  return (await findActiveOwnerByUsername(db, opts.username)) === undefined ? undefined : page;
+}
+
 export function listTagImages(
   db: Executor,
   opts: ListPageQuery & { tag: string },

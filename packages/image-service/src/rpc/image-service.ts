@@ -3,9 +3,9 @@ import type { ImageService } from "@instagram/contracts/image";
 import { normaliseMention } from "@instagram/contracts/text-entities";
 import { callerOf, isUuid, type ListPage, listCursor, requireCaller, resolveListPage } from "@instagram/kit";
 import {
-  findActiveOwnerByUsername,
   findImageRecord,
   isDeletedOwner,
+  listImagesOfUsername,
   listMentionImages,
   listOwnerImages,
   listTagImages,
@@ -67,18 +67,17 @@ export function createImageServiceImpl(store: ImageStore): ServiceImpl<typeof Im
     // resolved through the owners read model.
     listUserImages: (req, ctx) =>
       answering(async () => {
-        const page = resolveListPage(req.page);
-        let ownerId = req.userId;
+        const page = { viewerId: viewerOf(ctx), ...resolveListPage(req.page) };
+        const ownerId = req.userId;
         if (!isUuid(ownerId)) {
           if (normaliseMention(ownerId) === undefined)
             throw new ConnectError("user_id must be a user id or a username", Code.InvalidArgument);
-          const found = await findActiveOwnerByUsername(db, normaliseUsername(ownerId));
-          if (found === undefined) throw new ConnectError("user not found", Code.NotFound);
-          ownerId = found;
-        } else if (await isDeletedOwner(db, ownerId)) {
-          throw new ConnectError("user not found", Code.NotFound);
+          const listed = await listImagesOfUsername(db, { username: normaliseUsername(ownerId), ...page });
+          if (listed === undefined) throw new ConnectError("user not found", Code.NotFound);
+          return imagesPage(listed);
         }
-        return imagesPage(await listOwnerImages(db, { ownerId, viewerId: viewerOf(ctx), ...page }));
+        if (await isDeletedOwner(db, ownerId)) throw new ConnectError("user not found", Code.NotFound);
+        return imagesPage(await listOwnerImages(db, { ownerId, ...page }));
       }),
 
     likeImage: (req, ctx) =>
