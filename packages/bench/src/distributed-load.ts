@@ -199,6 +199,7 @@ export async function runDistributedLoad(opts: {
               ratePerSecond: rate,
               durationS: plan.load.settleS,
               feedPageLimit: settleActors.feedPageLimit,
+              pollIntervalMs: plan.load.settlePollMs,
             });
             report.scenarios.settle.push({ ratePerSecond: rate, results });
             for (const result of results) {

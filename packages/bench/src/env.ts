@@ -30,6 +30,12 @@ const benchEnvSchema = z.object({
   BENCH_LOG_LEVEL: z.enum(["trace", "debug", "info", "warn", "error", "fatal", "silent"]).default("error"),
   /** Seconds of one measured load round (default 10 × BENCH_SCALE, at least 1). */
   BENCH_DURATION_S: z.coerce.number().int().min(1).max(600).optional(),
+  /**
+   * Event settle: the first wait between two reads of one pending write, in ms (default 20; each
+   * wait is at least a tenth of the time waited so far). Every pending write polls: at 200 writes/s
+   * a short interval makes the polling itself a heavy read load.
+   */
+  BENCH_SETTLE_POLL_MS: z.coerce.number().int().min(1).max(10_000).default(20),
   /** Connections of the load generator (default 32). */
   BENCH_CONNECTIONS: z.coerce.number().int().min(1).max(1024).default(32),
   /** First of 16 consecutive ports for the distributed stacks and the baseline (default: free ports). */
@@ -82,6 +88,7 @@ export interface Plan {
     /** Event settle: runs at these writes per second (open loop), seconds per kind, writes prepared per actor. */
     settleRates: number[];
     settleS: number;
+    settlePollMs: number;
     settlePerActor: number;
     /** The REST-made dataset. */
     users: number;
@@ -94,7 +101,7 @@ export interface Plan {
 export function planFor(
   scale: number,
   cascadeUsers?: number,
-  load: { durationS?: number; connections?: number } = {},
+  load: { durationS?: number; connections?: number; settlePollMs?: number } = {},
 ): Plan {
   const scaled = (full: number, least: number): number => Math.max(least, Math.round(full * scale));
   return {
@@ -123,6 +130,7 @@ export function planFor(
       // 200/s is the goal; 20/s shows the settle time of a system that is not saturated.
       settleRates: [20, 200],
       settleS: Math.max(1, Math.round(10 * scale)),
+      settlePollMs: load.settlePollMs ?? 20,
       settlePerActor: 40,
       users: scaled(200, 20),
       imagesPerUser: 3,

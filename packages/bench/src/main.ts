@@ -25,6 +25,7 @@ const env = loadBenchEnv(process.env);
 const plan = planFor(env.BENCH_SCALE, env.BENCH_CASCADE_USERS, {
   durationS: env.BENCH_DURATION_S,
   connections: env.BENCH_CONNECTIONS,
+  settlePollMs: env.BENCH_SETTLE_POLL_MS,
 });
 const selected = selectedScenarios(env);
 const began = performance.now();
