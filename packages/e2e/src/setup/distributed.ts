@@ -1,6 +1,6 @@
 // globalSetup of the "e2e-distributed" project: every service as its own process against the
 // PostgreSQL and Kafka named by DATABASE_URL and KAFKA_BROKERS, in a database of its own.
-import { join } from "node:path";
+import { basename, join } from "node:path";
 import { freePorts, services, startDistributedStack } from "@instagram/stack";
 import type { TestProject } from "vitest/node";
 import "../stack.ts";
@@ -20,7 +20,9 @@ export default async function setup(project: TestProject): Promise<() => Promise
       kafkaBrokers: infrastructure.kafkaBrokers,
       ports,
       logLevel: "warn",
-      env: suite.env,
+      // Topics and consumer groups of this run only: a broker that served other runs (or the
+      // kit's integration tests) still holds their events, which this stack must not consume.
+      env: { ...suite.env, KAFKA_NAMESPACE: `${basename(database.url)}.` },
       echo: process.env.E2E_ECHO === "1",
     });
   } catch (error) {

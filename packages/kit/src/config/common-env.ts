@@ -37,6 +37,11 @@ export const commonEnvSchema = z.object({
   DATABASE_POOL_MAX: z.coerce.number().int().min(1).max(100).default(4),
   DATA_DIR: z.string().min(1).default(".data"),
   KAFKA_BROKERS: brokers.optional(),
+  /** Put before every Kafka topic and consumer group name: several stacks on one broker (tests). */
+  KAFKA_NAMESPACE: z
+    .string()
+    .regex(/^[A-Za-z0-9._-]*$/, "expected letters, digits, '.', '_' or '-'")
+    .default(""),
   CONSUL_HTTP_ADDR: z
     .string()
     .regex(/^(https?:\/\/)?[^\s/:]+(:\d+)?\/?$/, "expected host:port or an http(s) URL")

@@ -22,11 +22,12 @@ function required<T>(value: T | undefined, name: string): T {
   return value;
 }
 
-function kafkaBus() {
+function kafkaBus(namespace?: string) {
   return createKafkaBus({
     brokers: required(kafkaBrokers, "TEST_KAFKA_BROKERS"),
     clientId: `kit-test-${process.pid}`,
     logger,
+    namespace,
   });
 }
 
@@ -84,6 +85,38 @@ describe("kafka bus", () => {
       await bus.close();
     }
   }, 60_000);
+});
+
+describe("kafka bus namespaces", () => {
+  it("keeps two stacks on one broker apart: same topic and group names, no event crosses", async () => {
+    const [first, second] = [`kit-ns-${newId().slice(-8)}.`, `kit-ns-${newId().slice(-8)}.`];
+    const [busA, busB] = [kafkaBus(first), kafkaBus(second)];
+    try {
+      const heard: Record<"a" | "b", string[]> = { a: [], b: [] };
+      await busA.subscribe({
+        group: "kit-test-ns",
+        topics: ["kit-test-shared"],
+        handle: async (e) => void heard.a.push(e.id),
+      });
+      await busB.subscribe({
+        group: "kit-test-ns",
+        topics: ["kit-test-shared"],
+        handle: async (e) => void heard.b.push(e.id),
+      });
+      const [toA, toB] = [freshEvent("kit-test-shared"), freshEvent("kit-test-shared")];
+      await busA.send([toA]);
+      await busB.send([toB]);
+      await vi.waitFor(() => expect([heard.a, heard.b]).toEqual([[toA.id], [toB.id]]), {
+        timeout: 30_000,
+        interval: 50,
+      });
+      // What each bus hands its handlers is the topic without the namespace.
+      expect(toA.topic).toBe("kit-test-shared");
+    } finally {
+      await Promise.all([busA.close(), busB.close()]);
+      await deleteTopics([`${first}kit-test-shared`, `${second}kit-test-shared`]);
+    }
+  }, 90_000);
 });
 
 function freshEvent(topic: string): EventEnvelope {

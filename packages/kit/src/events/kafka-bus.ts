@@ -29,6 +29,11 @@ export interface KafkaBusOptions {
   partitions?: number;
   /** Replication factor of topics this bus creates; default 1 (one broker). */
   replicationFactor?: number;
+  /**
+   * Put before every topic and consumer group name on the broker (e.g. "e2e-1a2b."), so that
+   * several stacks share one broker without reading each other's events; default none.
+   */
+  namespace?: string;
 }
 
 const ID = "id";
@@ -46,6 +51,10 @@ export function createKafkaBus(opts: KafkaBusOptions): EventBus {
   const logger = opts.logger.child({ component: "kafka" });
   const partitions = opts.partitions ?? 3;
   const replicationFactor = opts.replicationFactor ?? 1;
+  const namespace = opts.namespace ?? "";
+  const onBroker = (name: string): string => namespace + name;
+  const fromBroker = (name: string): string =>
+    name.startsWith(namespace) ? name.slice(namespace.length) : name;
   const kafka = new Kafka({
     clientId: opts.clientId,
     brokers: opts.brokers,
@@ -127,7 +136,7 @@ export function createKafkaBus(opts: KafkaBusOptions): EventBus {
     const wanted = [...new Set(topics.flatMap((t) => (t.endsWith(".dlq") ? [t] : [t, deadLetterTopic(t)])))];
     const missing = wanted.filter((topic) => !topicsReady.has(topic));
     if (missing.length > 0) {
-      const creating = createTopics(missing);
+      const creating = createTopics(missing.map(onBroker));
       for (const topic of missing) {
         topicsReady.set(
           topic,
@@ -144,7 +153,7 @@ export function createKafkaBus(opts: KafkaBusOptions): EventBus {
   /** A consumer of the spec's topics, running; disconnected again when a step fails. */
   async function runConsumer(spec: SubscriptionSpec): Promise<Consumer> {
     const consumer = kafka.consumer({
-      groupId: spec.group,
+      groupId: onBroker(spec.group),
       // Quick to notice a dead member and to rebalance: tests and restarts start fast.
       sessionTimeout: 10_000,
       rebalanceTimeout: 10_000,
@@ -156,11 +165,11 @@ export function createKafkaBus(opts: KafkaBusOptions): EventBus {
     consumers.add(consumer);
     try {
       await consumer.connect();
-      await consumer.subscribe({ topics: spec.topics, fromBeginning: true });
+      await consumer.subscribe({ topics: spec.topics.map(onBroker), fromBeginning: true });
       await consumer.run({
         partitionsConsumedConcurrently: partitions,
         eachMessage: async ({ topic, partition, message }) => {
-          const event = fromMessage(topic, message);
+          const event = fromMessage(fromBroker(topic), message);
           if (event === undefined) {
             logger.warn(
               { topic, partition, offset: message.offset },
@@ -186,7 +195,10 @@ export function createKafkaBus(opts: KafkaBusOptions): EventBus {
       await ensureTopics(events.map((event) => event.topic));
       const byTopic = new Map<string, EventEnvelope[]>();
       for (const event of events) byTopic.set(event.topic, [...(byTopic.get(event.topic) ?? []), event]);
-      const topicMessages = [...byTopic].map(([topic, batch]) => ({ topic, messages: batch.map(toMessage) }));
+      const topicMessages = [...byTopic].map(([topic, batch]) => ({
+        topic: onBroker(topic),
+        messages: batch.map(toMessage),
+      }));
       await retryKafka(async () => {
         await (await producerClient()).sendBatch({ acks: -1, topicMessages });
       }, retrying("send"));

@@ -30,7 +30,12 @@ export async function createRuntimeFromEnv(env: CommonEnv, service: string): Pro
     ? createPostgresConnector({ url: env.DATABASE_URL, max: env.DATABASE_POOL_MAX })
     : createPgliteConnector({ dataDir: join(env.DATA_DIR, "pglite", service) });
   const bus: EventBus = env.KAFKA_BROKERS
-    ? createKafkaBus({ brokers: env.KAFKA_BROKERS.split(","), clientId: service, logger })
+    ? createKafkaBus({
+        brokers: env.KAFKA_BROKERS.split(","),
+        clientId: service,
+        logger,
+        namespace: env.KAFKA_NAMESPACE,
+      })
     : createInProcessBus({ logger });
   const discovery: Discovery = env.CONSUL_HTTP_ADDR
     ? createConsulDiscovery({ url: env.CONSUL_HTTP_ADDR, logger })
