@@ -1,4 +1,4 @@
-// A small client of the public REST contract (shared/API.md) for driving load: plain fetch, every
+// A small client of the public REST contract (docs/openapi.json) for driving load: plain fetch, every
 // request with a deadline.
 
 export interface Reply {

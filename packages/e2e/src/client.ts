@@ -1,4 +1,4 @@
-// A tiny typed client for the public REST contract (shared/API.md), plain fetch.
+// A tiny typed client for the public REST contract (docs/openapi.json), plain fetch.
 
 export interface Problem {
   type: string;

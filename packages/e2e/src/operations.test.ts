@@ -1,7 +1,7 @@
 import { describe, expect, inject, it } from "vitest";
 import { gateway, serviceUrl } from "./stack.ts";
 
-// The paths of shared/API.md that the services of this stack serve (OpenAPI path syntax).
+// The paths of the REST contract (docs/openapi.json) that the services of this stack serve (OpenAPI path syntax).
 const accountAndUserPaths: Record<string, string[]> = {
   "/v1/accounts": ["post"],
   "/v1/auth/login": ["post"],
