@@ -28,6 +28,7 @@ import type { FeedPolicy } from "./domain/feed-policy.ts";
 import { startBlobReaper } from "./images/blob-reaper.ts";
 import type { ImageStore } from "./images/image-deps.ts";
 import { createSharpProcessor } from "./processing/sharp-processor.ts";
+import { photoJpeg } from "./processing/test-images.ts";
 import { createRoutes } from "./routes.ts";
 import { imageMigrations, startImageWork } from "./service.ts";
 
@@ -55,6 +56,8 @@ export interface Testbed {
     aggregateId: string,
     payload: MessageInitShape<EventSchema<T, K>>,
   ): Promise<void>;
+  /** Uploads a 24×16 JPEG (with `caption`) that must be stored: its image id. */
+  post(userId: string, caption?: string): Promise<string>;
   /** POST /internal/v1/uploads as multipart. */
   upload(userId: string, file: Uint8Array, caption?: string): Promise<Response>;
   /** Files in the blob store (objects only). */
@@ -137,6 +140,18 @@ export async function createTestbed(
     await eventually(async () => (await db.select().from(inbox).where(eq(inbox.eventId, id))).length > 0);
   }
 
+  let small: Buffer | undefined;
+  const upload = async (userId: string, file: Uint8Array, caption?: string): Promise<Response> => {
+    const form = new FormData();
+    if (caption !== undefined) form.set("caption", caption);
+    form.set("file", new File([new Uint8Array(file)], "upload.bin", { type: "image/jpeg" }));
+    return app.request("/internal/v1/uploads", {
+      method: "POST",
+      body: form,
+      headers: { authorization: await tokens.authorizationFor(userId) },
+    });
+  };
+
   return {
     db,
     bus,
@@ -156,16 +171,14 @@ export async function createTestbed(
       await deliver("users", "DELETED", userId, { userId, username });
       await reaperRun();
     },
-    async upload(userId, file, caption) {
-      const form = new FormData();
-      if (caption !== undefined) form.set("caption", caption);
-      form.set("file", new File([new Uint8Array(file)], "upload.bin", { type: "image/jpeg" }));
-      return app.request("/internal/v1/uploads", {
-        method: "POST",
-        body: form,
-        headers: { authorization: await tokens.authorizationFor(userId) },
-      });
+    async post(userId, caption) {
+      small ??= await photoJpeg(24, 16);
+      const response = await upload(userId, small, caption);
+      if (response.status !== 201)
+        throw new Error(`upload answered ${response.status}: ${await response.text()}`);
+      return ((await response.json()) as { id: string }).id;
     },
+    upload,
     async blobFiles() {
       const objects = join(dir, "objects");
       const shards = await readdir(objects).catch(() => []);

@@ -72,27 +72,10 @@ export async function compareAlternating(opts: {
     baseline: emptyTally(),
     system: emptyTally(),
   };
-  for (const target of Object.values(targets)) {
-    await runRound({
-      url: target.url,
-      connections: plan.connections,
-      durationS: plan.warmupS,
-      next: target.next,
-    });
-  }
+  for (const target of Object.values(targets)) await warmUp(target, plan);
   for (let round = 0; round < plan.rounds; round++) {
     for (const side of ["baseline", "system"] as const) {
-      const target = targets[side];
-      const tally = tallies[side];
-      const before = await readCpu(opts.cpuRoots);
-      const result = await runRound({
-        url: target.url,
-        connections: plan.connections,
-        durationS: plan.roundS,
-        next: target.next,
-        latencySink: tally.latencies,
-      });
-      addRound(tally, result, before, await readCpu(opts.cpuRoots));
+      const result = await measuredRound(targets[side], plan, tallies[side], opts.cpuRoots);
       opts.log?.(
         `  ${side} round ${round + 1}: ${result.perSecond.toFixed(0)} req/s, p50 ${result.latencyMs.p50.toFixed(2)} ms, ` +
           `p99 ${result.latencyMs.p99.toFixed(2)} ms, ${result.non2xx} non-2xx, ${result.errors} errors`,
@@ -111,6 +94,30 @@ export async function compareAlternating(opts: {
   };
 }
 
+/** A round whose numbers are thrown away: connections open, code paths hot. */
+async function warmUp(target: LoadTarget, plan: LoadPlan): Promise<void> {
+  await runRound({
+    url: target.url,
+    connections: plan.connections,
+    durationS: plan.warmupS,
+    next: target.next,
+  });
+}
+
+/** A measured round: its latencies and counts into `tally`, with the CPU time read around it. */
+async function measuredRound(target: LoadTarget, plan: LoadPlan, tally: SideTally, cpuRoots: CpuRoots) {
+  const before = await readCpu(cpuRoots);
+  const result = await runRound({
+    url: target.url,
+    connections: plan.connections,
+    durationS: plan.roundS,
+    next: target.next,
+    latencySink: tally.latencies,
+  });
+  addRound(tally, result, before, await readCpu(cpuRoots));
+  return result;
+}
+
 /** One target alone (no baseline to compare with): a warm-up, then `plan.rounds` rounds. */
 export async function measureAlone(opts: {
   target: LoadTarget;
@@ -119,24 +126,9 @@ export async function measureAlone(opts: {
   hz: number;
 }): Promise<SideResult> {
   const { plan, target } = opts;
-  await runRound({
-    url: target.url,
-    connections: plan.connections,
-    durationS: plan.warmupS,
-    next: target.next,
-  });
+  await warmUp(target, plan);
   const tally = emptyTally();
-  for (let round = 0; round < plan.rounds; round++) {
-    const before = await readCpu(opts.cpuRoots);
-    const result = await runRound({
-      url: target.url,
-      connections: plan.connections,
-      durationS: plan.roundS,
-      next: target.next,
-      latencySink: tally.latencies,
-    });
-    addRound(tally, result, before, await readCpu(opts.cpuRoots));
-  }
+  for (let round = 0; round < plan.rounds; round++) await measuredRound(target, plan, tally, opts.cpuRoots);
   return describe(tally, opts.hz);
 }
 

@@ -4,26 +4,19 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { owners, timelineEntries } from "../db/schema/index.ts";
 import { rebuildTimelines } from "../db/timelines.ts";
 import { feedPolicy } from "../domain/feed-policy.ts";
-import { photoJpeg } from "../processing/test-images.ts";
 import { createTestbed, type Testbed } from "../testbed.ts";
 
 // Past 2 followers an account is no longer fanned out on write: its new images are read.
 let bed: Testbed;
-let tiny: Buffer;
 
 beforeAll(async () => {
   bed = await createTestbed({ feedPolicy: feedPolicy({ timelineDays: 30, fanOutLimit: 2 }) });
-  tiny = await photoJpeg(24, 16);
 });
 afterAll(async () => {
   await bed.close();
 });
 
-async function upload(userId: string): Promise<string> {
-  const response = await bed.upload(userId, tiny, "");
-  expect(response.status).toBe(201);
-  return ((await response.json()) as { id: string }).id;
-}
+const upload = (userId: string, caption = ""): Promise<string> => bed.post(userId, caption);
 
 const follow = (followerId: string, followeeId: string) =>
   bed.deliver("users", "FOLLOWED", followerId, {

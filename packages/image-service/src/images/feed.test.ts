@@ -6,25 +6,18 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { listFeedImages } from "../db/image-records.ts";
 import { images, timelineEntries } from "../db/schema/index.ts";
 import { rebuildTimelines } from "../db/timelines.ts";
-import { photoJpeg } from "../processing/test-images.ts";
 import { createTestbed, type Testbed } from "../testbed.ts";
 
 let bed: Testbed;
-let tiny: Buffer;
 
 beforeAll(async () => {
   bed = await createTestbed();
-  tiny = await photoJpeg(24, 16);
 });
 afterAll(async () => {
   await bed.close();
 });
 
-async function upload(userId: string, caption = ""): Promise<string> {
-  const response = await bed.upload(userId, tiny, caption);
-  expect(response.status).toBe(201);
-  return ((await response.json()) as { id: string }).id;
-}
+const upload = (userId: string, caption = ""): Promise<string> => bed.post(userId, caption);
 
 function follow(followerId: string, followeeId: string): Promise<void> {
   return bed.deliver("users", "FOLLOWED", followerId, {

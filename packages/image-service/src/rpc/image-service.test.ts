@@ -18,11 +18,7 @@ afterAll(async () => {
   await bed.close();
 });
 
-async function upload(userId: string, caption?: string): Promise<string> {
-  const response = await bed.upload(userId, tiny, caption);
-  expect(response.status).toBe(201);
-  return ((await response.json()) as { id: string }).id;
-}
+const upload = (userId: string, caption?: string): Promise<string> => bed.post(userId, caption);
 
 /** The code a call fails with. */
 async function codeOf(call: Promise<unknown>): Promise<Code> {
