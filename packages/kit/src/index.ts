@@ -3,6 +3,7 @@ export * from "./auth/index.ts";
 export * from "./config/index.ts";
 export * from "./db/index.ts";
 export * from "./discovery/index.ts";
+export * from "./errors/index.ts";
 export * from "./events/index.ts";
 export * from "./log/index.ts";
 export * from "./paging/index.ts";

@@ -1,4 +1,4 @@
-import { problemResponse } from "@instagram/kit";
+import { problem as problemBody, problemResponse } from "@instagram/kit";
 import { type ImageErrorKind, isImageError } from "../domain/errors.ts";
 import { MultipartError } from "./multipart.ts";
 
@@ -17,9 +17,9 @@ const statuses: Record<ImageErrorKind, { status: number; title: string }> = {
 };
 
 /** An RFC 9457 problem; `errors` names the field at fault when there is one. */
-export function problem(status: number, title: string, detail?: string, field?: string): Response {
+export function problem(status: number, _title: string, detail?: string, field?: string): Response {
   const errors = field !== undefined && detail !== undefined ? [{ path: field, message: detail }] : undefined;
-  return problemResponse(status, title, detail, errors);
+  return problemResponse(problemBody(status, detail ?? "", errors));
 }
 
 const fields: Partial<Record<ImageErrorKind, string>> = {

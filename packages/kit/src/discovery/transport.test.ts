@@ -1,7 +1,7 @@
 import { Code, ConnectError, createClient } from "@connectrpc/connect";
 import { AuthService } from "@instagram/contracts/auth";
 import { afterEach, describe, expect, it } from "vitest";
-import { fieldErrorsOf, invalidArgument } from "../server/field-errors.ts";
+import { fieldErrorsOf, invalidArgument } from "../errors/field-errors.ts";
 import { type NodeServer, serveNode } from "../server/node-server.ts";
 import { createServiceApp } from "../server/service-app.ts";
 import { http2Instances } from "./http2.ts";

@@ -1,1 +1,1 @@
-export { createLogger, type Logger, serviceLogger } from "./logger.ts";
+export { createLogger, type Logger, serviceLogger, silentLogger } from "./logger.ts";

@@ -3,6 +3,9 @@ import { activeTraceIds } from "../telemetry/trace-context.ts";
 
 export type Logger = pino.Logger;
 
+/** Logs nothing: for apps and tests that were given no logger. */
+export const silentLogger: Logger = pino({ level: "silent" });
+
 /** Each service-bound logger's root, so another service name replaces the field instead of repeating it. */
 const unboundRoots = new WeakMap<Logger, Logger>();
 

@@ -1,4 +1,5 @@
 import { hostname } from "node:os";
+import { errorBoundary } from "../errors/connect-boundary.ts";
 import { serviceLogger } from "../log/logger.ts";
 import { listenNode } from "../server/node-server.ts";
 import { type LaunchedService, launchModule } from "./launch-module.ts";
@@ -34,7 +35,7 @@ export async function launchService(
         name: module.name,
         app: started.app,
         routes: started.routes,
-        interceptors: started.interceptors,
+        interceptors: [errorBoundary(logger), ...(started.interceptors ?? [])],
       }),
     close: () => server.close(),
   });

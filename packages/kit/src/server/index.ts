@@ -1,15 +1,7 @@
 export { defaultMaxBodyBytes, mountConnectRoutes } from "./connect-routes.ts";
 export type { FetchApp, HttpApp } from "./fetch-app.ts";
-export {
-  FIELD_ERRORS_KEY,
-  type FieldError,
-  fieldErrorMetadata,
-  fieldErrorsOf,
-  invalidArgument,
-} from "./field-errors.ts";
 export { httpRequestDuration, httpRequestsTotal, metricsRegistry } from "./metrics.ts";
 export { observeRequests } from "./observe.ts";
 export { mountOperations } from "./operations.ts";
-export { problemResponse } from "./problem.ts";
 export { createServiceApp, type ServiceAppOptions } from "./service-app.ts";
 export { traceRequests } from "./trace-requests.ts";

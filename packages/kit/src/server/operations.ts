@@ -1,7 +1,7 @@
 import type { Env, Hono, Schema } from "hono";
+import { problem, problemResponse } from "../errors/problem.ts";
 import type { Logger } from "../log/logger.ts";
 import { metricsRegistry } from "./metrics.ts";
-import { problemResponse } from "./problem.ts";
 
 /** GET /healthz (alive), /readyz (dependencies answer), /metrics (Prometheus text). */
 export function mountOperations<E extends Env, S extends Schema, P extends string>(
@@ -15,7 +15,7 @@ export function mountOperations<E extends Env, S extends Schema, P extends strin
     } catch (error) {
       // The cause goes to the log only: it may name hosts or carry SQL.
       opts.logger?.warn({ err: error }, "not ready");
-      return problemResponse(503, "Service Unavailable", `${opts.name} is not ready`);
+      return problemResponse(problem(503, `${opts.name} is not ready`), { "retry-after": "1" });
     }
     return c.json({ status: "ready", service: opts.name });
   });

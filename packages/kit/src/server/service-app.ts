@@ -1,11 +1,13 @@
 import type { ConnectRouter, Interceptor } from "@connectrpc/connect";
 import { Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
+import { errorBoundary } from "../errors/connect-boundary.ts";
+import { problem, problemResponse } from "../errors/problem.ts";
 import type { Logger } from "../log/logger.ts";
+import { silentLogger } from "../log/logger.ts";
 import { defaultMaxBodyBytes, mountConnectRoutes } from "./connect-routes.ts";
 import { observeRequests } from "./observe.ts";
 import { mountOperations } from "./operations.ts";
-import { problemResponse } from "./problem.ts";
 
 export interface ServiceAppOptions {
   name: string;
@@ -36,7 +38,7 @@ export function createServiceApp(opts: ServiceAppOptions): Hono {
   opts.rawBodyRoutes?.(app);
   const limit = bodyLimit({
     maxSize: maxBodyBytes,
-    onError: () => problemResponse(413, "Payload Too Large", `The body exceeds ${maxBodyBytes} bytes.`),
+    onError: () => problemResponse(problem(413, `The body exceeds ${maxBodyBytes} bytes.`)),
   });
   // Connect limits its own messages (readMaxBytes) and answers in its own error format.
   let procedures = new Set<string>();
@@ -44,13 +46,13 @@ export function createServiceApp(opts: ServiceAppOptions): Hono {
   mountOperations(app, { name: opts.name, readiness: opts.readiness, logger: opts.logger });
   procedures = mountConnectRoutes(app, {
     routes: opts.routes,
-    interceptors: opts.interceptors,
+    interceptors: [errorBoundary(opts.logger ?? silentLogger), ...(opts.interceptors ?? [])],
     maxBodyBytes,
   });
-  app.notFound(() => problemResponse(404, "Not Found"));
+  app.notFound(() => problemResponse(problem(404, "There is nothing at this address.")));
   app.onError((error) => {
     opts.logger?.error({ err: error }, "unhandled error");
-    return problemResponse(500, "Internal Server Error");
+    return problemResponse(problem(500, "The server failed to handle the request."));
   });
   return app;
 }
