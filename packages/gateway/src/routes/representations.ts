@@ -3,6 +3,7 @@ import type { z } from "@hono/zod-openapi";
 import type { Account, TokenPair } from "@instagram/contracts/auth";
 import type { Comment } from "@instagram/contracts/comment";
 import type { Image } from "@instagram/contracts/image";
+import { imageRepresentationOf } from "@instagram/contracts/image-representation";
 import type { Profile } from "@instagram/contracts/user";
 import type {
   AccountSchema,
@@ -61,29 +62,9 @@ export function profilePageJson(page: {
   };
 }
 
+/** The shared REST shape (contracts), so image-service's upload answer and the gateway's agree. */
 export function imageJson(image: Image | undefined): z.infer<typeof ImageSchema> {
-  const i = present(image, "image");
-  const owner = present(i.owner, "image.owner");
-  return {
-    id: i.id,
-    owner: { id: owner.id, username: owner.username },
-    caption: i.caption,
-    hashtags: i.hashtags,
-    mentions: i.mentions,
-    contentType: i.contentType,
-    width: i.width,
-    height: i.height,
-    likesCount: Number(i.likesCount),
-    commentsCount: Number(i.commentsCount),
-    likedByMe: i.likedByMe,
-    createdAt: rfc3339(i.createdAt, "image.createdAt"),
-    urls: { original: contentPath(i.id, "original"), thumbnail: contentPath(i.id, "thumbnail") },
-  };
-}
-
-/** Where GET /v1/images/{id}/content serves a rendition. */
-export function contentPath(imageId: string, size: "original" | "thumbnail"): string {
-  return `/v1/images/${encodeURIComponent(imageId)}/content?size=${size}`;
+  return imageRepresentationOf(present(image, "image"));
 }
 
 export function imagePageJson(page: {
