@@ -2,13 +2,13 @@ import type { Transport } from "@connectrpc/connect";
 import {
   authServiceJwks,
   createAccessTokenVerifier,
+  createLoginThrottle,
   createServiceTransport,
   type Discovery,
   type ServiceModule,
 } from "@instagram/kit";
 import { createApp } from "./app.ts";
 import { clientAddressOf } from "./client-address.ts";
-import { createLoginThrottle } from "./domain/login-throttle.ts";
 import type { GatewayEnv } from "./env.ts";
 import { imageFilesVia } from "./image-files.ts";
 import { nodeUploadRelay } from "./node-upload-relay.ts";

@@ -4,9 +4,9 @@ import type { AuthService } from "@instagram/contracts/auth";
 import type { CommentService } from "@instagram/contracts/comment";
 import type { ImageService } from "@instagram/contracts/image";
 import type { UserService } from "@instagram/contracts/user";
+import type { LoginThrottle } from "@instagram/kit";
 import type { Context, MiddlewareHandler } from "hono";
 import type { Caller, GatewayBindings } from "../auth/bearer.ts";
-import type { LoginThrottle } from "../domain/login-throttle.ts";
 import type { ImageFiles } from "../image-files.ts";
 
 export type GatewayApp = OpenAPIHono<GatewayBindings>;

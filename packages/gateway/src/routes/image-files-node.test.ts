@@ -9,11 +9,10 @@ import {
 import { connect } from "node:http2";
 import type { AddressInfo } from "node:net";
 import { createRouterTransport } from "@connectrpc/connect";
-import { createAccessTokenVerifier, createLogger } from "@instagram/kit";
+import { createAccessTokenVerifier, createLogger, createLoginThrottle } from "@instagram/kit";
 import { type NodeServer, serveNode } from "@instagram/kit/node";
 import { afterEach, describe, expect, it } from "vitest";
 import { createApp } from "../app.ts";
-import { createLoginThrottle } from "../domain/login-throttle.ts";
 import { defaultImageFileWaits, type ImageFileWaits } from "../image-files.ts";
 import { nodeUploadRelay } from "../node-upload-relay.ts";
 import { createTokenKeys, issuer } from "../testing/token-keys.ts";

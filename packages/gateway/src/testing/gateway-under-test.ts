@@ -3,10 +3,14 @@ import { AuthService } from "@instagram/contracts/auth";
 import { CommentService } from "@instagram/contracts/comment";
 import { ImageService } from "@instagram/contracts/image";
 import { UserService } from "@instagram/contracts/user";
-import { createAccessTokenVerifier, createLogger } from "@instagram/kit";
+import {
+  createAccessTokenVerifier,
+  createLogger,
+  createLoginThrottle,
+  type LoginLimits,
+} from "@instagram/kit";
 import type { JSONWebKeySet } from "jose";
 import { createApp } from "../app.ts";
-import { createLoginThrottle, type LoginLimits } from "../domain/login-throttle.ts";
 import { defaultImageFileWaits, type ImageFiles, type ImageFileWaits } from "../image-files.ts";
 import type { ClientAddress, GatewayApp } from "../routes/context.ts";
 import { fakeCommentService } from "./fake-comments.ts";

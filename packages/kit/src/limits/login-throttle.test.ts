@@ -92,3 +92,21 @@ describe("login throttle", () => {
     expect(limits.admit({ loginName: "bob", client: "10.0.0.1" }).admitted).toBe(true);
   });
 });
+
+describe("login throttle without a client limit", () => {
+  it("limits failures per account only, tracking a bounded number of names", () => {
+    const time = clock();
+    const limits = createLoginThrottle(
+      { account: { maxFailures: 1, windowSeconds: 60 }, maxTrackedKeys: 2 },
+      time.now,
+    );
+    for (let i = 0; i < 10; i++)
+      expect(limits.admit({ loginName: `user${i}`, client: "10.0.0.1" }).admitted).toBe(true);
+    limits.recordFailure("a");
+    time.advance(1);
+    limits.recordFailure("b");
+    limits.recordFailure("c");
+    expect(limits.admit({ loginName: "a" }).admitted).toBe(true);
+    expect(limits.admit({ loginName: "c" })).toEqual({ admitted: false, retryAfterSeconds: 60 });
+  });
+});
