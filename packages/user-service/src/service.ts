@@ -1,28 +1,41 @@
 import { fileURLToPath } from "node:url";
+import type { ConnectRouter } from "@connectrpc/connect";
 import {
   authServiceJwks,
   createAccessTokenVerifier,
   createAuthInterceptor,
+  type Database,
+  databaseAndBusReadiness,
+  type Outbox,
   type ServiceModule,
   startServiceEvents,
 } from "@instagram/kit";
-import { sql } from "drizzle-orm";
 import { createApp } from "./app.ts";
 import { inbox, outbox as outboxTable, USERS_SCHEMA } from "./db/schema/index.ts";
 import type { UserEnv } from "./env.ts";
 import { CONSUMER_NAME, createEventHandlers } from "./events/handlers.ts";
-import { createRoutes } from "./routes.ts";
+import { userRoutes } from "./routes.ts";
+import { createUserServiceImpl } from "./rpc/user-service.ts";
+import { createFollowGraph } from "./use-cases/follow-graph.ts";
+import { createProfileDirectory } from "./use-cases/profile-directory.ts";
 
 export { loadUserEnv, type UserEnv } from "./env.ts";
 
-const migrationsFolder = fileURLToPath(new URL("./db/migrations", import.meta.url));
+export const userMigrationsFolder = fileURLToPath(new URL("./db/migrations", import.meta.url));
+
+/** The use cases behind the RPC handlers; the testbed wires the same. */
+export function createUserRoutes(deps: { db: Database; outbox: Outbox }): (router: ConnectRouter) => void {
+  return userRoutes(
+    createUserServiceImpl({ directory: createProfileDirectory(deps), graph: createFollowGraph(deps) }),
+  );
+}
 
 /** user-service: profiles and the follow graph; consumes accounts and images, publishes users. */
 export function createUserService(env: UserEnv): ServiceModule {
   return {
     name: "user",
     schema: USERS_SCHEMA,
-    migrationsFolder,
+    migrationsFolder: userMigrationsFolder,
     async start(ctx) {
       const db = ctx.db;
       if (db === undefined) throw new Error("user-service needs a database");
@@ -32,23 +45,16 @@ export function createUserService(env: UserEnv): ServiceModule {
         bus: runtime.bus,
         logger,
         outbox: outboxTable,
-        consumer: { name: CONSUMER_NAME, inbox, handlers: createEventHandlers },
+        consumer: { name: CONSUMER_NAME, inbox, handlers: (outbox) => createEventHandlers(outbox) },
       });
       const verifier = createAccessTokenVerifier({
         issuer: env.JWT_ISSUER,
         jwks: authServiceJwks(runtime.discovery, { instances: runtime.instances }),
       });
       const interceptors = [createAuthInterceptor(verifier)];
-      const routes = createRoutes({ db, outbox: events.outbox, published: events.published, logger });
-      const app = createApp({
-        routes,
-        interceptors,
-        logger,
-        readiness: async () => {
-          await db.execute(sql`select 1`);
-          await runtime.bus.ping();
-        },
-      });
+      const routes = createUserRoutes({ db, outbox: events.outbox });
+      const readiness = databaseAndBusReadiness(db, runtime.bus);
+      const app = createApp({ routes, interceptors, logger, readiness });
       return { app, routes, interceptors, stop: events.stop };
     },
   };

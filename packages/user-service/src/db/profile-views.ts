@@ -1,8 +1,27 @@
-import { type Database, isUuid } from "@instagram/kit";
+import { type Database, type Executor, isUuid } from "@instagram/kit";
 import { eq, getTableColumns, sql } from "drizzle-orm";
-import type { ProfileView } from "../profile-view.ts";
+import { followedBy } from "./follows.ts";
 import { usernameKeyColumn } from "./profiles.ts";
-import { follows, profiles } from "./schema/index.ts";
+import { follows, type ProfileRow, profiles } from "./schema/index.ts";
+
+/** A profile as one caller sees it. */
+export interface ProfileView extends ProfileRow {
+  followedByMe: boolean;
+}
+
+/** Adds followedByMe to a list of profiles with one query for the whole list. */
+export async function viewProfiles(
+  db: Executor,
+  callerId: string | undefined,
+  rows: ProfileRow[],
+): Promise<ProfileView[]> {
+  const followed = await followedBy(
+    db,
+    callerId,
+    rows.map((r) => r.id),
+  );
+  return rows.map((r) => ({ ...r, followedByMe: followed.has(r.id) }));
+}
 
 /** A profile and whether the caller follows it, read in one prepared statement. */
 export interface ProfileViews {

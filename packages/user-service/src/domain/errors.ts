@@ -1,33 +1,14 @@
-import type { FieldError } from "@instagram/kit";
-
-export type { FieldError };
-
-/** Input that breaks a rule; carries every field problem found, not just the first. */
-export class InvalidInput extends Error {
-  override readonly name = "InvalidInput";
-  constructor(readonly fieldErrors: FieldError[]) {
-    super(fieldErrors.map((e) => `${e.path}: ${e.message}`).join("; "));
-  }
-}
+import { DomainError } from "@instagram/kit";
 
 /** No profile answers to this id or username (never created, or deleted). */
-export class ProfileNotFound extends Error {
-  override readonly name = "ProfileNotFound";
-  constructor(readonly key: string) {
-    super(`profile ${key} not found`);
-  }
-}
+export const profileNotFound = (): DomainError =>
+  new DomainError("not-found", "profile not found", { reason: "profile-not-found" });
+
+const SELF_FOLLOW = "you cannot follow yourself";
 
 /** Following yourself is not a thing (unfollowing yourself is a harmless no-op). */
-export class SelfFollow extends Error {
-  override readonly name = "SelfFollow";
-  constructor() {
-    super("you cannot follow yourself");
-  }
-}
-
-export type UserError = InvalidInput | ProfileNotFound | SelfFollow;
-
-export function invalid(path: string, message: string): InvalidInput {
-  return new InvalidInput([{ path, message }]);
-}
+export const selfFollow = (): DomainError =>
+  new DomainError("invalid-input", SELF_FOLLOW, {
+    fieldErrors: [{ path: "username", message: SELF_FOLLOW }],
+    reason: "self-follow",
+  });

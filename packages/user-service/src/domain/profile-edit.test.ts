@@ -1,15 +1,15 @@
+import { type FieldError, isDomainError } from "@instagram/kit";
 import { describe, expect, it } from "vitest";
-import { InvalidInput } from "./errors.ts";
 import { BIO_MAX, DISPLAY_NAME_MAX, parseProfileEdit } from "./profile-edit.ts";
 
-function fieldErrors(run: () => unknown): { path: string; message: string }[] {
+function fieldErrors(run: () => unknown): readonly FieldError[] {
   try {
     run();
   } catch (error) {
-    if (error instanceof InvalidInput) return error.fieldErrors;
+    if (isDomainError(error, "invalid-input")) return error.fieldErrors;
     throw error;
   }
-  throw new Error("expected InvalidInput");
+  throw new Error("expected an invalid-input DomainError");
 }
 
 describe("parseProfileEdit", () => {

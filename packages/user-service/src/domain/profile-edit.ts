@@ -1,4 +1,4 @@
-import { type FieldError, InvalidInput } from "./errors.ts";
+import { type FieldError, invalidInput } from "@instagram/kit";
 
 /**
  * Limits, counted in Unicode code points (what a person sees as characters, emoji included):
@@ -52,6 +52,6 @@ export function parseProfileEdit(input: {
       errors.push({ path: "bio", message: `must be at most ${BIO_MAX} characters` });
     else edit.bio = bio;
   }
-  if (errors.length > 0) throw new InvalidInput(errors);
+  if (errors.length > 0) throw invalidInput(errors);
   return edit;
 }

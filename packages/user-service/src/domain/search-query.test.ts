@@ -1,5 +1,4 @@
 import { describe, expect, it } from "vitest";
-import { InvalidInput } from "./errors.ts";
 import { parseSearchQuery } from "./search-query.ts";
 
 function inRange(username: string, range: { from: string; below: string }): boolean {
@@ -28,6 +27,6 @@ describe("parseSearchQuery", () => {
   });
 
   it.each(["", "   ", "a%", "a b", "o'neil", "x".repeat(31)])("rejects %j", (raw) => {
-    expect(() => parseSearchQuery(raw)).toThrow(InvalidInput);
+    expect(() => parseSearchQuery(raw)).toThrow(expect.objectContaining({ kind: "invalid-input" }));
   });
 });

@@ -1,4 +1,4 @@
-import { invalid } from "./errors.ts";
+import { invalidField } from "@instagram/kit";
 import { USERNAME_MAX } from "./username.ts";
 
 const QUERY_CHARS = /^[a-z0-9._]+$/;
@@ -20,8 +20,8 @@ export interface UsernameRange {
  */
 export function parseSearchQuery(raw: string): UsernameRange {
   const prefix = raw.trim().toLowerCase();
-  if (prefix.length === 0) throw invalid("query", "is required");
-  if (prefix.length > USERNAME_MAX) throw invalid("query", `must be at most ${USERNAME_MAX} characters`);
-  if (!QUERY_CHARS.test(prefix)) throw invalid("query", "may only contain letters, digits, '.' and '_'");
+  if (prefix.length === 0) throw invalidField("query", "is required");
+  if (prefix.length > USERNAME_MAX) throw invalidField("query", `must be at most ${USERNAME_MAX} characters`);
+  if (!QUERY_CHARS.test(prefix)) throw invalidField("query", "may only contain letters, digits, '.' and '_'");
   return { from: prefix, below: prefix + ABOVE_USERNAME_CHARS };
 }

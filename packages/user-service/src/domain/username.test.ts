@@ -1,5 +1,5 @@
+import { DomainError } from "@instagram/kit";
 import { describe, expect, it } from "vitest";
-import { InvalidInput } from "./errors.ts";
 import { usernameKey } from "./username.ts";
 
 describe("usernameKey", () => {
@@ -8,7 +8,7 @@ describe("usernameKey", () => {
   });
 
   it.each(["al ice", "bob!", "ünï", "a-b-c", "drop;table"])("rejects illegal characters in %j", (raw) => {
-    expect(() => usernameKey(raw)).toThrow(InvalidInput);
+    expect(() => usernameKey(raw)).toThrow(expect.objectContaining({ kind: "invalid-input" }));
   });
 
   it("rejects lengths outside 3–30 and names the field", () => {
@@ -17,8 +17,8 @@ describe("usernameKey", () => {
         usernameKey(raw, "username");
         expect.unreachable();
       } catch (error) {
-        expect(error).toBeInstanceOf(InvalidInput);
-        expect((error as InvalidInput).fieldErrors[0]?.path).toBe("username");
+        expect(error).toBeInstanceOf(DomainError);
+        expect((error as DomainError).fieldErrors[0]?.path).toBe("username");
       }
     }
     expect(usernameKey("abc")).toBe("abc");

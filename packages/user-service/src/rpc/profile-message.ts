@@ -1,7 +1,7 @@
 import { create } from "@bufbuild/protobuf";
 import { timestampFromDate } from "@bufbuild/protobuf/wkt";
 import { type Profile, ProfileSchema } from "@instagram/contracts/user";
-import type { ProfileView } from "../profile-view.ts";
+import type { ProfileView } from "../db/profile-views.ts";
 
 export function toProfileMessage(view: ProfileView): Profile {
   return create(ProfileSchema, {

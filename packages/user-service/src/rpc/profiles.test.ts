@@ -2,23 +2,23 @@ import { Code } from "@connectrpc/connect";
 import { fieldErrorsOf } from "@instagram/kit";
 import { createTestTokens, connectFailure as failure } from "@instagram/kit/testing";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { createUserWorld, type UserWorld } from "../testing/user-world.ts";
+import { createTestbed, type Testbed } from "../testing/testbed.ts";
 
-let world: UserWorld;
+let testbed: Testbed;
 beforeAll(async () => {
-  world = await createUserWorld();
+  testbed = await createTestbed();
 });
 beforeEach(async () => {
-  await world.reset();
+  await testbed.reset();
 });
 afterAll(async () => {
-  await world?.close();
+  await testbed?.close();
 });
 
 describe("GetProfile", () => {
   it("finds a new account's profile by id, by username (any case) and as me", async () => {
-    const ada = await world.signUp("ada.l");
-    const anonymous = world.client();
+    const ada = await testbed.signUp("ada.l");
+    const anonymous = testbed.client();
     const byId = (await anonymous.getProfile({ key: { case: "id", value: ada.id } })).profile!;
     expect(byId).toMatchObject({
       id: ada.id,
@@ -38,8 +38,8 @@ describe("GetProfile", () => {
   });
 
   it("marks followedByMe for the caller only, by username and by id", async () => {
-    const ada = await world.signUp("ada");
-    const bob = await world.signUp("bob");
+    const ada = await testbed.signUp("ada");
+    const bob = await testbed.signUp("bob");
     await ada.client.follow({ username: "bob" });
     const seenBy = async (client: typeof ada.client) => [
       (await client.getProfile({ key: { case: "username", value: "Bob" } })).profile?.followedByMe,
@@ -47,7 +47,7 @@ describe("GetProfile", () => {
     ];
     expect(await seenBy(ada.client)).toEqual([true, true]);
     expect(await seenBy(bob.client)).toEqual([false, false]);
-    expect(await seenBy(world.client())).toEqual([false, false]);
+    expect(await seenBy(testbed.client())).toEqual([false, false]);
     expect((await bob.client.getProfile({ key: { case: "me", value: true } })).profile).toMatchObject({
       followersCount: 1n,
       followedByMe: false,
@@ -55,7 +55,7 @@ describe("GetProfile", () => {
   });
 
   it("answers NotFound for unknown users and malformed ids, InvalidArgument for illegal usernames", async () => {
-    const anonymous = world.client();
+    const anonymous = testbed.client();
     expect((await failure(anonymous.getProfile({ key: { case: "username", value: "nobody" } }))).code).toBe(
       Code.NotFound,
     );
@@ -73,20 +73,20 @@ describe("GetProfile", () => {
   });
 
   it("me needs a caller, and a caller whose profile is not there yet gets NotFound", async () => {
-    expect((await failure(world.client().getProfile({ key: { case: "me", value: true } }))).code).toBe(
+    expect((await failure(testbed.client().getProfile({ key: { case: "me", value: true } }))).code).toBe(
       Code.Unauthenticated,
     );
-    const early = world.client("0192f0a4-8b1c-7def-8123-456789abcdef");
+    const early = testbed.client("0192f0a4-8b1c-7def-8123-456789abcdef");
     expect((await failure(early.getProfile({ key: { case: "me", value: true } }))).code).toBe(Code.NotFound);
   });
 
   it("rejects a forged or malformed token", async () => {
-    const ada = await world.signUp("ada");
+    const ada = await testbed.signUp("ada");
     // A token for ada signed by a key this service does not trust.
     const foreign = await createTestTokens();
     for (const header of [await foreign.authorizationFor(ada.id), "Bearer not.a.jwt", "Basic abc"]) {
       const error = await failure(
-        world.clientWithAuthorization(header).getProfile({ key: { case: "username", value: "ada" } }),
+        testbed.clientWithAuthorization(header).getProfile({ key: { case: "username", value: "ada" } }),
       );
       expect(error.code).toBe(Code.Unauthenticated);
     }
@@ -95,17 +95,17 @@ describe("GetProfile", () => {
 
 describe("UpdateProfile", () => {
   it("changes what is given, keeps the rest, and publishes users.UPDATED", async () => {
-    const ada = await world.signUp("ada");
+    const ada = await testbed.signUp("ada");
     const first = (
       await ada.client.updateProfile({ displayName: "  Ada Lovelace ", bio: "counting\r\nengines" })
     ).profile!;
     expect(first).toMatchObject({ displayName: "Ada Lovelace", bio: "counting\nengines" });
     const second = (await ada.client.updateProfile({ bio: "" })).profile!;
     expect(second).toMatchObject({ displayName: "Ada Lovelace", bio: "" });
-    const read = (await world.client().getProfile({ key: { case: "username", value: "ada" } })).profile!;
+    const read = (await testbed.client().getProfile({ key: { case: "username", value: "ada" } })).profile!;
     expect(read).toMatchObject({ displayName: "Ada Lovelace", bio: "" });
 
-    const updates = await world.published({ type: "UPDATED" });
+    const updates = await testbed.published({ type: "UPDATED" });
     expect(updates).toEqual([
       {
         topic: "users",
@@ -123,15 +123,15 @@ describe("UpdateProfile", () => {
   });
 
   it("publishes nothing when nothing changes", async () => {
-    const ada = await world.signUp("ada");
+    const ada = await testbed.signUp("ada");
     await ada.client.updateProfile({ displayName: "Ada" });
     await ada.client.updateProfile({ displayName: "Ada" });
     await ada.client.updateProfile({});
-    expect(await world.published({ type: "UPDATED" })).toHaveLength(1);
+    expect(await testbed.published({ type: "UPDATED" })).toHaveLength(1);
   });
 
   it("rejects over-long fields with field errors and changes nothing", async () => {
-    const ada = await world.signUp("ada");
+    const ada = await testbed.signUp("ada");
     const error = await failure(
       ada.client.updateProfile({ displayName: "x".repeat(65), bio: "y".repeat(151) }),
     );
@@ -139,12 +139,12 @@ describe("UpdateProfile", () => {
     expect(fieldErrorsOf(error).map((e) => e.path)).toEqual(["displayName", "bio"]);
     const read = (await ada.client.getProfile({ key: { case: "me", value: true } })).profile!;
     expect(read).toMatchObject({ displayName: "", bio: "" });
-    expect(await world.published({ type: "UPDATED" })).toEqual([]);
+    expect(await testbed.published({ type: "UPDATED" })).toEqual([]);
   });
 
   it("needs a caller with a profile", async () => {
-    expect((await failure(world.client().updateProfile({ bio: "x" }))).code).toBe(Code.Unauthenticated);
-    const early = world.client("0192f0a4-8b1c-7def-8123-456789abcdef");
+    expect((await failure(testbed.client().updateProfile({ bio: "x" }))).code).toBe(Code.Unauthenticated);
+    const early = testbed.client("0192f0a4-8b1c-7def-8123-456789abcdef");
     expect((await failure(early.updateProfile({ bio: "x" }))).code).toBe(Code.NotFound);
   });
 });
@@ -152,7 +152,7 @@ describe("UpdateProfile", () => {
 describe("SearchProfiles", () => {
   beforeEach(async () => {
     for (const name of ["alice", "alicia", "albert", "al_x", "alx", "bob", "zal", "al.b"]) {
-      await world.signUp(name);
+      await testbed.signUp(name);
     }
   });
 
@@ -161,7 +161,7 @@ describe("SearchProfiles", () => {
     let cursor = "";
     let pages = 0;
     do {
-      const page = await world.client().searchProfiles({ query, page: { limit: limit ?? 0, cursor } });
+      const page = await testbed.client().searchProfiles({ query, page: { limit: limit ?? 0, cursor } });
       names.push(...page.profiles.map((p) => p.username));
       cursor = page.nextCursor;
       pages++;
@@ -187,7 +187,7 @@ describe("SearchProfiles", () => {
   });
 
   it("rejects bad queries, limits and cursors", async () => {
-    const anonymous = world.client();
+    const anonymous = testbed.client();
     for (const query of ["", "a%", "a b", "x".repeat(31)]) {
       const error = await failure(anonymous.searchProfiles({ query }));
       expect(error.code).toBe(Code.InvalidArgument);
@@ -205,7 +205,7 @@ describe("SearchProfiles", () => {
   });
 
   it("marks the profiles the caller follows", async () => {
-    const me = await world.signUp("me.myself");
+    const me = await testbed.signUp("me.myself");
     await me.client.follow({ username: "alice" });
     const page = await me.client.searchProfiles({ query: "ali" });
     expect(page.profiles.map((p) => [p.username, p.followedByMe])).toEqual([
@@ -217,9 +217,9 @@ describe("SearchProfiles", () => {
 
 describe("BatchGetProfiles", () => {
   it("keeps the order asked, leaves out unknown and malformed ids, and marks followedByMe", async () => {
-    const a = await world.signUp("aaa");
-    const b = await world.signUp("bbb");
-    const c = await world.signUp("ccc");
+    const a = await testbed.signUp("aaa");
+    const b = await testbed.signUp("bbb");
+    const c = await testbed.signUp("ccc");
     await a.client.follow({ username: "ccc" });
     const unknown = "0192f0a4-8b1c-7def-8123-456789abcdef";
     const { profiles } = await a.client.batchGetProfiles({ ids: [c.id, unknown, b.id, "nope", a.id] });
@@ -228,14 +228,14 @@ describe("BatchGetProfiles", () => {
       ["bbb", false],
       ["aaa", false],
     ]);
-    expect((await world.client().batchGetProfiles({ ids: [] })).profiles).toEqual([]);
+    expect((await testbed.client().batchGetProfiles({ ids: [] })).profiles).toEqual([]);
   });
 
   it("refuses more than 100 ids", async () => {
     const ids = Array.from({ length: 101 }, () => "0192f0a4-8b1c-7def-8123-456789abcdef");
-    const error = await failure(world.client().batchGetProfiles({ ids }));
+    const error = await failure(testbed.client().batchGetProfiles({ ids }));
     expect(error.code).toBe(Code.InvalidArgument);
     expect(fieldErrorsOf(error)[0]?.path).toBe("ids");
-    expect((await world.client().batchGetProfiles({ ids: ids.slice(0, 100) })).profiles).toEqual([]);
+    expect((await testbed.client().batchGetProfiles({ ids: ids.slice(0, 100) })).profiles).toEqual([]);
   });
 });

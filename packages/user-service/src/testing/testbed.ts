@@ -13,6 +13,7 @@ import {
   type EventBus,
   type EventEnvelope,
   type EventSchema,
+  errorBoundary,
   newId,
   type Outbox,
   startConsumer,
@@ -35,9 +36,7 @@ import {
   USERS_SCHEMA,
 } from "../db/schema/index.ts";
 import { CONSUMER_NAME, createEventHandlers } from "../events/handlers.ts";
-import { createRoutes } from "../routes.ts";
-
-export const migrationsFolder = new URL("../db/migrations", import.meta.url).pathname;
+import { createUserRoutes, userMigrationsFolder } from "../service.ts";
 
 export interface TestUser {
   id: string;
@@ -46,7 +45,7 @@ export interface TestUser {
   client: Client<typeof UserService>;
 }
 
-export interface UserWorld {
+export interface Testbed {
   db: Database;
   outbox: Outbox;
   tokens: TestTokens;
@@ -101,13 +100,13 @@ function createHandBus(deadLetters: EventEnvelope[]) {
   };
 }
 
-export async function createUserWorld(): Promise<UserWorld> {
-  const handle = await createTestDatabase({ schema: USERS_SCHEMA, migrationsFolder });
+export async function createTestbed(): Promise<Testbed> {
+  const handle = await createTestDatabase({ schema: USERS_SCHEMA, migrationsFolder: userMigrationsFolder });
   const db = handle.db;
   const tokens = await createTestTokens();
   const logger = createLogger({ service: "user-test", level: "silent" });
   const outbox = createOutbox(outboxTable);
-  const routes = createRoutes({ db, outbox, logger });
+  const routes = createUserRoutes({ db, outbox });
   const deadLetters: EventEnvelope[] = [];
   const { bus, hand } = createHandBus(deadLetters);
   const consumer = await startConsumer({
@@ -127,7 +126,7 @@ export async function createUserWorld(): Promise<UserWorld> {
       return next(req);
     };
     const transport = createRouterTransport(routes, {
-      router: { interceptors: [createAuthInterceptor(tokens.verifier)] },
+      router: { interceptors: [errorBoundary(logger), createAuthInterceptor(tokens.verifier)] },
       transport: { interceptors: [authorize] },
     });
     return createClient(UserService, transport);
@@ -139,7 +138,7 @@ export async function createUserWorld(): Promise<UserWorld> {
     );
   }
 
-  const world: UserWorld = {
+  const testbed: Testbed = {
     db,
     outbox,
     tokens,
@@ -156,7 +155,7 @@ export async function createUserWorld(): Promise<UserWorld> {
     },
     async signUp(username) {
       const id = newId();
-      await world.deliver(
+      await testbed.deliver(
         "accounts",
         "CREATED",
         { accountId: id, username, createdAt: timestampFromDate(new Date()) },
@@ -176,5 +175,5 @@ export async function createUserWorld(): Promise<UserWorld> {
       await handle.close();
     },
   };
-  return world;
+  return testbed;
 }

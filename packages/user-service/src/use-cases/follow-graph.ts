@@ -17,18 +17,16 @@ import {
   listFolloweeIds,
   listFollowers,
   listFollowing,
-} from "./db/follows.ts";
-import { findProfileById, findProfileByUsername } from "./db/profiles.ts";
-import type { ProfileRow } from "./db/schema/index.ts";
-import { ProfileNotFound } from "./domain/errors.ts";
-import { assertNotSelf } from "./domain/follow.ts";
-import { type ProfileView, viewProfiles } from "./profile-view.ts";
+} from "../db/follows.ts";
+import { type ProfileView, viewProfiles } from "../db/profile-views.ts";
+import { findProfileByUsername } from "../db/profiles.ts";
+import type { ProfileRow } from "../db/schema/index.ts";
+import { profileNotFound } from "../domain/errors.ts";
+import { assertNotSelf } from "../domain/follow.ts";
 
 export interface FollowGraphDeps {
   db: Database;
   outbox: Outbox;
-  /** Called after a commit that published events (e.g. the relay's kick). */
-  published?: () => void;
 }
 
 /** Follow edges and the counters they drive. Usernames given here are lower-cased keys. */
@@ -57,7 +55,7 @@ export function createFollowGraph(deps: FollowGraphDeps): FollowGraph {
 
   async function profileNamed(exec: Executor, key: string) {
     const followee = await findProfileByUsername(exec, key);
-    if (!followee) throw new ProfileNotFound(key);
+    if (!followee) throw profileNotFound();
     return followee;
   }
 
@@ -70,10 +68,9 @@ export function createFollowGraph(deps: FollowGraphDeps): FollowGraph {
 
   return {
     async follow(callerId, followeeKey) {
-      if (!isUuid(callerId)) throw new ProfileNotFound(callerId);
-      let created: boolean;
+      if (!isUuid(callerId)) throw profileNotFound();
       try {
-        created = await inTransaction(db, async (tx) => {
+        return await inTransaction(db, async (tx) => {
           const followee = await profileNamed(tx, followeeKey);
           assertNotSelf(callerId, followee.id);
           const followedAt = await insertEdge(tx, {
@@ -98,19 +95,13 @@ export function createFollowGraph(deps: FollowGraphDeps): FollowGraph {
       } catch (error) {
         // The caller has no profile (yet: accounts.CREATED not consumed), or the followee was
         // deleted in the meantime.
-        if (isForeignKeyViolation(error)) {
-          const callerKnown = (await findProfileById(db, callerId)) !== undefined;
-          throw new ProfileNotFound(callerKnown ? followeeKey : callerId);
-        }
-        throw error;
+        throw isForeignKeyViolation(error) ? profileNotFound() : error;
       }
-      if (created) deps.published?.();
-      return created;
     },
 
     async unfollow(callerId, followeeKey) {
-      if (!isUuid(callerId)) throw new ProfileNotFound(callerId);
-      const removed = await inTransaction(db, async (tx) => {
+      if (!isUuid(callerId)) throw profileNotFound();
+      return inTransaction(db, async (tx) => {
         const followee = await profileNamed(tx, followeeKey);
         if (followee.id === callerId) return false; // there is never such an edge
         if (!(await deleteEdge(tx, callerId, followee.id))) return false;
@@ -123,8 +114,6 @@ export function createFollowGraph(deps: FollowGraphDeps): FollowGraph {
         });
         return true;
       });
-      if (removed) deps.published?.();
-      return removed;
     },
 
     async followers(callerId, key, after, limit) {

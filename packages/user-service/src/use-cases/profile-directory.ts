@@ -1,16 +1,13 @@
 import { type Database, inTransaction, isUuid, type Outbox } from "@instagram/kit";
-import { prepareProfileViews } from "./db/profile-views.ts";
-import { findProfilesByIds, lockProfile, searchProfiles, updateProfile } from "./db/profiles.ts";
-import { ProfileNotFound } from "./domain/errors.ts";
-import type { ProfileEdit } from "./domain/profile-edit.ts";
-import type { UsernameRange } from "./domain/search-query.ts";
-import { type ProfileView, viewProfiles } from "./profile-view.ts";
+import { type ProfileView, prepareProfileViews, viewProfiles } from "../db/profile-views.ts";
+import { findProfilesByIds, lockProfile, searchProfiles, updateProfile } from "../db/profiles.ts";
+import { profileNotFound } from "../domain/errors.ts";
+import type { ProfileEdit } from "../domain/profile-edit.ts";
+import type { UsernameRange } from "../domain/search-query.ts";
 
 export interface DirectoryDeps {
   db: Database;
   outbox: Outbox;
-  /** Called after a commit that published events (e.g. the relay's kick). */
-  published?: () => void;
 }
 
 export interface ProfilePage {
@@ -41,13 +38,13 @@ export function createProfileDirectory(deps: DirectoryDeps): ProfileDirectory {
   return {
     async byId(callerId, id) {
       const view = await views.byId(callerId, id);
-      if (!view) throw new ProfileNotFound(id);
+      if (!view) throw profileNotFound();
       return view;
     },
 
     async byUsername(callerId, key) {
       const view = await views.byUsername(callerId, key);
-      if (!view) throw new ProfileNotFound(key);
+      if (!view) throw profileNotFound();
       return view;
     },
 
@@ -60,12 +57,11 @@ export function createProfileDirectory(deps: DirectoryDeps): ProfileDirectory {
     },
 
     async edit(callerId, edit) {
-      if (!isUuid(callerId)) throw new ProfileNotFound(callerId);
-      let changed = false;
+      if (!isUuid(callerId)) throw profileNotFound();
       const row = await inTransaction(db, async (tx) => {
         const current = await lockProfile(tx, callerId);
-        if (!current) throw new ProfileNotFound(callerId);
-        changed =
+        if (!current) throw profileNotFound();
+        const changed =
           (edit.displayName !== undefined && edit.displayName !== current.displayName) ||
           (edit.bio !== undefined && edit.bio !== current.bio);
         if (!changed) return current;
@@ -83,7 +79,6 @@ export function createProfileDirectory(deps: DirectoryDeps): ProfileDirectory {
         });
         return updated;
       });
-      if (changed) deps.published?.();
       // Nobody follows themselves.
       return { ...row, followedByMe: false };
     },

@@ -2,17 +2,17 @@ import { createOutbox, type DatabaseHandle, inTransaction, migrate, newId } from
 import { createPostgresConnector } from "@instagram/kit/node";
 import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { insertProfile } from "../db/profiles.ts";
+import { outbox as outboxTable, USERS_SCHEMA } from "../db/schema/index.ts";
 import { removeUser } from "../events/remove-user.ts";
-import { createFollowGraph, type FollowGraph } from "../follow-graph.ts";
-import { insertProfile } from "./profiles.ts";
-import { outbox as outboxTable, USERS_SCHEMA } from "./schema/index.ts";
+import { createFollowGraph, type FollowGraph } from "./follow-graph.ts";
 
 // Real PostgreSQL only: PGlite runs one transaction at a time, so it cannot show a race.
 const url = process.env.TEST_DATABASE_URL;
 if (url === undefined || url === "") {
   throw new Error("TEST_DATABASE_URL is not set: these tests need a real PostgreSQL (postgres://…)");
 }
-const migrationsFolder = new URL("./migrations", import.meta.url).pathname;
+const migrationsFolder = new URL("../db/migrations", import.meta.url).pathname;
 
 let handle: DatabaseHandle;
 let graph: FollowGraph;
