@@ -4,8 +4,16 @@ import { AuthService } from "@instagram/contracts/auth";
 import { CommentService } from "@instagram/contracts/comment";
 import { ImageService } from "@instagram/contracts/image";
 import { UserService } from "@instagram/contracts/user";
-import type { LoginThrottle } from "@instagram/kit";
-import { type AccessTokenVerifier, type Logger, mountOperations, observeRequests } from "@instagram/kit";
+import {
+  type AccessTokenVerifier,
+  HttpProblem,
+  type Logger,
+  type LoginThrottle,
+  mountOperations,
+  observeRequests,
+  problem,
+  problemResponse,
+} from "@instagram/kit";
 import { Scalar } from "@scalar/hono-api-reference";
 import type { Hono, MiddlewareHandler } from "hono";
 import { bodyLimit } from "hono/body-limit";
@@ -13,7 +21,6 @@ import { cors } from "hono/cors";
 import { type GatewayBindings, requireCaller } from "./auth/bearer.ts";
 import { errorHandler, notFound, validationProblem } from "./errors/handlers.ts";
 import { allowedMethodsOf } from "./errors/method-not-allowed.ts";
-import { HttpProblem, problem, problemResponse } from "./errors/problem.ts";
 import type { ImageFiles } from "./image-files.ts";
 import { mountPublicRpcs, type ServiceTransports } from "./public-rpcs.ts";
 import { registerAccountRoutes } from "./routes/accounts.ts";

@@ -1,6 +1,11 @@
-import { type AccessTokenVerifier, KeySetUnavailable, TokenError } from "@instagram/kit";
+import {
+  type AccessTokenVerifier,
+  HttpProblem,
+  KeySetUnavailable,
+  TokenError,
+  unauthorized,
+} from "@instagram/kit";
 import type { MiddlewareHandler } from "hono";
-import { HttpProblem, unauthorized } from "../errors/problem.ts";
 
 /** The verified caller of a request, and the header to forward so services verify it again. */
 export interface Caller {

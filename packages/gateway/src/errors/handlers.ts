@@ -1,16 +1,20 @@
-import { ConnectError } from "@connectrpc/connect";
-import type { Logger } from "@instagram/kit";
+import {
+  type FieldError,
+  HttpProblem,
+  type Logger,
+  problem,
+  problemOfError,
+  problemResponse,
+} from "@instagram/kit";
 import type { Context } from "hono";
 import { HTTPException } from "hono/http-exception";
 import type { z } from "zod";
-import { problemOfConnectError } from "./connect-problem.ts";
-import { type FieldProblem, HttpProblem, problem, problemResponse } from "./problem.ts";
 
 type ValidationResult =
   | { target: string; success: true; data: unknown }
   | { target: string; success: false; error: z.ZodError };
 
-function fieldProblems(error: z.ZodError, target: string): FieldProblem[] {
+function fieldProblems(error: z.ZodError, target: string): FieldError[] {
   return error.issues.map((issue) => ({
     path: issue.path.length > 0 ? issue.path.map(String).join(".") : target === "json" ? "body" : target,
     message:
@@ -34,26 +38,23 @@ export function notFound(): Response {
   return problemResponse(problem(404, "There is nothing at this address."));
 }
 
-/** app.onError: known failures become their problem; anything else is a logged 500 without internals. */
+/**
+ * app.onError: Hono's own exceptions keep their status; everything else goes through the kit's one
+ * mapping (a thrown problem, a DomainError, a service's ConnectError, a transient fault; anything
+ * else is a logged 500 without internals).
+ */
 export function errorHandler(logger: Logger): (error: Error, c: Context) => Response {
   return (error, c) => {
-    if (error instanceof HttpProblem) {
-      if (error.problem.status >= 500)
-        logger.warn({ err: error.cause ?? error, path: c.req.path }, error.message);
-      return problemResponse(error.problem, error.headers);
-    }
-    if (error instanceof ConnectError) {
-      const answer = problemOfConnectError(error);
-      const log = { err: error, code: error.code, method: c.req.method, path: c.req.path };
-      if (answer.problem.status >= 500) logger.error(log, "service call failed");
-      return problemResponse(answer.problem, answer.headers);
-    }
+    const log = logger.child({ method: c.req.method, path: c.req.path });
     if (error instanceof HTTPException) {
       const detail = error.status >= 500 ? "The server failed to handle the request." : error.message;
-      if (error.status >= 500) logger.error({ err: error, path: c.req.path }, "request failed");
+      if (error.status >= 500) log.error({ err: error }, "request failed");
       return problemResponse(problem(error.status, detail || "The request cannot be handled."));
     }
-    logger.error({ err: error, method: c.req.method, path: c.req.path }, "unexpected error");
-    return problemResponse(problem(500, "The server failed to handle the request."));
+    if (error instanceof HttpProblem && error.problem.status >= 500) {
+      log.warn({ err: error.cause ?? error }, error.message);
+    }
+    const answer = problemOfError(error, log);
+    return problemResponse(answer.problem, answer.headers);
   };
 }

@@ -1,6 +1,6 @@
 import { Code, ConnectError } from "@connectrpc/connect";
 import { createRoute, z } from "@hono/zod-openapi";
-import { HttpProblem } from "../errors/problem.ts";
+import { HttpProblem } from "@instagram/kit";
 import type { GatewayApp, RouteDeps } from "./context.ts";
 import { actingFor } from "./context.ts";
 import { tokenPairJson } from "./representations.ts";

@@ -1,7 +1,6 @@
 import { createRoute, z } from "@hono/zod-openapi";
-import { injectTraceHeaders } from "@instagram/kit";
+import { HttpProblem, injectTraceHeaders } from "@instagram/kit";
 import type { Context } from "hono";
-import { HttpProblem } from "../errors/problem.ts";
 import { type ImageFiles, RelayFailure } from "../image-files.ts";
 import type { GatewayApp, RouteDeps } from "./context.ts";
 import {
