@@ -13,7 +13,8 @@ import {
 } from "@instagram/kit";
 import { sql } from "drizzle-orm";
 import { createApp } from "./app.ts";
-import { FileBlobStore } from "./blobs/file-blob-store.ts";
+import type { BlobStore } from "./blobs/blob-store.ts";
+import { openConfiguredBlobStore } from "./blobs/configured-blob-store.ts";
 import { inbox, outbox as outboxTable } from "./db/schema/index.ts";
 import { defaultFeedPolicy, type FeedPolicy, feedPolicy } from "./domain/feed-policy.ts";
 import type { ImageEnv } from "./env.ts";
@@ -49,8 +50,7 @@ export function createImageService(
       const db = ctx.db;
       if (db === undefined) throw new Error("image-service needs a database");
       const { logger, runtime } = ctx;
-      const blobs = new FileBlobStore(env.BLOB_DIR);
-      await blobs.init();
+      const blobs = await openConfiguredBlobStore(env);
       const verifier =
         opts.verifier ??
         createAccessTokenVerifier({ issuer: env.JWT_ISSUER, jwks: authServiceJwks(runtime.discovery) });
@@ -95,7 +95,7 @@ export async function startImageWork(deps: {
   db: Database;
   bus: EventBus;
   logger: Logger;
-  blobs: FileBlobStore;
+  blobs: BlobStore;
   feedPolicy?: FeedPolicy;
   reaperIntervalMs?: number;
 }): Promise<{ store: ImageStore; stop(): Promise<void> }> {

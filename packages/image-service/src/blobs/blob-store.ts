@@ -18,6 +18,8 @@ export interface BlobStore {
   /** Removes scratch files of interrupted writes older than `olderThan`; returns how many. */
   sweepScratch(olderThan: Date): Promise<number>;
   ping(): Promise<void>;
+  /** A short-lived URL to read the blob straight from the store, when content is served that way (S3). */
+  presignedUrl?(key: string, contentType: string): Promise<string>;
 }
 
 const KEY = /^[A-Za-z0-9_-][A-Za-z0-9._-]{0,199}$/;
