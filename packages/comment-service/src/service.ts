@@ -5,21 +5,21 @@ import {
   createAccessTokenVerifier,
   createAuthInterceptor,
   type Database,
+  databaseAndBusReadiness,
   type EventBus,
   type EventHandlers,
   type Logger,
   type ServiceModule,
   startServiceEvents,
 } from "@instagram/kit";
-import { sql } from "drizzle-orm";
 import { createApp } from "./app.ts";
 import { COMMENTS_SCHEMA, inbox, outbox as outboxTable } from "./db/schema/index.ts";
-import type { CommentDeps } from "./deps.ts";
 import type { CommentEnv } from "./env.ts";
 import { CONSUMER_NAME, createEventHandlers } from "./events/handlers.ts";
-import { createImageOwnerLookup, type ImageOwnerLookup } from "./images/image-owners.ts";
+import { createImageOwnerLookup, type ImageOwnerLookup } from "./peers/image-owners.ts";
 import { commentRoutes } from "./routes.ts";
 import { createCommentServiceImpl } from "./rpc/comment-service.ts";
+import type { CommentDeps } from "./use-cases/comments.ts";
 
 export { type CommentEnv, commentEnvSchema, loadCommentEnv } from "./env.ts";
 export { COMMENTS_SCHEMA };
@@ -61,15 +61,8 @@ export function createCommentService(env: CommentEnv, opts: CommentServiceOption
         createAccessTokenVerifier({ issuer: env.JWT_ISSUER, jwks: authServiceJwks(runtime.discovery) });
       const interceptors = [createAuthInterceptor(verifier)];
       const routes = commentRoutes(createCommentServiceImpl(running.deps));
-      const app = createApp({
-        routes,
-        interceptors,
-        logger,
-        readiness: async () => {
-          await db.execute(sql`select 1`);
-          await runtime.bus.ping();
-        },
-      });
+      const readiness = databaseAndBusReadiness(db, runtime.bus);
+      const app = createApp({ routes, interceptors, logger, readiness });
       return { app, routes, interceptors, stop: running.stop };
     },
   };
@@ -100,13 +93,6 @@ export async function startCommentWork(opts: {
       retryDelayMs: opts.consumerRetryDelayMs,
     },
   });
-  const deps: CommentDeps = {
-    db,
-    outbox: events.outbox,
-    logger,
-    imageOwners: opts.imageOwners,
-    now,
-    published: events.published,
-  };
+  const deps: CommentDeps = { db, outbox: events.outbox, logger, imageOwners: opts.imageOwners, now };
   return { deps, stop: events.stop };
 }

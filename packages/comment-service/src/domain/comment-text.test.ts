@@ -1,15 +1,15 @@
+import { isDomainError } from "@instagram/kit";
 import { describe, expect, it } from "vitest";
 import { MAX_COMMENT_CHARS, readCommentText } from "./comment-text.ts";
-import { CommentError } from "./errors.ts";
 
 function problemsOf(run: () => unknown): unknown {
   try {
     run();
   } catch (error) {
-    if (error instanceof CommentError) return { kind: error.kind, problems: error.problems };
+    if (isDomainError(error)) return { kind: error.kind, problems: error.fieldErrors };
     throw error;
   }
-  throw new Error("expected a CommentError");
+  throw new Error("expected a DomainError");
 }
 
 describe("readCommentText", () => {

@@ -1,5 +1,5 @@
 import { characterCount, hashtagsOf, isStorableText, mentionsOf } from "@instagram/contracts/text-entities";
-import { CommentError } from "./errors.ts";
+import { type DomainError, invalidField } from "@instagram/kit";
 
 export const MAX_COMMENT_CHARS = 1000;
 
@@ -25,6 +25,6 @@ export function readCommentText(raw: string): CommentText {
   return { text, hashtags: hashtagsOf(text), mentions: mentionsOf(text) };
 }
 
-function invalidText(message: string): CommentError {
-  return new CommentError("invalid-input", `text: ${message}`, [{ path: "text", message }]);
+function invalidText(message: string): DomainError {
+  return invalidField("text", message);
 }

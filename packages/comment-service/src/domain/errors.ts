@@ -1,24 +1,25 @@
-import type { FieldError } from "@instagram/kit";
+import { DomainError } from "@instagram/kit";
 
-export type CommentErrorKind =
-  | "invalid-input"
-  | "image-not-found"
-  | "comment-not-found"
-  | "forbidden"
-  | "account-gone"
-  | "images-unavailable";
+// What the comment rules refuse, as the kit's DomainError (the kit maps each kind to its code).
 
-/** What the comment rules refuse; the RPC layer maps each kind to its Connect code. */
-export class CommentError extends Error {
-  override readonly name = "CommentError";
-  constructor(
-    readonly kind: CommentErrorKind,
-    message: string,
-    readonly problems: FieldError[] = [],
-  ) {
-    super(message);
-  }
-}
+export const imageNotFound = (): DomainError =>
+  new DomainError("not-found", "image not found", { reason: "image-not-found" });
 
-export const imageNotFound = (): CommentError => new CommentError("image-not-found", "image not found");
-export const commentNotFound = (): CommentError => new CommentError("comment-not-found", "comment not found");
+export const commentNotFound = (): DomainError =>
+  new DomainError("not-found", "comment not found", { reason: "comment-not-found" });
+
+/** A valid token whose account is gone: the caller is no longer anyone. */
+export const accountGone = (): DomainError =>
+  new DomainError("unauthenticated", "the caller's account no longer exists", { reason: "account-gone" });
+
+export const notYoursToDelete = (): DomainError =>
+  new DomainError("forbidden", "only the comment's author or the image's owner may delete it", {
+    reason: "not-author-or-image-owner",
+  });
+
+/** image-service did not say in time whether an image the read model does not know exists. */
+export const imagesUnavailable = (cause: unknown): DomainError =>
+  new DomainError("unavailable", "cannot tell whether the image exists right now; try again", {
+    reason: "images-unavailable",
+    cause,
+  });

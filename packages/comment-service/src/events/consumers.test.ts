@@ -12,7 +12,7 @@ import {
 import { and, eq, inArray } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { authors, comments, inbox, knownImages, outbox } from "../db/schema/index.ts";
-import { type CommentFixture, startCommentFixture } from "../testing/comment-fixture.ts";
+import { createTestbed, type Testbed } from "../testing/testbed.ts";
 import { CONSUMER_NAME, createEventHandlers } from "./handlers.ts";
 
 type AnyHandler = (tx: Transaction, payload: unknown, event: EventEnvelope) => Promise<void>;
@@ -26,7 +26,7 @@ interface Fault {
 
 const logger = createLogger({ service: "comment-test", level: "silent" });
 const faults = new Map<string, Fault>();
-let fixture: CommentFixture;
+let testbed: Testbed;
 let consumer: Consumer;
 
 /** The real handlers, with the faults the tests plan run around them, inside the event's transaction. */
@@ -54,9 +54,9 @@ function faultyHandlers(): EventHandlers {
 function startCommentConsumer(retryDelayMs = 10): Promise<Consumer> {
   return startConsumer({
     name: CONSUMER_NAME,
-    db: fixture.db,
+    db: testbed.db,
     inbox,
-    bus: fixture.bus,
+    bus: testbed.bus,
     handlers: faultyHandlers(),
     logger,
     maxAttempts: 50,
@@ -66,22 +66,22 @@ function startCommentConsumer(retryDelayMs = 10): Promise<Consumer> {
 
 beforeAll(async () => {
   // The service's own consumer handles nothing here: the tests run (and kill) their own.
-  fixture = await startCommentFixture({ handlers: {} });
+  testbed = await createTestbed({ handlers: {} });
   consumer = await startCommentConsumer();
 }, 120_000);
 
 afterAll(async () => {
   await consumer.stop();
-  await fixture.close();
+  await testbed.close();
 });
 
 async function comment(imageId: string, authorId: string, text = "nice"): Promise<string> {
-  const { comment } = await fixture.client.createComment({ imageId, text }, await fixture.as(authorId));
+  const { comment } = await testbed.client.createComment({ imageId, text }, await testbed.as(authorId));
   return comment?.id ?? "";
 }
 
 async function commentIdsOn(...imageIds: string[]): Promise<string[]> {
-  const rows = await fixture.db
+  const rows = await testbed.db
     .select({ id: comments.id })
     .from(comments)
     .where(inArray(comments.imageId, imageIds))
@@ -90,7 +90,7 @@ async function commentIdsOn(...imageIds: string[]): Promise<string[]> {
 }
 
 async function deletedEventsFor(...imageIds: string[]): Promise<string[]> {
-  const events = await fixture.published(...imageIds);
+  const events = await testbed.published(...imageIds);
   return events.filter((e) => e.type === "DELETED").map((e) => String(e.payload.commentId));
 }
 
@@ -105,8 +105,8 @@ async function codeOf(promise: Promise<unknown>): Promise<Code | undefined> {
 async function cascadeScene() {
   const victim = newId();
   const friend = newId();
-  const victimsImage = await fixture.imageOf(victim);
-  const friendsImage = await fixture.imageOf(friend);
+  const victimsImage = await testbed.imageOf(victim);
+  const friendsImage = await testbed.imageOf(friend);
   const theirs = [await comment(friendsImage, victim, "one"), await comment(friendsImage, victim, "two")];
   const onTheirImage = [await comment(victimsImage, victim), await comment(victimsImage, friend)];
   const friendsOwn = await comment(friendsImage, friend);
@@ -116,33 +116,33 @@ async function cascadeScene() {
 describe("images events", () => {
   it("images.DELETED removes every comment on that image and nothing else, without comments.DELETED", async () => {
     const owner = newId();
-    const doomed = await fixture.imageOf(owner);
-    const kept = await fixture.imageOf(owner);
+    const doomed = await testbed.imageOf(owner);
+    const kept = await testbed.imageOf(owner);
     await comment(doomed, newId());
     await comment(doomed, owner);
     const survivor = await comment(kept, newId());
 
-    await fixture.applied(
-      await fixture.deliver("images", "DELETED", doomed, { imageId: doomed, ownerId: owner }),
+    await testbed.applied(
+      await testbed.deliver("images", "DELETED", doomed, { imageId: doomed, ownerId: owner }),
     );
     expect(await commentIdsOn(doomed)).toEqual([]);
     expect(await commentIdsOn(kept)).toEqual([survivor]);
     expect(await deletedEventsFor(doomed)).toEqual([]);
     expect(
-      await codeOf(fixture.client.createComment({ imageId: doomed, text: "late" }, await fixture.as(owner))),
+      await codeOf(testbed.client.createComment({ imageId: doomed, text: "late" }, await testbed.as(owner))),
     ).toBe(Code.NotFound);
   });
 
   it("a CREATED that arrives after the DELETED (another event id) does not bring the image back", async () => {
     const owner = newId();
     const image = newId();
-    await fixture.applied(
-      await fixture.deliver("images", "DELETED", image, { imageId: image, ownerId: owner }),
+    await testbed.applied(
+      await testbed.deliver("images", "DELETED", image, { imageId: image, ownerId: owner }),
     );
-    await fixture.applied(
-      await fixture.deliver("images", "CREATED", image, { imageId: image, ownerId: owner }),
+    await testbed.applied(
+      await testbed.deliver("images", "CREATED", image, { imageId: image, ownerId: owner }),
     );
-    const rows = await fixture.db.select().from(knownImages).where(eq(knownImages.imageId, image));
+    const rows = await testbed.db.select().from(knownImages).where(eq(knownImages.imageId, image));
     expect(rows).toHaveLength(1);
     expect(rows[0]?.deletedAt).not.toBeNull();
   });
@@ -151,28 +151,28 @@ describe("images events", () => {
 describe("users.DELETED (the account-deletion cascade)", () => {
   it("removes the user's comments everywhere and everyone's on their images, publishing comments.DELETED for theirs", async () => {
     const scene = await cascadeScene();
-    await fixture.applied(
-      await fixture.deliver("users", "DELETED", scene.victim, { userId: scene.victim, username: "victim" }),
+    await testbed.applied(
+      await testbed.deliver("users", "DELETED", scene.victim, { userId: scene.victim, username: "victim" }),
     );
 
     expect(await commentIdsOn(scene.victimsImage)).toEqual([]);
     expect(await commentIdsOn(scene.friendsImage)).toEqual([scene.friendsOwn]);
-    const remainingByVictim = await fixture.db
+    const remainingByVictim = await testbed.db
       .select()
       .from(comments)
       .where(eq(comments.authorId, scene.victim));
     expect(remainingByVictim).toEqual([]);
     // One comments.DELETED per comment of theirs on someone else's image, keyed by that image.
-    const deleted = (await fixture.published(scene.friendsImage)).filter((e) => e.type === "DELETED");
+    const deleted = (await testbed.published(scene.friendsImage)).filter((e) => e.type === "DELETED");
     expect(deleted.map((e) => e.payload.commentId).sort()).toEqual([...scene.theirs].sort());
     expect(
       deleted.every((e) => e.aggregateId === scene.friendsImage && e.payload.authorId === scene.victim),
     ).toBe(true);
     expect(await deletedEventsFor(scene.victimsImage)).toEqual([]);
     // Their image takes no new comments, even before image-service's images.DELETED arrives.
-    const late = fixture.client.createComment(
+    const late = testbed.client.createComment(
       { imageId: scene.victimsImage, text: "hello?" },
-      await fixture.as(scene.friend),
+      await testbed.as(scene.friend),
     );
     expect(await codeOf(late)).toBe(Code.NotFound);
   });
@@ -182,13 +182,13 @@ describe("users.DELETED before the images.CREATED of their last upload (topics a
   it("remembers that image as deleted: nobody can comment on it", async () => {
     const owner = newId();
     const image = newId();
-    await fixture.applied(
-      await fixture.deliver("users", "DELETED", owner, { userId: owner, username: "gone" }),
+    await testbed.applied(
+      await testbed.deliver("users", "DELETED", owner, { userId: owner, username: "gone" }),
     );
-    await fixture.applied(
-      await fixture.deliver("images", "CREATED", image, { imageId: image, ownerId: owner }),
+    await testbed.applied(
+      await testbed.deliver("images", "CREATED", image, { imageId: image, ownerId: owner }),
     );
-    const attempt = fixture.client.createComment({ imageId: image, text: "hi" }, await fixture.as(newId()));
+    const attempt = testbed.client.createComment({ imageId: image, text: "hi" }, await testbed.as(newId()));
     expect(await codeOf(attempt)).toBe(Code.NotFound);
   });
 });
@@ -196,19 +196,19 @@ describe("users.DELETED before the images.CREATED of their last upload (topics a
 describe("idempotence and resumption", () => {
   it("a redelivered event changes nothing (an old rename does not come back)", async () => {
     const user = newId();
-    const first = await fixture.deliver("users", "UPDATED", user, { userId: user, username: "first.name" });
-    await fixture.applied(first);
-    await fixture.applied(
-      await fixture.deliver("users", "UPDATED", user, { userId: user, username: "second.name" }),
+    const first = await testbed.deliver("users", "UPDATED", user, { userId: user, username: "first.name" });
+    await testbed.applied(first);
+    await testbed.applied(
+      await testbed.deliver("users", "UPDATED", user, { userId: user, username: "second.name" }),
     );
-    await fixture.deliver("users", "UPDATED", user, { userId: user, username: "first.name" }, first); // redelivery
-    await fixture.applied(
-      await fixture.deliver("users", "UPDATED", newId(), { userId: newId(), username: "marker" }),
+    await testbed.deliver("users", "UPDATED", user, { userId: user, username: "first.name" }, first); // redelivery
+    await testbed.applied(
+      await testbed.deliver("users", "UPDATED", newId(), { userId: newId(), username: "marker" }),
     );
 
-    const rows = await fixture.db.select().from(authors).where(eq(authors.userId, user));
+    const rows = await testbed.db.select().from(authors).where(eq(authors.userId, user));
     expect(rows.map((row) => row.username)).toEqual(["second.name"]);
-    const inboxRows = await fixture.db
+    const inboxRows = await testbed.db
       .select()
       .from(inbox)
       .where(and(eq(inbox.consumer, CONSUMER_NAME), eq(inbox.eventId, first)));
@@ -217,15 +217,15 @@ describe("idempotence and resumption", () => {
 
   it("a redelivered users.DELETED publishes nothing more", async () => {
     const scene = await cascadeScene();
-    const id = await fixture.deliver("users", "DELETED", scene.victim, {
+    const id = await testbed.deliver("users", "DELETED", scene.victim, {
       userId: scene.victim,
       username: "v",
     });
-    await fixture.applied(id);
+    await testbed.applied(id);
     const before = await deletedEventsFor(scene.friendsImage, scene.victimsImage);
-    await fixture.deliver("users", "DELETED", scene.victim, { userId: scene.victim, username: "v" }, id);
-    await fixture.applied(
-      await fixture.deliver("users", "UPDATED", newId(), { userId: newId(), username: "marker" }),
+    await testbed.deliver("users", "DELETED", scene.victim, { userId: scene.victim, username: "v" }, id);
+    await testbed.applied(
+      await testbed.deliver("users", "UPDATED", newId(), { userId: newId(), username: "marker" }),
     );
     expect(await deletedEventsFor(scene.friendsImage, scene.victimsImage)).toEqual(before);
     expect(before).toHaveLength(2);
@@ -251,8 +251,8 @@ describe("idempotence and resumption", () => {
         if (attempt === 1) throw new Error("injected failure after the cascade's work");
       },
     });
-    await fixture.deliver("users", "DELETED", scene.victim, { userId: scene.victim, username: "v" }, eventId);
-    await fixture.applied(eventId);
+    await testbed.deliver("users", "DELETED", scene.victim, { userId: scene.victim, username: "v" }, eventId);
+    await testbed.applied(eventId);
 
     expect(faults.get(eventId)?.attempts).toBe(2);
     expect(seenOnRetry).toHaveLength(1);
@@ -282,13 +282,13 @@ describe("idempotence and resumption", () => {
     // The running consumer would retry quickly; this one waits a minute, so only its successor can finish.
     await consumer.stop();
     consumer = await startCommentConsumer(60_000);
-    await fixture.deliver("users", "DELETED", scene.victim, { userId: scene.victim, username: "v" }, eventId);
+    await testbed.deliver("users", "DELETED", scene.victim, { userId: scene.victim, username: "v" }, eventId);
     await crash;
     await consumer.stop(); // killed: its transaction never committed
     expect(await commentIdsOn(scene.victimsImage)).toHaveLength(2);
 
     consumer = await startCommentConsumer(); // the restarted service, same consumer group
-    await fixture.applied(eventId);
+    await testbed.applied(eventId);
     expect(faults.get(eventId)?.attempts).toBe(2);
     expect(await commentIdsOn(scene.victimsImage)).toEqual([]);
     expect(await commentIdsOn(scene.friendsImage)).toEqual([scene.friendsOwn]);

@@ -2,27 +2,27 @@ import { Code, ConnectError } from "@connectrpc/connect";
 import { fieldErrorsOf, newId } from "@instagram/kit";
 import { connectFailure as failure } from "@instagram/kit/testing";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import type { ImageOwnerLookup } from "../images/image-owners.ts";
-import { type CommentFixture, startCommentFixture } from "../testing/comment-fixture.ts";
+import type { ImageOwnerLookup } from "../peers/image-owners.ts";
+import { createTestbed, type Testbed } from "../testing/testbed.ts";
 
-let fixture: CommentFixture;
+let testbed: Testbed;
 
 beforeAll(async () => {
-  fixture = await startCommentFixture();
+  testbed = await createTestbed();
 }, 120_000);
 
 afterAll(async () => {
-  await fixture.close();
+  await testbed.close();
 });
 
 afterEach(() => {
-  fixture.useImageOwners(undefined);
+  testbed.useImageOwners(undefined);
 });
 
 /** The shared service, with this test's image-service fallback (none by default). */
-async function start(opts: { imageOwners?: ImageOwnerLookup } = {}): Promise<CommentFixture> {
-  fixture.useImageOwners(opts.imageOwners);
-  return fixture;
+async function start(opts: { imageOwners?: ImageOwnerLookup } = {}): Promise<Testbed> {
+  testbed.useImageOwners(opts.imageOwners);
+  return testbed;
 }
 
 describe("CreateComment", () => {

@@ -1,19 +1,23 @@
 import { timestampFromDate } from "@bufbuild/protobuf/wkt";
-import { inTransaction, isUuid, type ListPage, type ListPosition, newId } from "@instagram/kit";
-import { lockLivingAuthor, rememberAuthor } from "./db/authors.ts";
+import { inTransaction, isUuid, type ListPage, type ListPosition, newId, type Outbox } from "@instagram/kit";
+import { lockLivingAuthor, rememberAuthor } from "../db/authors.ts";
 import {
   type CommentView,
   deleteComment as deleteCommentRow,
   findCommentOnImage,
   insertComment,
   listImageComments,
-} from "./db/comments.ts";
-import { imageState } from "./db/known-images.ts";
-import type { CommentDeps } from "./deps.ts";
-import { readCommentText } from "./domain/comment-text.ts";
-import { mayDeleteComment } from "./domain/deletion-rights.ts";
-import { CommentError, commentNotFound, imageNotFound } from "./domain/errors.ts";
-import { ensureImageKnown, lockLivingImage } from "./images/known-image.ts";
+} from "../db/comments.ts";
+import { imageState } from "../db/known-images.ts";
+import { readCommentText } from "../domain/comment-text.ts";
+import { mayDeleteComment } from "../domain/deletion-rights.ts";
+import { accountGone, commentNotFound, imageNotFound, notYoursToDelete } from "../domain/errors.ts";
+import { ensureImageKnown, type KnownImageDeps, lockLivingImage } from "./known-image.ts";
+
+/** What the comment use cases need; service.ts builds it, the testbed through it. */
+export interface CommentDeps extends KnownImageDeps {
+  outbox: Outbox;
+}
 
 /** Who is asking: the verified caller of the RPC. */
 export interface Commenter {
@@ -24,9 +28,6 @@ export interface Commenter {
   authorization: string | undefined;
 }
 
-const accountGone = (): CommentError =>
-  new CommentError("account-gone", "the caller's account no longer exists");
-
 /** Writes a comment on a living image and publishes comments.CREATED (key = image id). */
 export async function createComment(
   deps: CommentDeps,
@@ -36,7 +37,7 @@ export async function createComment(
   const { imageId, author } = input;
   if (!isUuid(author.id)) throw accountGone();
   await ensureImageKnown(deps, imageId, author.authorization);
-  const view = await inTransaction(deps.db, async (tx) => {
+  return inTransaction(deps.db, async (tx) => {
     // Author first, then image: the cascades take these locks in the same order.
     const living = await lockLivingAuthor(tx, author.id, author.username);
     if (living === undefined) throw accountGone();
@@ -67,8 +68,6 @@ export async function createComment(
     });
     return { ...row, authorUsername: living.username || author.username };
   });
-  deps.published();
-  return view;
 }
 
 /** An image's comments, oldest first, one keyset page at a time. */
@@ -103,7 +102,7 @@ export async function deleteComment(
     const comment = await findCommentOnImage(tx, imageId, commentId);
     if (comment === undefined) throw commentNotFound();
     if (!mayDeleteComment({ callerId, authorId: comment.authorId, imageOwnerId: comment.imageOwnerId })) {
-      throw new CommentError("forbidden", "only the comment's author or the image's owner may delete it");
+      throw notYoursToDelete();
     }
     const removed = await deleteCommentRow(tx, commentId);
     if (removed === undefined) throw commentNotFound(); // removed meanwhile by a cascade
@@ -114,5 +113,4 @@ export async function deleteComment(
       payload: { commentId: removed.id, imageId: removed.imageId, authorId: removed.authorId },
     });
   });
-  deps.published();
 }

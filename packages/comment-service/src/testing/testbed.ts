@@ -9,6 +9,7 @@ import {
   type EventBus,
   type EventHandlers,
   type EventSchema,
+  errorBoundary,
   newId,
 } from "@instagram/kit";
 import {
@@ -22,18 +23,18 @@ import {
   testEvent,
 } from "@instagram/kit/testing";
 import { inbox, outbox } from "../db/schema/index.ts";
-import type { CommentDeps } from "../deps.ts";
-import type { ImageOwnerLookup } from "../images/image-owners.ts";
+import type { ImageOwnerLookup } from "../peers/image-owners.ts";
 import { commentRoutes } from "../routes.ts";
 import { createCommentServiceImpl } from "../rpc/comment-service.ts";
 import { COMMENTS_SCHEMA, commentMigrationsFolder, startCommentWork } from "../service.ts";
+import type { CommentDeps } from "../use-cases/comments.ts";
 
 /**
  * A comment-service on a migrated in-memory PGlite and an in-process bus, called in memory.
  * Starting one takes seconds (PGlite), so a test file shares one; tests keep apart by using fresh
  * ids for every image and user.
  */
-export interface CommentFixture {
+export interface Testbed {
   db: Database;
   bus: EventBus;
   deps: CommentDeps;
@@ -60,9 +61,9 @@ export interface CommentFixture {
   close(): Promise<void>;
 }
 
-export async function startCommentFixture(
+export async function createTestbed(
   opts: { imageOwners?: ImageOwnerLookup; handlers?: EventHandlers; retryDelayMs?: number } = {},
-): Promise<CommentFixture> {
+): Promise<Testbed> {
   const handle = await createTestDatabase({
     schema: COMMENTS_SCHEMA,
     migrationsFolder: commentMigrationsFolder,
@@ -85,10 +86,10 @@ export async function startCommentFixture(
   });
   const tokens = await createTestTokens();
   const transport = createRouterTransport(commentRoutes(createCommentServiceImpl(work.deps)), {
-    router: { interceptors: [createAuthInterceptor(tokens.verifier)] },
+    router: { interceptors: [errorBoundary(logger), createAuthInterceptor(tokens.verifier)] },
   });
 
-  const fixture: CommentFixture = {
+  const testbed: Testbed = {
     db,
     bus,
     deps: work.deps,
@@ -105,7 +106,7 @@ export async function startCommentFixture(
     applied: (eventId) => eventApplied(db, inbox, eventId),
     async imageOf(ownerId) {
       const imageId = newId();
-      await fixture.applied(await fixture.deliver("images", "CREATED", imageId, { imageId, ownerId }));
+      await testbed.applied(await testbed.deliver("images", "CREATED", imageId, { imageId, ownerId }));
       return imageId;
     },
     useImageOwners(lookup) {
@@ -118,5 +119,5 @@ export async function startCommentFixture(
       await handle.close();
     },
   };
-  return fixture;
+  return testbed;
 }

@@ -1,7 +1,15 @@
-import { type Executor, isUuid } from "@instagram/kit";
+import { type Database, type Executor, isUuid, type Logger } from "@instagram/kit";
 import { imageState, rememberImage } from "../db/known-images.ts";
-import type { CommentDeps } from "../deps.ts";
-import { CommentError, imageNotFound } from "../domain/errors.ts";
+import { imageNotFound, imagesUnavailable } from "../domain/errors.ts";
+import type { ImageOwnerLookup } from "../peers/image-owners.ts";
+
+export interface KnownImageDeps {
+  db: Database;
+  logger: Logger;
+  /** Fallback for images the read model does not know yet; absent → such an image is a 404. */
+  imageOwners?: ImageOwnerLookup;
+  now: () => Date;
+}
 
 /**
  * Makes sure the images read model knows `imageId` as a living image, or throws NotFound.
@@ -10,7 +18,7 @@ import { CommentError, imageNotFound } from "../domain/errors.ts";
  * no-op, a DELETED buries it as usual). A tombstone is final: no call is made for it.
  */
 export async function ensureImageKnown(
-  deps: Pick<CommentDeps, "db" | "imageOwners" | "logger" | "now">,
+  deps: KnownImageDeps,
   imageId: string,
   authorization: string | undefined,
 ): Promise<void> {
@@ -26,7 +34,7 @@ export async function ensureImageKnown(
     ownerId = (await deps.imageOwners.ownersOf([imageId], authorization)).get(imageId);
   } catch (error) {
     deps.logger.warn({ err: error, imageId }, "image-service did not say whether the image exists");
-    throw new CommentError("images-unavailable", "cannot tell whether the image exists right now; try again");
+    throw imagesUnavailable(error);
   }
   if (ownerId === undefined || !isUuid(ownerId)) throw imageNotFound();
   await rememberImage(deps.db, imageId, ownerId, deps.now());
