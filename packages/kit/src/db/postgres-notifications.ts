@@ -13,7 +13,7 @@ type ListeningOptions = postgres.Options<Record<string, never>> & {
 };
 
 const FIRST_RETRY_MS = 100;
-const MAX_RETRY_MS = 5_000;
+const MAX_RETRY_MS = 1_000;
 
 /**
  * LISTEN/NOTIFY on PostgreSQL over one dedicated connection (opened on the first listen), kept

@@ -4,9 +4,13 @@ import { context, type Span, SpanKind, SpanStatusCode, trace } from "@openteleme
 import type { Logger } from "pino";
 import type { InboxTable } from "../db/inbox-table.ts";
 import type { Database, Transaction } from "../db/types.ts";
+import { isTransientFault } from "../errors/transient.ts";
+import { collectConsumerLag, consumerRetriesTotal, deadLettersTotal } from "../telemetry/event-metrics.ts";
 import { contextFromHeaders, kitTracer, recordFailure } from "../telemetry/trace-context.ts";
 import type { EventSchema } from "./catalog.ts";
 import { deadLetterTopic, type EventBus, type EventEnvelope } from "./envelope.ts";
+import { type InboxRetention, startInboxSweep } from "./inbox-sweep.ts";
+import { createOutageLog } from "./outage-log.ts";
 import { backoffMs, createPause } from "./pause.ts";
 
 export type EventHandler<T extends Topic, K extends EventType<T>> = (
@@ -25,10 +29,14 @@ export interface ConsumerOptions {
   bus: EventBus;
   handlers: EventHandlers;
   logger: Logger;
-  /** Attempts before the event goes to "<topic>.dlq"; default 5. */
+  /** Deterministic failures before the event goes to "<topic>.dlq"; default 5. */
   maxAttempts?: number;
-  /** First retry delay, doubled per attempt (capped at 5 s); default 200 ms. */
+  /** First retry delay, doubled per attempt (capped at 5 s; 1 s for transient faults); default 200 ms. */
   retryDelayMs?: number;
+  /** Longest wait between two attempts while a dependency is away; default 1 s. */
+  transientRetryCapMs?: number;
+  /** How long inbox rows are kept, and how often the sweep runs; defaults: 7 days, hourly. */
+  inboxRetention?: InboxRetention;
 }
 
 export interface Consumer {
@@ -42,18 +50,22 @@ class ConsumerStopped extends Error {}
 /**
  * Subscribes `handlers` to the bus as group `name`. Each event is applied in ONE transaction
  * with its inbox row (consumer, event id), so a redelivery changes nothing. Unknown topics and
- * types are skipped (forward compatible). A failing handler is retried with backoff; after
- * `maxAttempts` the event goes to "<topic>.dlq" with headers `error` and `failed-consumer`.
- * Handling runs in a consumer span, child of the trace context in the event's headers.
+ * types are skipped (forward compatible). A handler failing on a transient fault (database or peer
+ * away, see isTransientFault) is retried without bound: the partition waits, in order, and nothing
+ * is lost. Any other failure is retried with backoff; after `maxAttempts` of them the event goes
+ * to "<topic>.dlq" with headers `error` and `failed-consumer`. Handling runs in a consumer span,
+ * child of the trace context in the event's headers. Inbox rows past the retention are swept.
  */
 export async function startConsumer(opts: ConsumerOptions): Promise<Consumer> {
   const { name, db, inbox, bus } = opts;
   const logger = opts.logger.child({ component: "consumer", consumer: name });
   const maxAttempts = Math.max(1, opts.maxAttempts ?? 5);
   const retryDelayMs = opts.retryDelayMs ?? 200;
+  const transientCapMs = Math.max(retryDelayMs, opts.transientRetryCapMs ?? 1_000);
   const handlers = opts.handlers as Record<string, Record<string, AnyEventHandler | undefined> | undefined>;
   const topics = Object.keys(handlers).filter((topic) => Object.keys(handlers[topic] ?? {}).length > 0);
   const pause = createPause();
+  const outage = createOutageLog(logger);
   let stopped = false;
 
   async function apply(handler: AnyEventHandler, payload: unknown, event: EventEnvelope): Promise<void> {
@@ -70,6 +82,7 @@ export async function startConsumer(opts: ConsumerOptions): Promise<Consumer> {
 
   async function deadLetter(event: EventEnvelope, error: unknown): Promise<void> {
     const message = error instanceof Error ? error.message : String(error);
+    deadLettersTotal.inc({ consumer: name, topic: event.topic });
     logger.error(
       { err: error, eventId: event.id, topic: event.topic, type: event.type },
       "event dead-lettered",
@@ -130,23 +143,40 @@ export async function startConsumer(opts: ConsumerOptions): Promise<Consumer> {
       await deadLetter(event, error);
       return;
     }
-    for (let attempt = 1; ; attempt++) {
+    let failures = 0;
+    let transientFaults = 0;
+    for (;;) {
       if (stopped) throw new ConsumerStopped(`consumer ${name} stopped`);
       try {
         await apply(handler, payload, event);
+        outage.recovered();
         return;
       } catch (error) {
-        if (attempt >= maxAttempts) {
+        if (stopped) throw new ConsumerStopped(`consumer ${name} stopped`);
+        const message = error instanceof Error ? error.message : String(error);
+        if (isTransientFault(error)) {
+          // Not the message's fault: wait for the dependency, however long it takes.
+          transientFaults++;
+          consumerRetriesTotal.inc({ consumer: name, topic: event.topic, kind: "transient" });
+          outage.lost(error);
+          if (transientFaults === 1) span.addEvent("transient fault", { "exception.message": message });
+          await pause.sleep(backoffMs(transientFaults, retryDelayMs, transientCapMs));
+          continue;
+        }
+        failures++;
+        if (failures >= maxAttempts) {
           recordFailure(span, error);
           await deadLetter(event, error);
           return;
         }
-        span.addEvent("retry", {
-          attempt,
-          "exception.message": error instanceof Error ? error.message : String(error),
-        });
-        logger.warn({ err: error, eventId: event.id, attempt }, "event handler failed, retrying");
-        await pause.sleep(backoffMs(attempt, retryDelayMs, 5_000));
+        consumerRetriesTotal.inc({ consumer: name, topic: event.topic, kind: "deterministic" });
+        span.addEvent("retry", { attempt: failures, "exception.message": message });
+        if (failures === 1)
+          logger.warn(
+            { err: error, eventId: event.id, topic: event.topic },
+            "event handler failed, retrying",
+          );
+        await pause.sleep(backoffMs(failures, retryDelayMs, 5_000));
       }
     }
   }
@@ -156,11 +186,24 @@ export async function startConsumer(opts: ConsumerOptions): Promise<Consumer> {
     return { stop: async () => {} };
   }
   const subscription = await bus.subscribe({ group: name, topics, handle });
+  const sweep = startInboxSweep({ db, inbox, consumer: name, logger, retention: opts.inboxRetention });
+  const lag = bus.lag;
+  const unregisterLag =
+    lag === undefined
+      ? () => {}
+      : collectConsumerLag(async () =>
+          (await lag.call(bus, name, topics)).map(({ topic, partition, lag }) => ({
+            labels: { consumer: name, topic, partition: String(partition) },
+            value: lag,
+          })),
+        );
   logger.info({ topics }, "consumer started");
   return {
     async stop() {
       stopped = true;
       pause.stop();
+      unregisterLag();
+      await sweep.stop();
       await subscription.close();
     },
   };

@@ -28,8 +28,17 @@ export interface EventBus {
   /** Used by the outbox relay (and the consumer, for dead letters) only. */
   send(events: EventEnvelope[]): Promise<void>;
   subscribe(spec: SubscriptionSpec): Promise<Subscription>;
+  /** Resolves when the bus can carry events now; throws (quickly) when it cannot. */
   ping(): Promise<void>;
   close(): Promise<void>;
+  /** How many events of `topics` the group has not consumed yet, per partition (metrics). */
+  lag?(group: string, topics: string[]): Promise<PartitionLag[]>;
+}
+
+export interface PartitionLag {
+  topic: string;
+  partition: number;
+  lag: number;
 }
 
 /** The dead-letter topic of a topic. */

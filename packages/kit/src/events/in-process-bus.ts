@@ -156,6 +156,15 @@ export function createInProcessBus(opts?: { logger?: Logger; retainedEventsPerTo
       if (closed) throw new Error("in-process bus is closed");
     },
 
+    async lag(group, subscribed) {
+      return subscribed.flatMap((topic) => {
+        const reader = readers.get(`${group}\u0000${topic}`);
+        return reader === undefined
+          ? []
+          : [{ topic, partition: 0, lag: logEnd(topicLog(topic)) - reader.offset }];
+      });
+    },
+
     async close() {
       closed = true;
       pause.stop();

@@ -5,7 +5,6 @@ import {
   type IHeaders,
   Kafka,
   type KafkaMessage,
-  type LogEntry,
   logLevel,
   Partitioners,
   type Producer,
@@ -15,10 +14,13 @@ import {
   deadLetterTopic,
   type EventBus,
   type EventEnvelope,
+  type PartitionLag,
   type Subscription,
   type SubscriptionSpec,
 } from "./envelope.ts";
+import { createKafkaLog } from "./kafka-log.ts";
 import { KafkaNotReady, type KafkaRetryOptions, retryKafka } from "./kafka-retry.ts";
+import { fixKafkaNegativeTimer } from "./kafka-timer-fix.ts";
 import { createPause } from "./pause.ts";
 
 export interface KafkaBusOptions {
@@ -41,11 +43,17 @@ const TYPE = "type";
 const OCCURRED_AT = "occurred-at";
 /** How long creating a topic (until its leaders serve it), a send or a subscribe keeps retrying. */
 const RETRY_BUDGET_MS = 30_000;
+/** kafkajs's longest wait between retries, and so before a crashed consumer restarts: recovery ≤ ~1 s. */
+const MAX_RETRY_TIME_MS = 1_000;
+/** How long ping() (readiness) and lag() (metrics) wait for the broker. */
+const PROBE_TIMEOUT_MS = 1_500;
 
 /**
  * EventBus over Kafka. Key = aggregate id (so one aggregate's events share a partition and stay
  * in order), value = protobuf payload, headers = id, type, occurred-at and the envelope's own
- * (traceparent…). Topics and their "<topic>.dlq" are created on first use.
+ * (traceparent…). Topics and their "<topic>.dlq" are created on first use. A consumer whose handler
+ * is slow (waiting for a dependency) keeps heartbeating; one that crashes is restarted within ~1 s
+ * of the broker's return, by kafkajs or, for a crash kafkajs does not restart, by the bus.
  */
 export function createKafkaBus(opts: KafkaBusOptions): EventBus {
   const logger = opts.logger.child({ component: "kafka" });
@@ -55,21 +63,20 @@ export function createKafkaBus(opts: KafkaBusOptions): EventBus {
   const onBroker = (name: string): string => namespace + name;
   const fromBroker = (name: string): string =>
     name.startsWith(namespace) ? name.slice(namespace.length) : name;
+  fixKafkaNegativeTimer();
+  const kafkaLog = createKafkaLog(logger);
   const kafka = new Kafka({
     clientId: opts.clientId,
     brokers: opts.brokers,
     connectionTimeout: 3_000,
-    retry: { initialRetryTime: 100, maxRetryTime: 5_000, retries: 8 },
-    // kafkajs logs retriable hiccups (coordinator moving, broker restarting) as errors; what
-    // really fails reaches our code as a thrown error. So: its warnings and errors, at warn.
+    retry: { initialRetryTime: 100, maxRetryTime: MAX_RETRY_TIME_MS, retries: 8 },
     logLevel: logLevel.WARN,
-    logCreator: () => (entry: LogEntry) => {
-      const { message, ...details } = entry.log;
-      logger.warn({ kafka: { namespace: entry.namespace, ...details } }, message);
-    },
+    logCreator: kafkaLog.logCreator,
   });
 
   const consumers = new Set<Consumer>();
+  /** Subscriptions whose consumer crashed and is not running yet: the bus is not ready. */
+  const crashed = new Set<SubscriptionSpec>();
   const topicsReady = new Map<string, Promise<void>>();
   let admin: Promise<Admin> | undefined;
   let producer: Promise<Producer> | undefined;
@@ -151,7 +158,7 @@ export function createKafkaBus(opts: KafkaBusOptions): EventBus {
   }
 
   /** A consumer of the spec's topics, running; disconnected again when a step fails. */
-  async function runConsumer(spec: SubscriptionSpec): Promise<Consumer> {
+  async function runConsumer(spec: SubscriptionSpec, onDeadCrash: () => void): Promise<Consumer> {
     const consumer = kafka.consumer({
       groupId: onBroker(spec.group),
       // Quick to notice a dead member and to rebalance: tests and restarts start fast.
@@ -160,15 +167,25 @@ export function createKafkaBus(opts: KafkaBusOptions): EventBus {
       heartbeatInterval: 1_000,
       maxWaitTimeInMs: 100,
       allowAutoTopicCreation: false,
-      retry: { initialRetryTime: 100, maxRetryTime: 5_000, retries: 10 },
+      retry: { initialRetryTime: 100, maxRetryTime: MAX_RETRY_TIME_MS, retries: 10 },
     });
     consumers.add(consumer);
+    consumer.on(consumer.events.FETCH, () => kafkaLog.reachable());
+    consumer.on(consumer.events.GROUP_JOIN, () => {
+      crashed.delete(spec);
+      kafkaLog.reachable();
+    });
+    consumer.on(consumer.events.CRASH, ({ payload }) => {
+      crashed.add(spec);
+      // kafkajs restarts after a retriable error only; after any other, the bus does.
+      if (!payload.restart && consumers.has(consumer)) onDeadCrash();
+    });
     try {
       await consumer.connect();
       await consumer.subscribe({ topics: spec.topics.map(onBroker), fromBeginning: true });
       await consumer.run({
         partitionsConsumedConcurrently: partitions,
-        eachMessage: async ({ topic, partition, message }) => {
+        eachMessage: async ({ topic, partition, message, heartbeat }) => {
           const event = fromMessage(fromBroker(topic), message);
           if (event === undefined) {
             logger.warn(
@@ -177,7 +194,13 @@ export function createKafkaBus(opts: KafkaBusOptions): EventBus {
             );
             return;
           }
-          await spec.handle(event);
+          // A handler waiting for a dependency must not cost the group its member.
+          const beating = setInterval(() => void heartbeat().catch(() => undefined), 1_000);
+          try {
+            await spec.handle(event);
+          } finally {
+            clearInterval(beating);
+          }
         },
       });
     } catch (error) {
@@ -186,6 +209,66 @@ export function createKafkaBus(opts: KafkaBusOptions): EventBus {
       throw error;
     }
     return consumer;
+  }
+
+  /** Runs the spec's consumer, and replaces it when it dies of a crash kafkajs does not restart. */
+  async function keepConsuming(spec: SubscriptionSpec): Promise<Subscription> {
+    let current: Consumer | undefined;
+    let replacing: Promise<void> | undefined;
+    let unsubscribed = false;
+    const replace = (): void => {
+      const dead = current;
+      replacing = (async () => {
+        if (dead !== undefined) {
+          consumers.delete(dead);
+          await dead.disconnect().catch(() => undefined);
+        }
+        while (!closed && !unsubscribed) {
+          try {
+            const next = await runConsumer(spec, replace);
+            if (unsubscribed) {
+              consumers.delete(next);
+              await next.disconnect();
+              return;
+            }
+            current = next;
+            logger.info({ group: spec.group }, "kafka consumer restarted after a crash");
+            return;
+          } catch (error) {
+            kafkaLog.outage.lost(error);
+            await pause.sleep(MAX_RETRY_TIME_MS);
+          }
+        }
+      })();
+    };
+    current = await retryKafka(() => runConsumer(spec, replace), retrying("subscribe"));
+    return {
+      async close() {
+        unsubscribed = true;
+        const running = current;
+        current = undefined;
+        crashed.delete(spec);
+        await replacing;
+        if (running === undefined || !consumers.delete(running)) return;
+        await running.disconnect();
+      },
+    };
+  }
+
+  async function withinProbeTime<T>(work: Promise<T>, what: string): Promise<T> {
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(
+        () => reject(new Error(`kafka: ${what} took over ${PROBE_TIMEOUT_MS} ms`)),
+        PROBE_TIMEOUT_MS,
+      );
+    });
+    work.catch(() => undefined);
+    try {
+      return await Promise.race([work, timeout]);
+    } finally {
+      clearTimeout(timer);
+    }
   }
 
   return {
@@ -202,23 +285,44 @@ export function createKafkaBus(opts: KafkaBusOptions): EventBus {
       await retryKafka(async () => {
         await (await producerClient()).sendBatch({ acks: -1, topicMessages });
       }, retrying("send"));
+      kafkaLog.reachable();
     },
 
     async subscribe(spec): Promise<Subscription> {
       if (closed) throw new Error("kafka bus is closed");
       await ensureTopics(spec.topics);
-      const consumer = await retryKafka(() => runConsumer(spec), retrying("subscribe"));
-      return {
-        async close() {
-          if (!consumers.delete(consumer)) return;
-          await consumer.disconnect();
-        },
-      };
+      return keepConsuming(spec);
     },
 
     async ping() {
       if (closed) throw new Error("kafka bus is closed");
-      await (await adminClient()).describeCluster();
+      if (kafkaLog.outage.down) throw new Error("kafka is unreachable");
+      const down = [...crashed].map((spec) => spec.group);
+      if (down.length > 0) throw new Error(`kafka consumer not running: ${down.join(", ")}`);
+      await withinProbeTime(
+        adminClient().then((client) => client.describeCluster()),
+        "describe cluster",
+      );
+    },
+
+    async lag(group, topics): Promise<PartitionLag[]> {
+      if (closed) return [];
+      const client = await withinProbeTime(adminClient(), "admin connect");
+      const committed = await withinProbeTime(
+        client.fetchOffsets({ groupId: onBroker(group), topics: topics.map(onBroker) }),
+        "fetch offsets",
+      );
+      const lags = await Promise.all(
+        committed.map(async ({ topic, partitions: offsets }) => {
+          const ends = await withinProbeTime(client.fetchTopicOffsets(topic), "fetch topic offsets");
+          return ends.map(({ partition, high, low }) => {
+            const at = offsets.find((p) => p.partition === partition)?.offset ?? "-1";
+            const from = Number(at) < 0 ? Number(low) : Number(at);
+            return { topic: fromBroker(topic), partition, lag: Math.max(0, Number(high) - from) };
+          });
+        }),
+      );
+      return lags.flat();
     },
 
     async close() {

@@ -5,7 +5,10 @@ import { type Notifications, notificationsOf, type Unlisten } from "../db/notifi
 import { type OutboxTable, outboxChannel } from "../db/outbox-table.ts";
 import { rowsOf } from "../db/rows.ts";
 import type { Database } from "../db/types.ts";
+import { isTransientFault } from "../errors/transient.ts";
+import { collectOutboxBacklog } from "../telemetry/event-metrics.ts";
 import type { EventBus, EventEnvelope } from "./envelope.ts";
+import { createOutageLog } from "./outage-log.ts";
 import { backoffMs, createPause } from "./pause.ts";
 
 export interface OutboxRelay {
@@ -73,6 +76,17 @@ export function startOutboxRelay(opts: OutboxRelayOptions): OutboxRelay {
   const gather = createPause();
   let stopped = false;
   let kicked = false;
+  const outage = createOutageLog(logger, {
+    lost: "outbox relay: database or bus unavailable, rows kept, retrying until they answer",
+    recovered: "outbox relay: relaying again",
+  });
+  const schema = getTableConfig(table).schema ?? "public";
+  const unregisterBacklog = collectOutboxBacklog(async () => {
+    const [row] = rowsOf(
+      await db.execute(sql`select count(*)::int as unsent from ${table} where ${table.sentAt} is null`),
+    );
+    return [{ labels: { outbox: schema }, value: Number(row?.unsent ?? 0) }];
+  });
   let failures = 0;
   let lastCleanup = 0;
   let listening = false;
@@ -157,10 +171,17 @@ export function startOutboxRelay(opts: OutboxRelayOptions): OutboxRelay {
       let sent: number;
       try {
         sent = await relayBatch();
-        if (failures > 0) logger.info({ failures }, "outbox relay recovered");
+        if (failures > 0 && !outage.down) logger.info({ failures }, "outbox relay recovered");
+        outage.recovered();
         failures = 0;
       } catch (error) {
         failures++;
+        // Database or bus away: one line per outage, and back within ~1 s of its return.
+        if (isTransientFault(error)) {
+          outage.lost(error);
+          await backoff.sleep(backoffMs(failures, pollIntervalMs, 1_000));
+          continue;
+        }
         logger.warn({ err: error, failures }, "outbox relay: batch failed, rows kept for retry");
         await backoff.sleep(backoffMs(failures, pollIntervalMs, 10_000));
         continue;
@@ -178,6 +199,7 @@ export function startOutboxRelay(opts: OutboxRelayOptions): OutboxRelay {
     kick,
     async stop() {
       stopped = true;
+      unregisterBacklog();
       idle.stop();
       backoff.stop();
       gather.stop();

@@ -1,6 +1,7 @@
 import { type DatabaseHandle, migrate } from "../db/index.ts";
 import type { ServiceInstance } from "../discovery/types.ts";
 import { serviceLogger } from "../log/logger.ts";
+import { dependencyReadiness } from "../server/readiness.ts";
 import type { ServiceModule, ServiceRuntime, StartedService } from "./types.ts";
 
 /**
@@ -50,7 +51,8 @@ export async function launchModule(
         await migrate(handle, { schema: module.schema, migrationsFolder: module.migrationsFolder });
       }
     }
-    started = await module.start({ runtime, db: handle?.db, logger, url });
+    const readiness = dependencyReadiness({ db: handle?.db, bus: runtime.bus });
+    started = await module.start({ runtime, db: handle?.db, logger, url, readiness });
     host.serve(started);
     await runtime.discovery.register(instance);
   } catch (error) {

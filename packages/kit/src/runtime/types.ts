@@ -36,6 +36,11 @@ export interface ServiceContext {
   logger: Logger;
   /** The URL this instance is reachable at (already bound). */
   url: string;
+  /**
+   * Readiness of what the kit gave the service (its database, the bus), for its /readyz; add the
+   * service's own required peers with dependencyReadiness({ others }) if any.
+   */
+  readiness?: () => Promise<void>;
 }
 
 export interface StartedService {
