@@ -1,28 +1,12 @@
 // Deno entry: the same module served by Deno.serve (Connect + gRPC-web; real gRPC needs Node's h2).
 // Run from the repo root: deno run -A packages/auth-service/src/main.deno.ts
-import { type FetchApp, launchModule } from "@instagram/kit";
+import { runDenoServiceMain } from "@instagram/kit";
 import { createRuntimeFromEnv } from "@instagram/kit/node";
 import { createAuthService, loadAuthEnv } from "./service.ts";
 
-const env = loadAuthEnv(Deno.env.toObject());
-const runtime = await createRuntimeFromEnv(env, "auth");
-let app: FetchApp | undefined;
-const server = Deno.serve({ hostname: env.HOST, port: env.PORT, onListen: () => {} }, (request) =>
-  app ? app.fetch(request) : new Response("starting", { status: 503 }),
-);
-const launched = await launchModule(createAuthService(env), runtime, {
-  url: `http://${env.ADVERTISE_HOST ?? env.HOST}:${server.addr.port}`,
-  listening: `${env.HOST}:${server.addr.port}`,
-  serve: (started) => {
-    app = started.app;
-  },
-  close: () => server.shutdown(),
+await runDenoServiceMain({
+  name: "auth",
+  loadEnv: loadAuthEnv,
+  createModule: createAuthService,
+  createRuntime: createRuntimeFromEnv,
 });
-
-for (const signal of ["SIGINT", "SIGTERM"] as const) {
-  Deno.addSignalListener(signal, async () => {
-    await launched.stop();
-    await runtime.close?.();
-    Deno.exit(0);
-  });
-}

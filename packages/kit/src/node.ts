@@ -6,6 +6,7 @@ export { createKafkaBus, type KafkaBusOptions } from "./events/kafka-bus.ts";
 export { type LaunchedService, type ListenAddress, launchService } from "./runtime/launch.ts";
 export { type MainProcess, runMain } from "./runtime/run-main.ts";
 export { createRuntimeFromEnv } from "./runtime/runtime-from-env.ts";
+export { runServiceMain } from "./runtime/service-entry.ts";
 export {
   type ListeningNodeServer,
   type ListenOptions,

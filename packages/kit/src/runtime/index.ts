@@ -1,2 +1,3 @@
+export { type DenoHost, type DenoServiceMain, runDenoServiceMain } from "./deno-entry.ts";
 export { type LaunchedService, launchModule, type ServiceHost } from "./launch-module.ts";
 export type { ServiceContext, ServiceModule, ServiceRuntime, StartedService } from "./types.ts";
