@@ -2,10 +2,10 @@
 // clone has its REST contract without running anything. `npm run openapi`; CI fails when stale.
 import { writeFile } from "node:fs/promises";
 import { fileURLToPath } from "node:url";
-import { gatewayUnderTest } from "../src/testing/gateway-under-test.ts";
+import { createTestbed } from "../src/testing/testbed.ts";
 
 const target = fileURLToPath(new URL("../../../docs/openapi.json", import.meta.url));
-const gateway = await gatewayUnderTest();
+const gateway = await createTestbed();
 const response = await gateway.app.request("/openapi.json");
 if (response.status !== 200) throw new Error(`GET /openapi.json answered ${response.status}`);
 await writeFile(target, `${JSON.stringify(await response.json(), null, 2)}\n`);

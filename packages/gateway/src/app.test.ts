@@ -1,17 +1,17 @@
 import { Code, ConnectError } from "@connectrpc/connect";
 import { describe, expect, it } from "vitest";
-import { gatewayUnderTest, problemOf } from "./testing/gateway-under-test.ts";
+import { createTestbed, problemOf } from "./testing/testbed.ts";
 
 describe("unknown addresses and methods", () => {
   it("answers 404 problem+json to an unknown route", async () => {
-    const gateway = await gatewayUnderTest();
+    const gateway = await createTestbed();
     const response = await gateway.request("/v1/nothing-here");
     expect(response.status).toBe(404);
     expect(await problemOf(response)).toMatchObject({ status: 404, title: "Not Found", type: "about:blank" });
   });
 
   it("answers 405 with Allow to a known path with another method", async () => {
-    const gateway = await gatewayUnderTest();
+    const gateway = await createTestbed();
     const response = await gateway.request("/v1/users/bob/follow", { method: "POST" });
     expect(response.status).toBe(405);
     expect(response.headers.get("allow")).toBe("DELETE, PUT");
@@ -24,7 +24,7 @@ describe("unknown addresses and methods", () => {
 
 describe("service failures", () => {
   it("answers 503 when a service is unavailable, without its message", async () => {
-    const gateway = await gatewayUnderTest({
+    const gateway = await createTestbed({
       user: {
         async getProfile() {
           throw new ConnectError("connect ECONNREFUSED user-service.internal:8082", Code.Unavailable);
@@ -39,7 +39,7 @@ describe("service failures", () => {
   });
 
   it("answers 503 when a service misses its deadline", async () => {
-    const gateway = await gatewayUnderTest({
+    const gateway = await createTestbed({
       user: {
         async getProfile() {
           throw new ConnectError("deadline", Code.DeadlineExceeded);
@@ -51,7 +51,7 @@ describe("service failures", () => {
   });
 
   it("answers 500 without internals to an unexpected failure", async () => {
-    const gateway = await gatewayUnderTest({
+    const gateway = await createTestbed({
       auth: {
         async signUp() {
           throw new Error('relation "auth.accounts" does not exist at db.internal:5432');
@@ -68,7 +68,7 @@ describe("service failures", () => {
   });
 
   it("answers 500 when a service returns a malformed answer", async () => {
-    const gateway = await gatewayUnderTest({
+    const gateway = await createTestbed({
       user: {
         async getProfile() {
           return {};
@@ -80,7 +80,7 @@ describe("service failures", () => {
   });
 
   it("passes a service's 429 through with its Retry-After", async () => {
-    const gateway = await gatewayUnderTest({
+    const gateway = await createTestbed({
       auth: {
         async login() {
           throw new ConnectError("too many failed login attempts", Code.ResourceExhausted, {
@@ -101,7 +101,7 @@ describe("service failures", () => {
 
 describe("CORS", () => {
   it("answers a preflight for a REST endpoint with Authorization allowed", async () => {
-    const gateway = await gatewayUnderTest();
+    const gateway = await createTestbed();
     const response = await gateway.app.request("/v1/users/me", {
       method: "OPTIONS",
       headers: {
@@ -119,7 +119,7 @@ describe("CORS", () => {
   });
 
   it("allows only the configured origins", async () => {
-    const gateway = await gatewayUnderTest({ corsOrigins: "https://app.example, https://admin.example" });
+    const gateway = await createTestbed({ corsOrigins: "https://app.example, https://admin.example" });
     const allowed = await gateway.app.request("/.well-known/jwks.json", {
       headers: { origin: "https://admin.example" },
     });
@@ -131,7 +131,7 @@ describe("CORS", () => {
   });
 
   it("exposes Connect's and the problem headers on answers", async () => {
-    const gateway = await gatewayUnderTest();
+    const gateway = await createTestbed();
     const response = await gateway.app.request("/v1/users/me", {
       headers: { origin: "https://app.example" },
     });
@@ -144,7 +144,7 @@ describe("CORS", () => {
 
 describe("operations", () => {
   it("serves /healthz and /metrics", async () => {
-    const gateway = await gatewayUnderTest();
+    const gateway = await createTestbed();
     expect((await gateway.app.request("/healthz")).status).toBe(200);
     const metrics = await gateway.app.request("/metrics");
     expect(metrics.status).toBe(200);
@@ -153,7 +153,7 @@ describe("operations", () => {
 
   it("reports not ready while a service it needs is down", async () => {
     let up = false;
-    const gateway = await gatewayUnderTest({
+    const gateway = await createTestbed({
       readiness: async () => {
         if (!up) throw new Error("no instance of auth");
       },

@@ -21,8 +21,7 @@ import { cors } from "hono/cors";
 import { type GatewayBindings, requireCaller } from "./auth/bearer.ts";
 import { errorHandler, notFound, validationProblem } from "./errors/handlers.ts";
 import { allowedMethodsOf } from "./errors/method-not-allowed.ts";
-import type { ImageFiles } from "./image-files.ts";
-import { mountPublicRpcs, type ServiceTransports } from "./public-rpcs.ts";
+import type { ImageServiceHttp } from "./peers/image-service-http.ts";
 import { registerAccountRoutes } from "./routes/accounts.ts";
 import { registerAuthRoutes } from "./routes/auth.ts";
 import { registerCommentRoutes } from "./routes/comments.ts";
@@ -32,13 +31,14 @@ import { registerFollowRoutes } from "./routes/follows.ts";
 import { registerImageFileRoutes, UPLOAD_PATH } from "./routes/image-files.ts";
 import { registerImageRoutes } from "./routes/images.ts";
 import { registerLikeRoutes } from "./routes/likes.ts";
+import { mountPublicRpcs, type ServiceTransports } from "./routes/public-rpcs.ts";
 import { registerUserRoutes } from "./routes/users.ts";
 
 export interface GatewayDeps {
   /** How to reach each service (kit's createServiceTransport; createRouterTransport in tests). */
   transports: ServiceTransports;
   /** image-service's HTTP side, for the uploads and files that stream through. */
-  imageFiles: ImageFiles;
+  imageFiles: ImageServiceHttp;
   verifier: AccessTokenVerifier;
   logger: Logger;
   loginThrottle: LoginThrottle;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { gatewayUnderTest } from "./testing/gateway-under-test.ts";
+import { createTestbed } from "./testing/testbed.ts";
 
 /** Every table of the REST contract. */
 const contract: [method: string, path: string, statuses: string[]][] = [
@@ -56,7 +56,7 @@ type Operation = {
 };
 
 async function openapi() {
-  const gateway = await gatewayUnderTest();
+  const gateway = await createTestbed();
   const response = await gateway.app.request("/openapi.json");
   expect(response.status).toBe(200);
   return (await response.json()) as {
@@ -159,7 +159,7 @@ describe("GET /openapi.json", () => {
 
 describe("GET /docs", () => {
   it("serves an interactive reference page pointing at the document", async () => {
-    const gateway = await gatewayUnderTest();
+    const gateway = await createTestbed();
     const response = await gateway.app.request("/docs");
     expect(response.status).toBe(200);
     expect(response.headers.get("content-type")).toContain("text/html");

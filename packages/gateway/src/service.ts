@@ -10,9 +10,9 @@ import {
 import { createApp } from "./app.ts";
 import { clientAddressOf } from "./client-address.ts";
 import type { GatewayEnv } from "./env.ts";
-import { imageFilesVia } from "./image-files.ts";
-import { nodeUploadRelay } from "./node-upload-relay.ts";
-import type { ServiceTransports } from "./public-rpcs.ts";
+import { imageServiceHttpVia } from "./peers/image-service-http.ts";
+import { nodeUploadRelay } from "./peers/node-upload-relay.ts";
+import type { ServiceTransports } from "./routes/public-rpcs.ts";
 
 export { type GatewayEnv, gatewayEnvSchema, loadGatewayEnv } from "./env.ts";
 
@@ -49,7 +49,7 @@ export function createGatewayService(env: GatewayEnv): ServiceModule {
       });
       const app = createApp({
         transports,
-        imageFiles: imageFilesVia(discovery, { uploads: nodeUploadRelay() }),
+        imageFiles: imageServiceHttpVia(discovery, { uploads: nodeUploadRelay() }),
         verifier,
         logger: ctx.logger,
         loginThrottle: createLoginThrottle({

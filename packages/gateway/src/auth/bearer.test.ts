@@ -1,6 +1,6 @@
 import { base64url, exportSPKI, generateKeyPair, importJWK, SignJWT } from "jose";
 import { describe, expect, it } from "vitest";
-import { gatewayUnderTest, problemOf } from "../testing/gateway-under-test.ts";
+import { createTestbed, problemOf } from "../testing/testbed.ts";
 import { issuer } from "../testing/token-keys.ts";
 
 function encodeJson(value: unknown): string {
@@ -15,7 +15,7 @@ async function expectRejected(response: Response): Promise<void> {
 
 describe("access tokens at the gateway", () => {
   it("accepts a valid token", async () => {
-    const gateway = await gatewayUnderTest();
+    const gateway = await createTestbed();
     const { authorization } = await gateway.signedUp("alice");
     expect((await gateway.request("/v1/users/me", { token: authorization })).status).toBe(200);
   });
@@ -27,7 +27,7 @@ describe("access tokens at the gateway", () => {
     ["a bearer with no token", "Bearer "],
     ["a token that is not a JWT", "Bearer not-a-jwt"],
   ])("refuses %s", async (_case, header) => {
-    const gateway = await gatewayUnderTest();
+    const gateway = await createTestbed();
     await gateway.signedUp("alice");
     const headers: Record<string, string> = header === undefined ? {} : { authorization: header };
     await expectRejected(await gateway.request("/v1/users/me", { headers }));
@@ -35,21 +35,21 @@ describe("access tokens at the gateway", () => {
   });
 
   it("refuses an expired token", async () => {
-    const gateway = await gatewayUnderTest();
+    const gateway = await createTestbed();
     const { account } = await gateway.signedUp("alice");
     const token = await gateway.keys.sign(account.id, { expiresInSeconds: -60 });
     await expectRejected(await gateway.request("/v1/users/me", { token: `Bearer ${token}` }));
   });
 
   it("refuses a token from another issuer", async () => {
-    const gateway = await gatewayUnderTest();
+    const gateway = await createTestbed();
     const { account } = await gateway.signedUp("alice");
     const token = await gateway.keys.sign(account.id, { issuer: "someone-else" });
     await expectRejected(await gateway.request("/v1/users/me", { token: `Bearer ${token}` }));
   });
 
   it("refuses a token whose payload was tampered with", async () => {
-    const gateway = await gatewayUnderTest();
+    const gateway = await createTestbed();
     const { authorization } = await gateway.signedUp("alice");
     const { account: bob } = await gateway.signedUp("bob");
     const [header, payload, signature] = authorization.replace("Bearer ", "").split(".");
@@ -60,7 +60,7 @@ describe("access tokens at the gateway", () => {
   });
 
   it("refuses an unsigned token (alg none)", async () => {
-    const gateway = await gatewayUnderTest();
+    const gateway = await createTestbed();
     const { account } = await gateway.signedUp("alice");
     const now = Math.floor(Date.now() / 1000);
     const header = encodeJson({ alg: "none", typ: "JWT", kid: gateway.keys.kid });
@@ -69,7 +69,7 @@ describe("access tokens at the gateway", () => {
   });
 
   it("refuses an HS256 token keyed with the published public key", async () => {
-    const gateway = await gatewayUnderTest();
+    const gateway = await createTestbed();
     const { account } = await gateway.signedUp("alice");
     const publicKey = await importJWK(gateway.keys.publicJwk, "EdDSA");
     const secrets = [
@@ -89,7 +89,7 @@ describe("access tokens at the gateway", () => {
   });
 
   it("refuses a token signed by a key the auth service never published", async () => {
-    const gateway = await gatewayUnderTest();
+    const gateway = await createTestbed();
     const { account } = await gateway.signedUp("alice");
     const { privateKey } = await generateKeyPair("EdDSA", { crv: "Ed25519" });
     const token = await new SignJWT({})
@@ -102,7 +102,7 @@ describe("access tokens at the gateway", () => {
   });
 
   it("answers 503, not 401, when the keys cannot be fetched", async () => {
-    const gateway = await gatewayUnderTest({
+    const gateway = await createTestbed({
       auth: {
         async getJwks() {
           const { Code, ConnectError } = await import("@connectrpc/connect");

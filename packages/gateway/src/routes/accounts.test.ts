@@ -1,9 +1,9 @@
 import { describe, expect, it } from "vitest";
-import { gatewayUnderTest, problemOf } from "../testing/gateway-under-test.ts";
+import { createTestbed, problemOf } from "../testing/testbed.ts";
 
 describe("POST /v1/accounts", () => {
   it("creates an account: 201 with camelCase fields and an RFC 3339 UTC time", async () => {
-    const gateway = await gatewayUnderTest();
+    const gateway = await createTestbed();
     const response = await gateway.request("/v1/accounts", {
       method: "POST",
       json: { username: "alice", email: "alice@example.com", password: "correct horse" },
@@ -19,7 +19,7 @@ describe("POST /v1/accounts", () => {
   });
 
   it("answers 409 with the field when the username is taken", async () => {
-    const gateway = await gatewayUnderTest();
+    const gateway = await createTestbed();
     await gateway.signedUp("alice");
     const response = await gateway.request("/v1/accounts", {
       method: "POST",
@@ -32,7 +32,7 @@ describe("POST /v1/accounts", () => {
   });
 
   it("passes the service's field problems through as a 400", async () => {
-    const gateway = await gatewayUnderTest();
+    const gateway = await createTestbed();
     const response = await gateway.request("/v1/accounts", {
       method: "POST",
       json: { username: "A!", email: "a@example.com", password: "short" },
@@ -45,7 +45,7 @@ describe("POST /v1/accounts", () => {
   });
 
   it("answers 400 naming each missing or mistyped field without calling the service", async () => {
-    const gateway = await gatewayUnderTest();
+    const gateway = await createTestbed();
     const response = await gateway.request("/v1/accounts", {
       method: "POST",
       json: { username: 42, password: ["x"] },
@@ -59,7 +59,7 @@ describe("POST /v1/accounts", () => {
   });
 
   it("answers 400 to a body that is not JSON", async () => {
-    const gateway = await gatewayUnderTest();
+    const gateway = await createTestbed();
     const response = await gateway.request("/v1/accounts", {
       method: "POST",
       headers: { "content-type": "application/json" },
@@ -70,14 +70,14 @@ describe("POST /v1/accounts", () => {
   });
 
   it("answers 400 to a JSON body that is not an object", async () => {
-    const gateway = await gatewayUnderTest();
+    const gateway = await createTestbed();
     const response = await gateway.request("/v1/accounts", { method: "POST", json: ["alice"] });
     expect(response.status).toBe(400);
     expect((await problemOf(response)).errors?.[0]?.path).toBe("body");
   });
 
   it("answers 400 to a missing body and 415 to a body of another media type", async () => {
-    const gateway = await gatewayUnderTest();
+    const gateway = await createTestbed();
     const empty = await gateway.request("/v1/accounts", { method: "POST" });
     expect(empty.status).toBe(400);
     expect((await problemOf(empty)).errors).toHaveLength(3);
@@ -91,7 +91,7 @@ describe("POST /v1/accounts", () => {
   });
 
   it("answers 413 to a body over the limit, before reading it all", async () => {
-    const gateway = await gatewayUnderTest({ maxJsonBodyBytes: 1024 });
+    const gateway = await createTestbed({ maxJsonBodyBytes: 1024 });
     const response = await gateway.request("/v1/accounts", {
       method: "POST",
       json: { username: "alice", email: "alice@example.com", password: "x".repeat(2000) },
@@ -103,7 +103,7 @@ describe("POST /v1/accounts", () => {
   });
 
   it("answers 413 to an oversize chunked body without a Content-Length", async () => {
-    const gateway = await gatewayUnderTest({ maxJsonBodyBytes: 1024 });
+    const gateway = await createTestbed({ maxJsonBodyBytes: 1024 });
     const chunk = new TextEncoder().encode(JSON.stringify({ username: "x".repeat(3000) }));
     const body = new ReadableStream<Uint8Array>({
       start(controller) {
@@ -123,7 +123,7 @@ describe("POST /v1/accounts", () => {
 
 describe("GET /v1/accounts/me", () => {
   it("returns the caller's account, forwarding the token to auth-service", async () => {
-    const gateway = await gatewayUnderTest();
+    const gateway = await createTestbed();
     const { authorization } = await gateway.signedUp("alice");
     const response = await gateway.request("/v1/accounts/me", { token: authorization });
     expect(response.status).toBe(200);
@@ -137,7 +137,7 @@ describe("GET /v1/accounts/me", () => {
   });
 
   it("answers 401 without a token and never calls the service", async () => {
-    const gateway = await gatewayUnderTest();
+    const gateway = await createTestbed();
     const response = await gateway.request("/v1/accounts/me");
     expect(response.status).toBe(401);
     expect(response.headers.get("www-authenticate")).toMatch(/^Bearer/);
@@ -145,7 +145,7 @@ describe("GET /v1/accounts/me", () => {
   });
 
   it("answers 401 when the account behind a valid token is gone", async () => {
-    const gateway = await gatewayUnderTest();
+    const gateway = await createTestbed();
     const { authorization } = await gateway.signedUp("alice");
     gateway.world.accounts = [];
     const response = await gateway.request("/v1/accounts/me", { token: authorization });
@@ -156,7 +156,7 @@ describe("GET /v1/accounts/me", () => {
 
 describe("PUT /v1/accounts/me/password", () => {
   it("changes the password: 204", async () => {
-    const gateway = await gatewayUnderTest();
+    const gateway = await createTestbed();
     const { account, authorization } = await gateway.signedUp("alice", "old password");
     const response = await gateway.request("/v1/accounts/me/password", {
       method: "PUT",
@@ -169,7 +169,7 @@ describe("PUT /v1/accounts/me/password", () => {
   });
 
   it("answers 403 to a wrong current password and 400 to a weak new one", async () => {
-    const gateway = await gatewayUnderTest();
+    const gateway = await createTestbed();
     const { authorization } = await gateway.signedUp("alice", "old password");
     const wrong = await gateway.request("/v1/accounts/me/password", {
       method: "PUT",
@@ -188,7 +188,7 @@ describe("PUT /v1/accounts/me/password", () => {
   });
 
   it("answers 401 without a token", async () => {
-    const gateway = await gatewayUnderTest();
+    const gateway = await createTestbed();
     const response = await gateway.request("/v1/accounts/me/password", {
       method: "PUT",
       json: { currentPassword: "a", newPassword: "b" },
@@ -199,7 +199,7 @@ describe("PUT /v1/accounts/me/password", () => {
 
 describe("DELETE /v1/accounts/me", () => {
   it("deletes the account: 204", async () => {
-    const gateway = await gatewayUnderTest();
+    const gateway = await createTestbed();
     const { authorization } = await gateway.signedUp("alice", "my password");
     const response = await gateway.request("/v1/accounts/me", {
       method: "DELETE",
@@ -211,7 +211,7 @@ describe("DELETE /v1/accounts/me", () => {
   });
 
   it("answers 403 to a wrong password and 401 without a token", async () => {
-    const gateway = await gatewayUnderTest();
+    const gateway = await createTestbed();
     const { authorization } = await gateway.signedUp("alice", "my password");
     const wrong = await gateway.request("/v1/accounts/me", {
       method: "DELETE",

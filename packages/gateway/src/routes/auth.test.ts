@@ -1,17 +1,13 @@
 import { describe, expect, it } from "vitest";
-import { gatewayUnderTest, problemOf } from "../testing/gateway-under-test.ts";
+import { createTestbed, problemOf } from "../testing/testbed.ts";
 
-async function login(
-  gateway: Awaited<ReturnType<typeof gatewayUnderTest>>,
-  username: string,
-  password: string,
-) {
+async function login(gateway: Awaited<ReturnType<typeof createTestbed>>, username: string, password: string) {
   return gateway.request("/v1/auth/login", { method: "POST", json: { username, password } });
 }
 
 describe("POST /v1/auth/login", () => {
   it("returns a token pair whose access token opens protected endpoints", async () => {
-    const gateway = await gatewayUnderTest();
+    const gateway = await createTestbed();
     await gateway.signedUp("alice", "correct horse");
     const response = await login(gateway, "alice", "correct horse");
     expect(response.status).toBe(200);
@@ -27,13 +23,13 @@ describe("POST /v1/auth/login", () => {
   });
 
   it("accepts the email as the username", async () => {
-    const gateway = await gatewayUnderTest();
+    const gateway = await createTestbed();
     await gateway.signedUp("alice", "correct horse");
     expect((await login(gateway, "alice@example.com", "correct horse")).status).toBe(200);
   });
 
   it("answers 401 to a wrong password and to an unknown user alike", async () => {
-    const gateway = await gatewayUnderTest();
+    const gateway = await createTestbed();
     await gateway.signedUp("alice", "correct horse");
     const wrong = await login(gateway, "alice", "wrong horse");
     const unknown = await login(gateway, "nobody", "wrong horse");
@@ -43,7 +39,7 @@ describe("POST /v1/auth/login", () => {
   });
 
   it("answers 400 to missing fields", async () => {
-    const gateway = await gatewayUnderTest();
+    const gateway = await createTestbed();
     const response = await gateway.request("/v1/auth/login", { method: "POST", json: { username: "alice" } });
     expect(response.status).toBe(400);
     expect((await problemOf(response)).errors).toEqual([{ path: "password", message: "is required" }]);
@@ -58,7 +54,7 @@ describe("login rate limit", () => {
 
   it("answers 429 with Retry-After once an account's failures fill the window, even with the right password", async () => {
     let now = 1_000_000;
-    const gateway = await gatewayUnderTest({ limits, now: () => now });
+    const gateway = await createTestbed({ limits, now: () => now });
     await gateway.signedUp("alice", "correct horse");
     for (let i = 0; i < 3; i++) expect((await login(gateway, "Alice", "guess")).status).toBe(401);
     const locked = await login(gateway, "alice", "correct horse");
@@ -70,7 +66,7 @@ describe("login rate limit", () => {
   });
 
   it("limits attempts per client address, counting successes too", async () => {
-    const gateway = await gatewayUnderTest({ limits, clientAddress: (c) => c.req.header("x-test-client") });
+    const gateway = await createTestbed({ limits, clientAddress: (c) => c.req.header("x-test-client") });
     await gateway.signedUp("alice", "correct horse");
     const from = (client: string) =>
       gateway.request("/v1/auth/login", {
@@ -87,7 +83,7 @@ describe("login rate limit", () => {
   });
 
   it("does not count a login that fails for another reason than the password against the account", async () => {
-    const gateway = await gatewayUnderTest({ limits });
+    const gateway = await createTestbed({ limits });
     await gateway.signedUp("alice", "correct horse");
     for (let i = 0; i < 5; i++) {
       const response = await gateway.request("/v1/auth/login", {
@@ -102,7 +98,7 @@ describe("login rate limit", () => {
 
 describe("POST /v1/auth/refresh", () => {
   it("trades a refresh token for a new pair and spends the old one", async () => {
-    const gateway = await gatewayUnderTest();
+    const gateway = await createTestbed();
     await gateway.signedUp("alice", "correct horse");
     const first = await (await login(gateway, "alice", "correct horse")).json();
     const refreshed = await gateway.request("/v1/auth/refresh", {
@@ -122,7 +118,7 @@ describe("POST /v1/auth/refresh", () => {
   });
 
   it("needs no access token", async () => {
-    const gateway = await gatewayUnderTest();
+    const gateway = await createTestbed();
     const response = await gateway.request("/v1/auth/refresh", {
       method: "POST",
       json: { refreshToken: "nope" },
@@ -134,7 +130,7 @@ describe("POST /v1/auth/refresh", () => {
 
 describe("POST /v1/auth/logout", () => {
   it("ends the session: 204, after which the refresh token is refused", async () => {
-    const gateway = await gatewayUnderTest();
+    const gateway = await createTestbed();
     await gateway.signedUp("alice", "correct horse");
     const pair = await (await login(gateway, "alice", "correct horse")).json();
     const response = await gateway.request("/v1/auth/logout", {
@@ -151,7 +147,7 @@ describe("POST /v1/auth/logout", () => {
   });
 
   it("answers 401 without an access token", async () => {
-    const gateway = await gatewayUnderTest();
+    const gateway = await createTestbed();
     const response = await gateway.request("/v1/auth/logout", {
       method: "POST",
       json: { refreshToken: "x" },
@@ -162,7 +158,7 @@ describe("POST /v1/auth/logout", () => {
 
 describe("GET /.well-known/jwks.json", () => {
   it("publishes auth-service's public keys without a token", async () => {
-    const gateway = await gatewayUnderTest();
+    const gateway = await createTestbed();
     const response = await gateway.request("/.well-known/jwks.json");
     expect(response.status).toBe(200);
     const jwks = await response.json();

@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
-import { gatewayUnderTest, problemOf } from "../testing/gateway-under-test.ts";
+import { createTestbed, problemOf } from "../testing/testbed.ts";
 
 async function imageWithUsers() {
-  const gateway = await gatewayUnderTest();
+  const gateway = await createTestbed();
   const owner = await gateway.signedUp("owner");
   const alice = await gateway.signedUp("alice");
   const mallory = await gateway.signedUp("mallory");

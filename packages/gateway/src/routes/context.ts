@@ -7,7 +7,7 @@ import type { UserService } from "@instagram/contracts/user";
 import type { LoginThrottle } from "@instagram/kit";
 import type { Context, MiddlewareHandler } from "hono";
 import type { Caller, GatewayBindings } from "../auth/bearer.ts";
-import type { ImageFiles } from "../image-files.ts";
+import type { ImageServiceHttp } from "../peers/image-service-http.ts";
 
 export type GatewayApp = OpenAPIHono<GatewayBindings>;
 
@@ -19,7 +19,7 @@ export interface RouteDeps {
   user: Client<typeof UserService>;
   image: Client<typeof ImageService>;
   comment: Client<typeof CommentService>;
-  imageFiles: ImageFiles;
+  imageFiles: ImageServiceHttp;
   authenticate: MiddlewareHandler<GatewayBindings>;
   loginThrottle: LoginThrottle;
   clientAddress: ClientAddress;

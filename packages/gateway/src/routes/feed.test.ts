@@ -1,9 +1,9 @@
 import { describe, expect, it } from "vitest";
-import { gatewayUnderTest, problemOf } from "../testing/gateway-under-test.ts";
+import { createTestbed, problemOf } from "../testing/testbed.ts";
 
 describe("GET /v1/feed", () => {
   it("answers my images and my followees', newest first, in pages", async () => {
-    const gateway = await gatewayUnderTest();
+    const gateway = await createTestbed();
     const alice = await gateway.signedUp("alice");
     const bob = await gateway.signedUp("bob");
     const carol = await gateway.signedUp("carol");
@@ -31,7 +31,7 @@ describe("GET /v1/feed", () => {
   });
 
   it("answers 401 without a token and 400 for a bad limit or cursor", async () => {
-    const gateway = await gatewayUnderTest();
+    const gateway = await createTestbed();
     const alice = await gateway.signedUp("alice");
     expect((await gateway.request("/v1/feed")).status).toBe(401);
     const badLimit = await gateway.request("/v1/feed?limit=101", { token: alice.authorization });

@@ -1,9 +1,9 @@
 import { describe, expect, it } from "vitest";
-import { gatewayUnderTest, problemOf } from "../testing/gateway-under-test.ts";
+import { createTestbed, problemOf } from "../testing/testbed.ts";
 
 describe("PUT and DELETE /v1/users/{username}/follow", () => {
   it("follows and unfollows idempotently with 204", async () => {
-    const gateway = await gatewayUnderTest();
+    const gateway = await createTestbed();
     const { account: bob } = await gateway.signedUp("bob");
     const { account: alice, authorization } = await gateway.signedUp("alice");
     for (let i = 0; i < 2; i++) {
@@ -22,7 +22,7 @@ describe("PUT and DELETE /v1/users/{username}/follow", () => {
   });
 
   it("answers 400 to following yourself and 404 to an unknown user", async () => {
-    const gateway = await gatewayUnderTest();
+    const gateway = await createTestbed();
     const { authorization } = await gateway.signedUp("alice");
     const self = await gateway.request("/v1/users/alice/follow", { method: "PUT", token: authorization });
     expect(self.status).toBe(400);
@@ -37,7 +37,7 @@ describe("PUT and DELETE /v1/users/{username}/follow", () => {
   });
 
   it("answers 401 without a token", async () => {
-    const gateway = await gatewayUnderTest();
+    const gateway = await createTestbed();
     await gateway.signedUp("bob");
     expect((await gateway.request("/v1/users/bob/follow", { method: "PUT" })).status).toBe(401);
     expect((await gateway.request("/v1/users/bob/follow", { method: "DELETE" })).status).toBe(401);
@@ -46,7 +46,7 @@ describe("PUT and DELETE /v1/users/{username}/follow", () => {
 
 describe("GET /v1/users/{username}/followers and /following", () => {
   async function graph() {
-    const gateway = await gatewayUnderTest();
+    const gateway = await createTestbed();
     const { account: bob } = await gateway.signedUp("bob");
     const { account: carol } = await gateway.signedUp("carol");
     const { account: dave } = await gateway.signedUp("dave");

@@ -13,8 +13,8 @@ import { createAccessTokenVerifier, createLogger, createLoginThrottle } from "@i
 import { type NodeServer, serveNode } from "@instagram/kit/node";
 import { afterEach, describe, expect, it } from "vitest";
 import { createApp } from "../app.ts";
-import { defaultImageFileWaits, type ImageFileWaits } from "../image-files.ts";
-import { nodeUploadRelay } from "../node-upload-relay.ts";
+import { defaultImageFileWaits, type ImageFileWaits } from "../peers/image-service-http.ts";
+import { nodeUploadRelay } from "../peers/node-upload-relay.ts";
 import { createTokenKeys, issuer } from "../testing/token-keys.ts";
 
 const MiB = 1024 * 1024;

@@ -1,7 +1,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
-import { gatewayUnderTest, problemOf } from "../testing/gateway-under-test.ts";
+import { createTestbed, problemOf } from "../testing/testbed.ts";
 
 const servers: { close(): Promise<void> }[] = [];
 afterEach(async () => {
@@ -51,7 +51,7 @@ function slowBody(chunks: number, size: number, gapMs: number): ReadableStream<U
 }
 
 async function gatewayTo(url: string, waits: { uploadMs?: number; contentMs?: number }) {
-  const gateway = await gatewayUnderTest({
+  const gateway = await createTestbed({
     imageInstance: async () => url,
     imageFetch: globalThis.fetch,
     imageFileWaits: waits,
@@ -113,7 +113,7 @@ describe("POST /v1/images when image-service keeps the gateway waiting", () => {
       },
       { highWaterMark: 0 },
     );
-    const gateway = await gatewayUnderTest({
+    const gateway = await createTestbed({
       imageFileWaits: { uploadMs: 200 },
       // Takes nothing and never answers; gives up as fetch does when the signal aborts.
       imageFiles: (request) =>

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { PNG_SIGNATURE } from "../testing/fake-images.ts";
-import { gatewayUnderTest, problemOf } from "../testing/gateway-under-test.ts";
+import { createTestbed, problemOf } from "../testing/testbed.ts";
 
 const MiB = 1024 * 1024;
 const CHUNK = 64 * 1024;
@@ -49,7 +49,7 @@ function tooLarge(): Response {
 
 describe("POST /v1/images", () => {
   it("passes the upload through and answers image-service's 201 as it is", async () => {
-    const gateway = await gatewayUnderTest();
+    const gateway = await createTestbed();
     const alice = await gateway.signedUp("alice");
     const { body, type } = await multipart({ caption: "Hello #World", file: png() });
     const response = await gateway.request("/v1/images", {
@@ -90,7 +90,7 @@ describe("POST /v1/images", () => {
   });
 
   it("passes a form without content-length (chunked) through", async () => {
-    const gateway = await gatewayUnderTest();
+    const gateway = await createTestbed();
     const alice = await gateway.signedUp("alice");
     const form = new FormData();
     form.append("file", png());
@@ -109,7 +109,7 @@ describe("POST /v1/images", () => {
     [400, "a caption over 2200 characters", { caption: "x".repeat(2201), file: png() }, "caption"],
     [400, "a form without a file", { caption: "only words" }, "file"],
   ])("passes image-service's %i for %s through", async (status, _what, parts, field) => {
-    const gateway = await gatewayUnderTest();
+    const gateway = await createTestbed();
     const alice = await gateway.signedUp("alice");
     const { body, type } = await multipart(parts);
     const response = await gateway.request("/v1/images", {
@@ -127,7 +127,7 @@ describe("POST /v1/images", () => {
     const { stream, state } = lazyBody(30 * MiB);
     let received = 0;
     let mostAhead = 0;
-    const gateway = await gatewayUnderTest({
+    const gateway = await createTestbed({
       maxJsonBodyBytes: 64 * 1024,
       async imageFiles(request) {
         const reader = (request.body as ReadableStream<Uint8Array>).getReader();
@@ -159,7 +159,7 @@ describe("POST /v1/images", () => {
 
   it("does not read the body itself: image-service refusing at once leaves it untouched", async () => {
     const { stream, state } = lazyBody(30 * MiB);
-    const gateway = await gatewayUnderTest({ imageFiles: async () => tooLarge() });
+    const gateway = await createTestbed({ imageFiles: async () => tooLarge() });
     const alice = await gateway.signedUp("alice");
     const response = await gateway.request("/v1/images", {
       method: "POST",
@@ -173,14 +173,14 @@ describe("POST /v1/images", () => {
   });
 
   it("answers 405 with Allow to another method on the upload address", async () => {
-    const gateway = await gatewayUnderTest();
+    const gateway = await createTestbed();
     const response = await gateway.request("/v1/images");
     expect(response.status).toBe(405);
     expect(response.headers.get("allow")).toBe("POST");
   });
 
   it("checks the token before anything reaches image-service", async () => {
-    const gateway = await gatewayUnderTest();
+    const gateway = await createTestbed();
     const { body, type } = await multipart({ file: png() });
     const anonymous = await gateway.request("/v1/images", {
       method: "POST",
@@ -200,7 +200,7 @@ describe("POST /v1/images", () => {
   });
 
   it("answers image-service's own 401 with a Bearer challenge", async () => {
-    const gateway = await gatewayUnderTest({
+    const gateway = await createTestbed({
       imageFiles: async () =>
         Response.json(
           { type: "about:blank", title: "Unauthorized", status: 401, detail: "the account is gone" },
@@ -215,7 +215,7 @@ describe("POST /v1/images", () => {
   });
 
   it("answers 503 without internals when image-service cannot be reached or there is none", async () => {
-    const unreachable = await gatewayUnderTest({
+    const unreachable = await createTestbed({
       imageFiles: async () => {
         throw new TypeError("fetch failed: connect ECONNREFUSED image-service.internal:8083");
       },
@@ -225,7 +225,7 @@ describe("POST /v1/images", () => {
     expect(refused.status).toBe(503);
     expect(JSON.stringify(await problemOf(refused))).not.toContain("image-service.internal");
 
-    const none = await gatewayUnderTest({ imageInstance: async () => undefined });
+    const none = await createTestbed({ imageInstance: async () => undefined });
     const bob = await none.signedUp("bob");
     const nobody = await none.request("/v1/images", { method: "POST", token: bob.authorization });
     expect(nobody.status).toBe(503);
@@ -233,7 +233,7 @@ describe("POST /v1/images", () => {
   });
 
   it("never passes image-service's 5xx body on", async () => {
-    const gateway = await gatewayUnderTest({
+    const gateway = await createTestbed({
       imageFiles: async () => new Response("Error: ENOSPC at /var/lib/images/blobs", { status: 500 }),
     });
     const alice = await gateway.signedUp("alice");
@@ -245,7 +245,7 @@ describe("POST /v1/images", () => {
 
 describe("GET /v1/images/{id}/content", () => {
   it("streams the file with its caching headers, without a token", async () => {
-    const gateway = await gatewayUnderTest();
+    const gateway = await createTestbed();
     const bob = await gateway.signedUp("bob");
     const image = gateway.posted(bob.account);
     const response = await gateway.request(`/v1/images/${image.id}/content?size=original`);
@@ -266,7 +266,7 @@ describe("GET /v1/images/{id}/content", () => {
   });
 
   it("serves the thumbnail, and the original when no size is given", async () => {
-    const gateway = await gatewayUnderTest();
+    const gateway = await createTestbed();
     const bob = await gateway.signedUp("bob");
     const image = gateway.posted(bob.account);
     const thumbnail = await gateway.request(`/v1/images/${image.id}/content?size=thumbnail`);
@@ -276,7 +276,7 @@ describe("GET /v1/images/{id}/content", () => {
   });
 
   it("passes 304 on when If-None-Match matches", async () => {
-    const gateway = await gatewayUnderTest();
+    const gateway = await createTestbed();
     const bob = await gateway.signedUp("bob");
     const image = gateway.posted(bob.account);
     const etag = `"${image.id}-original"`;
@@ -295,7 +295,7 @@ describe("GET /v1/images/{id}/content", () => {
   });
 
   it("answers HEAD with the headers only", async () => {
-    const gateway = await gatewayUnderTest();
+    const gateway = await createTestbed();
     const bob = await gateway.signedUp("bob");
     const image = gateway.posted(bob.account);
     const response = await gateway.request(`/v1/images/${image.id}/content`, { method: "HEAD" });
@@ -305,7 +305,7 @@ describe("GET /v1/images/{id}/content", () => {
   });
 
   it("passes image-service's 404 on, and refuses a bad size itself", async () => {
-    const gateway = await gatewayUnderTest();
+    const gateway = await createTestbed();
     const unknown = await gateway.request("/v1/images/img-404/content");
     expect(unknown.status).toBe(404);
     expect((await problemOf(unknown)).status).toBe(404);

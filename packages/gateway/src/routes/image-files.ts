@@ -1,7 +1,8 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { HttpProblem, injectTraceHeaders } from "@instagram/kit";
 import type { Context } from "hono";
-import { type ImageFiles, RelayFailure } from "../image-files.ts";
+import { type ImageServiceHttp, RelayFailure } from "../peers/image-service-http.ts";
+import { UpstreamWait, watchedBody } from "../peers/upstream-wait.ts";
 import type { GatewayApp, RouteDeps } from "./context.ts";
 import {
   bearerSecurity,
@@ -10,7 +11,6 @@ import {
   problemAnswer,
   unauthorizedAnswer,
 } from "./schemas.ts";
-import { UpstreamWait, watchedBody } from "./upstream-wait.ts";
 
 /** The one route whose body is not JSON: it streams through, so no body limit may read it. */
 export const UPLOAD_PATH = "/v1/images";
@@ -90,7 +90,7 @@ interface Wait {
   slowDetail: string;
 }
 
-async function instanceOf(files: ImageFiles): Promise<string> {
+async function instanceOf(files: ImageServiceHttp): Promise<string> {
   let base: string | undefined;
   try {
     base = await files.instance();
@@ -119,7 +119,7 @@ function problemOfRelay(error: unknown, wait: Wait): never {
  * gateway waiting longer than `wait.ms` at a stretch (see UpstreamWait) a 504 with its `slowDetail`.
  */
 async function reach(
-  files: ImageFiles,
+  files: ImageServiceHttp,
   c: Context,
   path: string,
   forward: Forwarded,

@@ -1,9 +1,9 @@
 import { Code, ConnectError } from "@connectrpc/connect";
 import { describe, expect, it } from "vitest";
-import { gatewayUnderTest, problemOf } from "../testing/gateway-under-test.ts";
+import { createTestbed, problemOf } from "../testing/testbed.ts";
 
 async function twoUsers() {
-  const gateway = await gatewayUnderTest();
+  const gateway = await createTestbed();
   const bob = await gateway.signedUp("bob");
   const alice = await gateway.signedUp("alice");
   return { gateway, bob, alice };
@@ -46,7 +46,7 @@ describe("GET /v1/images/{id}", () => {
   });
 
   it("answers 503 without internals when image-service is down", async () => {
-    const gateway = await gatewayUnderTest({
+    const gateway = await createTestbed({
       image: {
         async getImage() {
           throw new ConnectError("connect ECONNREFUSED image-service.internal:8083", Code.Unavailable);
@@ -118,7 +118,7 @@ describe("GET /v1/users/{username}/images", () => {
 
   it("asks user-service when image-service has not heard of the name yet, then lists by id", async () => {
     const asked: string[] = [];
-    const gateway = await gatewayUnderTest({
+    const gateway = await createTestbed({
       image: {
         async listUserImages(request) {
           asked.push(request.userId);

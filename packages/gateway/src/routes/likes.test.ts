@@ -1,10 +1,10 @@
 import { describe, expect, it } from "vitest";
 import { fakeUserService } from "../testing/fake-services.ts";
-import { gatewayUnderTest, problemOf } from "../testing/gateway-under-test.ts";
+import { createTestbed, problemOf } from "../testing/testbed.ts";
 
 describe("PUT and DELETE /v1/images/{id}/like", () => {
   it("likes and unlikes idempotently with 204", async () => {
-    const gateway = await gatewayUnderTest();
+    const gateway = await createTestbed();
     const bob = await gateway.signedUp("bob");
     const alice = await gateway.signedUp("alice");
     const image = gateway.posted(bob.account);
@@ -27,7 +27,7 @@ describe("PUT and DELETE /v1/images/{id}/like", () => {
   });
 
   it("answers 404 for an unknown image and 401 without a token", async () => {
-    const gateway = await gatewayUnderTest();
+    const gateway = await createTestbed();
     const { authorization } = await gateway.signedUp("alice");
     for (const method of ["PUT", "DELETE"]) {
       expect(
@@ -40,7 +40,7 @@ describe("PUT and DELETE /v1/images/{id}/like", () => {
 
 describe("GET /v1/images/{id}/likes", () => {
   async function likedImage() {
-    const gateway = await gatewayUnderTest();
+    const gateway = await createTestbed();
     const owner = await gateway.signedUp("owner");
     const viewer = await gateway.signedUp("viewer");
     const image = gateway.posted(owner.account);
@@ -87,7 +87,7 @@ describe("GET /v1/images/{id}/likes", () => {
   });
 
   it("keeps the likes' order whatever order user-service answers in, leaving out unknown users", async () => {
-    const gateway = await gatewayUnderTest({
+    const gateway = await createTestbed({
       user: {
         async batchGetProfiles(request, ctx) {
           const answer = await fakeUserService(gateway.keys, gateway.world).batchGetProfiles(request, ctx);
@@ -109,7 +109,7 @@ describe("GET /v1/images/{id}/likes", () => {
   });
 
   it("answers an empty page without asking user-service when nobody likes the image", async () => {
-    const gateway = await gatewayUnderTest();
+    const gateway = await createTestbed();
     const owner = await gateway.signedUp("owner");
     const image = gateway.posted(owner.account);
     const response = await gateway.request(`/v1/images/${image.id}/likes`, { token: owner.authorization });
@@ -118,7 +118,7 @@ describe("GET /v1/images/{id}/likes", () => {
   });
 
   it("answers 404 for an unknown image and 400 for limit=0", async () => {
-    const gateway = await gatewayUnderTest();
+    const gateway = await createTestbed();
     const { authorization } = await gateway.signedUp("alice");
     const unknown = await gateway.request("/v1/images/img-404/likes", { token: authorization });
     expect(unknown.status).toBe(404);

@@ -1,9 +1,9 @@
 import { describe, expect, it } from "vitest";
-import { gatewayUnderTest, problemOf } from "../testing/gateway-under-test.ts";
+import { createTestbed, problemOf } from "../testing/testbed.ts";
 
 describe("GET /v1/users/me", () => {
   it("returns the caller's profile with every contract field", async () => {
-    const gateway = await gatewayUnderTest();
+    const gateway = await createTestbed();
     const { authorization } = await gateway.signedUp("alice");
     const response = await gateway.request("/v1/users/me", { token: authorization });
     expect(response.status).toBe(200);
@@ -22,14 +22,14 @@ describe("GET /v1/users/me", () => {
   });
 
   it("answers 401 without a token", async () => {
-    const gateway = await gatewayUnderTest();
+    const gateway = await createTestbed();
     expect((await gateway.request("/v1/users/me")).status).toBe(401);
   });
 });
 
 describe("PATCH /v1/users/me", () => {
   it("updates only the fields given", async () => {
-    const gateway = await gatewayUnderTest();
+    const gateway = await createTestbed();
     const { account, authorization } = await gateway.signedUp("alice");
     gateway.world.bios.set(account.id, "old bio");
     const response = await gateway.request("/v1/users/me", {
@@ -42,7 +42,7 @@ describe("PATCH /v1/users/me", () => {
   });
 
   it("answers 400 to a field of the wrong type, naming it", async () => {
-    const gateway = await gatewayUnderTest();
+    const gateway = await createTestbed();
     const { authorization } = await gateway.signedUp("alice");
     const response = await gateway.request("/v1/users/me", {
       method: "PATCH",
@@ -54,7 +54,7 @@ describe("PATCH /v1/users/me", () => {
   });
 
   it("passes the service's rule violations through as a 400", async () => {
-    const gateway = await gatewayUnderTest();
+    const gateway = await createTestbed();
     const { authorization } = await gateway.signedUp("alice");
     const response = await gateway.request("/v1/users/me", {
       method: "PATCH",
@@ -70,7 +70,7 @@ describe("PATCH /v1/users/me", () => {
 
 describe("GET /v1/users/{username}", () => {
   it("returns the profile, seen by the caller", async () => {
-    const gateway = await gatewayUnderTest();
+    const gateway = await createTestbed();
     const { account: bob } = await gateway.signedUp("bob");
     const { account: alice, authorization } = await gateway.signedUp("alice");
     gateway.world.follows.set(alice.id, new Set([bob.id]));
@@ -80,7 +80,7 @@ describe("GET /v1/users/{username}", () => {
   });
 
   it("answers 404 for an unknown user", async () => {
-    const gateway = await gatewayUnderTest();
+    const gateway = await createTestbed();
     const { authorization } = await gateway.signedUp("alice");
     const response = await gateway.request("/v1/users/nobody", { token: authorization });
     expect(response.status).toBe(404);
@@ -90,7 +90,7 @@ describe("GET /v1/users/{username}", () => {
 
 describe("GET /v1/users?query=", () => {
   it("pages through matching profiles with nextCursor, null at the end", async () => {
-    const gateway = await gatewayUnderTest();
+    const gateway = await createTestbed();
     for (const name of ["anna", "anton", "andrea", "bob"]) await gateway.signedUp(name);
     const { authorization } = await gateway.signedUp("zed");
     const first = await gateway.request("/v1/users?query=an&limit=2", { token: authorization });
@@ -106,7 +106,7 @@ describe("GET /v1/users?query=", () => {
   });
 
   it("defaults the limit to 20", async () => {
-    const gateway = await gatewayUnderTest();
+    const gateway = await createTestbed();
     for (let i = 0; i < 25; i++) await gateway.signedUp(`user${String(i).padStart(2, "0")}`);
     const { authorization } = await gateway.signedUp("zed");
     const page = await (await gateway.request("/v1/users?query=user", { token: authorization })).json();
@@ -115,7 +115,7 @@ describe("GET /v1/users?query=", () => {
   });
 
   it.each(["0", "101", "-1", "2.5", "many"])("answers 400 to limit=%s", async (limit) => {
-    const gateway = await gatewayUnderTest();
+    const gateway = await createTestbed();
     const { authorization } = await gateway.signedUp("alice");
     const response = await gateway.request(`/v1/users?query=a&limit=${limit}`, { token: authorization });
     expect(response.status).toBe(400);
@@ -123,7 +123,7 @@ describe("GET /v1/users?query=", () => {
   });
 
   it("answers 400 without a query and to a cursor the service rejects", async () => {
-    const gateway = await gatewayUnderTest();
+    const gateway = await createTestbed();
     const { authorization } = await gateway.signedUp("alice");
     const missing = await gateway.request("/v1/users", { token: authorization });
     expect(missing.status).toBe(400);

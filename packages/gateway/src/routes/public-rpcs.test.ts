@@ -1,7 +1,7 @@
 import { create, fromBinary, toBinary } from "@bufbuild/protobuf";
 import { GetJwksRequestSchema, GetJwksResponseSchema } from "@instagram/contracts/auth";
 import { describe, expect, it } from "vitest";
-import { gatewayUnderTest } from "./testing/gateway-under-test.ts";
+import { createTestbed } from "../testing/testbed.ts";
 
 function connectCall(
   path: string,
@@ -36,7 +36,7 @@ function grpcWebFrames(bytes: Uint8Array): { trailer: boolean; data: Uint8Array 
 
 describe("public Connect RPCs", () => {
   it("relays a Connect JSON call to the service", async () => {
-    const gateway = await gatewayUnderTest();
+    const gateway = await createTestbed();
     await gateway.signedUp("alice", "correct horse");
     const { path, ...init } = connectCall("/instagram.auth.v1.AuthService/Login", {
       username: "alice",
@@ -50,7 +50,7 @@ describe("public Connect RPCs", () => {
   });
 
   it("forwards the caller's Authorization header", async () => {
-    const gateway = await gatewayUnderTest();
+    const gateway = await createTestbed();
     const { authorization } = await gateway.signedUp("alice");
     const { path, ...init } = connectCall(
       "/instagram.user.v1.UserService/GetProfile",
@@ -64,7 +64,7 @@ describe("public Connect RPCs", () => {
   });
 
   it("relays the service's error in the Connect format", async () => {
-    const gateway = await gatewayUnderTest();
+    const gateway = await createTestbed();
     const { authorization } = await gateway.signedUp("alice");
     const { path, ...init } = connectCall(
       "/instagram.user.v1.UserService/GetProfile",
@@ -77,7 +77,7 @@ describe("public Connect RPCs", () => {
   });
 
   it("relays field problems in the error metadata", async () => {
-    const gateway = await gatewayUnderTest();
+    const gateway = await createTestbed();
     const { path, ...init } = connectCall("/instagram.auth.v1.AuthService/SignUp", {
       username: "A!",
       email: "a@example.com",
@@ -91,7 +91,7 @@ describe("public Connect RPCs", () => {
   });
 
   it("serves gRPC-web", async () => {
-    const gateway = await gatewayUnderTest();
+    const gateway = await createTestbed();
     const request = grpcWebFrame(toBinary(GetJwksRequestSchema, create(GetJwksRequestSchema)));
     const response = await gateway.app.request("/instagram.auth.v1.AuthService/GetJwks", {
       method: "POST",
@@ -112,14 +112,14 @@ describe("public Connect RPCs", () => {
     "/instagram.user.v1.UserService/BatchGetProfiles",
     "/instagram.image.v1.ImageService/BatchGetImageOwners",
   ])("does not expose the internal method %s", async (procedure) => {
-    const gateway = await gatewayUnderTest();
+    const gateway = await createTestbed();
     const { path, ...init } = connectCall(procedure, {});
     const response = await gateway.app.request(path, init);
     expect(response.status).toBe(404);
   });
 
   it("relays ImageService and CommentService calls", async () => {
-    const gateway = await gatewayUnderTest();
+    const gateway = await createTestbed();
     const { account, authorization } = await gateway.signedUp("alice");
     const image = gateway.posted(account, "#hello");
     const getImage = connectCall(
@@ -145,7 +145,7 @@ describe("public Connect RPCs", () => {
   });
 
   it("relays GetFeed with the caller's token", async () => {
-    const gateway = await gatewayUnderTest();
+    const gateway = await createTestbed();
     const alice = await gateway.signedUp("alice");
     const image = gateway.posted(alice.account, "mine");
     const { path, ...init } = connectCall(
@@ -160,7 +160,7 @@ describe("public Connect RPCs", () => {
   });
 
   it("answers a CORS preflight for a procedure with Connect's headers allowed", async () => {
-    const gateway = await gatewayUnderTest();
+    const gateway = await createTestbed();
     const response = await gateway.app.request("/instagram.user.v1.UserService/GetProfile", {
       method: "OPTIONS",
       headers: {

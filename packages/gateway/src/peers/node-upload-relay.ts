@@ -1,7 +1,7 @@
 import { Agent, type IncomingHttpHeaders, IncomingMessage, request, ServerResponse } from "node:http";
 import type { Socket } from "node:net";
-import { type RelayedUpload, RelayFailure, type UploadRelay } from "./image-files.ts";
-import { UpstreamWait } from "./routes/upstream-wait.ts";
+import { type RelayedUpload, RelayFailure, type UploadRelay } from "./image-service-http.ts";
+import { UpstreamWait } from "./upstream-wait.ts";
 
 /** What @hono/node-server hands the app as `c.env` for each request. */
 interface NodeRim {

@@ -11,7 +11,11 @@ import {
 } from "@instagram/kit";
 import type { JSONWebKeySet } from "jose";
 import { createApp } from "../app.ts";
-import { defaultImageFileWaits, type ImageFiles, type ImageFileWaits } from "../image-files.ts";
+import {
+  defaultImageFileWaits,
+  type ImageFileWaits,
+  type ImageServiceHttp,
+} from "../peers/image-service-http.ts";
 import type { ClientAddress, GatewayApp } from "../routes/context.ts";
 import { fakeCommentService } from "./fake-comments.ts";
 import { type FileRequest, fakeImageFilesBackend, fakeImageService, seedImage } from "./fake-images.ts";
@@ -25,7 +29,7 @@ import {
 } from "./fake-services.ts";
 import { createTokenKeys, issuer, type TokenKeys } from "./token-keys.ts";
 
-export interface GatewayUnderTest {
+export interface Testbed {
   app: GatewayApp;
   keys: TokenKeys;
   world: FakeWorld;
@@ -44,7 +48,7 @@ const relaxedLimits: LoginLimits = {
 };
 
 /** The gateway wired to in-memory fake services over Connect router transports. */
-export async function gatewayUnderTest(
+export async function createTestbed(
   opts: {
     auth?: Partial<ServiceImpl<typeof AuthService>>;
     user?: Partial<ServiceImpl<typeof UserService>>;
@@ -52,7 +56,7 @@ export async function gatewayUnderTest(
     comment?: Partial<ServiceImpl<typeof CommentService>>;
     /** image-service's HTTP side (uploads, content); default: a fake backed by the world. */
     imageFiles?: (request: Request) => Promise<Response>;
-    imageInstance?: ImageFiles["instance"];
+    imageInstance?: ImageServiceHttp["instance"];
     /** A real fetch for the file requests (to a real server); replaces `imageFiles`. */
     imageFetch?: typeof fetch;
     imageFileWaits?: Partial<ImageFileWaits>;
@@ -64,7 +68,7 @@ export async function gatewayUnderTest(
     corsOrigins?: string;
     readiness?: () => Promise<void>;
   } = {},
-): Promise<GatewayUnderTest> {
+): Promise<Testbed> {
   const keys = await createTokenKeys();
   const world = emptyWorld();
   const auth =
@@ -85,7 +89,7 @@ export async function gatewayUnderTest(
   });
   const fileRequests: FileRequest[] = [];
   const filesBackend = opts.imageFiles ?? fakeImageFilesBackend(keys, world);
-  const imageFiles: ImageFiles = {
+  const imageFiles: ImageServiceHttp = {
     instance: opts.imageInstance ?? (async () => "http://image.test:8083"),
     async fetch(input, init) {
       fileRequests.push({

@@ -16,7 +16,7 @@ export const defaultImageFileWaits: ImageFileWaits = { uploadMs: 120_000, conten
  * image-service's plain-HTTP side: uploads and file content, which do not travel as Connect calls
  * (a Connect unary call would hold the whole file in memory).
  */
-export interface ImageFiles {
+export interface ImageServiceHttp {
   /** The base URL of an image-service instance; undefined when none is available. */
   instance(): Promise<string | undefined>;
   fetch: typeof globalThis.fetch;
@@ -55,10 +55,10 @@ export class RelayFailure extends Error {
 }
 
 /** Instances from discovery, taken in turn. */
-export function imageFilesVia(
+export function imageServiceHttpVia(
   discovery: Discovery,
   opts: { fetch?: typeof globalThis.fetch; waits?: Partial<ImageFileWaits>; uploads?: UploadRelay } = {},
-): ImageFiles {
+): ImageServiceHttp {
   const fetch = opts.fetch ?? globalThis.fetch;
   let turn = 0;
   return {
