@@ -5,7 +5,7 @@ import {
   createAccessTokenVerifier,
   createAuthInterceptor,
   type Database,
-  databaseAndBusReadiness,
+  dependencyReadiness,
   type EventBus,
   type EventHandlers,
   type Logger,
@@ -61,7 +61,7 @@ export function createCommentService(env: CommentEnv, opts: CommentServiceOption
         createAccessTokenVerifier({ issuer: env.JWT_ISSUER, jwks: authServiceJwks(runtime.discovery) });
       const interceptors = [createAuthInterceptor(verifier)];
       const routes = commentRoutes(createCommentServiceImpl(running.deps));
-      const readiness = databaseAndBusReadiness(db, runtime.bus);
+      const readiness = ctx.readiness ?? dependencyReadiness({ db, bus: runtime.bus });
       const app = createApp({ routes, interceptors, logger, readiness });
       return { app, routes, interceptors, stop: running.stop };
     },

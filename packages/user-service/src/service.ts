@@ -5,7 +5,7 @@ import {
   createAccessTokenVerifier,
   createAuthInterceptor,
   type Database,
-  databaseAndBusReadiness,
+  dependencyReadiness,
   type Outbox,
   type ServiceModule,
   startServiceEvents,
@@ -53,7 +53,7 @@ export function createUserService(env: UserEnv): ServiceModule {
       });
       const interceptors = [createAuthInterceptor(verifier)];
       const routes = createUserRoutes({ db, outbox: events.outbox });
-      const readiness = databaseAndBusReadiness(db, runtime.bus);
+      const readiness = ctx.readiness ?? dependencyReadiness({ db, bus: runtime.bus });
       const app = createApp({ routes, interceptors, logger, readiness });
       return { app, routes, interceptors, stop: events.stop };
     },

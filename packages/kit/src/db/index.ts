@@ -3,7 +3,6 @@ export { isUuid, newId } from "./ids.ts";
 export { type InboxTable, inboxTable } from "./inbox-table.ts";
 export { migrate } from "./migrate.ts";
 export { type OutboxTable, outboxTable } from "./outbox-table.ts";
-export { databaseAndBusReadiness } from "./readiness.ts";
 export { rowsOf } from "./rows.ts";
 export { inTransaction } from "./transaction.ts";
 export type { Database, DatabaseConnector, DatabaseHandle, Executor, Transaction } from "./types.ts";

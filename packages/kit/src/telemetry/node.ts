@@ -1,6 +1,5 @@
 import { context, DiagLogLevel, diag, propagation, trace } from "@opentelemetry/api";
 import type { SpanExporter, SpanProcessor } from "@opentelemetry/sdk-trace";
-import type { Logger } from "../log/logger.ts";
 import { setTracesExported } from "./trace-context.ts";
 
 export interface TracingOptions {
@@ -10,8 +9,15 @@ export interface TracingOptions {
   otlpEndpoint?: string;
   /** Another destination, exported span by span (tests: an InMemorySpanExporter). */
   exporter?: SpanExporter;
-  /** Where the SDK's own warnings (e.g. failed exports) go. */
-  logger?: Logger;
+  /**
+   * Where the SDK's own warnings (e.g. failed exports) go: a kit Logger, named by its shape here
+   * because log imports telemetry (trace ids on every line) and not the other way round.
+   */
+  logger?: DiagnosticsLogger;
+}
+
+export interface DiagnosticsLogger {
+  child(bindings: Record<string, unknown>): { warn(fields: object, message: string): void };
 }
 
 export interface Tracing {
