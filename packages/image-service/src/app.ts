@@ -3,8 +3,8 @@ import { type AccessTokenVerifier, createServiceApp } from "@instagram/kit";
 import type { Hono } from "hono";
 import { mountContentRoute } from "./http/content-route.ts";
 import { mountUploadRoute } from "./http/upload-route.ts";
-import type { ImageStore } from "./images/image-deps.ts";
 import type { ImageProcessor } from "./processing/image-processor.ts";
+import type { ImageStore } from "./use-cases/image-store.ts";
 
 export interface AppDeps {
   store: ImageStore;
@@ -37,6 +37,6 @@ export function createApp(deps: AppDeps): Hono {
         maxUploadBytes: deps.maxUploadBytes,
       }),
   });
-  mountContentRoute(app, { db: deps.store.db, blobs: deps.store.blobs });
+  mountContentRoute(app, deps.store);
   return app;
 }

@@ -11,19 +11,19 @@ import {
   type ServiceModule,
   startServiceEvents,
 } from "@instagram/kit";
-import { sql } from "drizzle-orm";
 import { createApp } from "./app.ts";
 import type { BlobStore } from "./blobs/blob-store.ts";
 import { openConfiguredBlobStore } from "./blobs/configured-blob-store.ts";
+import { checkDatabase } from "./db/readiness.ts";
 import { inbox, outbox as outboxTable } from "./db/schema/index.ts";
 import { defaultFeedPolicy, type FeedPolicy, feedPolicy } from "./domain/feed-policy.ts";
 import type { ImageEnv } from "./env.ts";
 import { imageEventHandlers } from "./events/image-consumers.ts";
-import { startBlobReaper } from "./images/blob-reaper.ts";
-import type { ImageStore } from "./images/image-deps.ts";
-import { startTimelineTrimmer } from "./images/timeline-trimmer.ts";
 import { createSharpProcessor } from "./processing/sharp-processor.ts";
 import { createRoutes } from "./routes.ts";
+import { startBlobReaper } from "./use-cases/blob-reaper.ts";
+import type { ImageStore } from "./use-cases/image-store.ts";
+import { startTimelineTrimmer } from "./use-cases/timeline-trimmer.ts";
 
 export { type ImageEnv, imageEnvSchema, loadImageEnv } from "./env.ts";
 
@@ -77,7 +77,7 @@ export function createImageService(
         }),
         maxUploadBytes: env.MAX_UPLOAD_BYTES,
         readiness: async () => {
-          await db.execute(sql`select 1`);
+          await checkDatabase(db);
           await blobs.ping();
           await runtime.bus.ping();
         },
@@ -113,15 +113,10 @@ export async function startImageWork(deps: {
       consumer: {
         name: CONSUMER_NAME,
         inbox,
-        handlers: (outbox, published) =>
-          imageEventHandlers({
-            outbox,
-            feedPolicy: policy,
-            afterUserRemoved: () => {
-              published();
-              reaper.kick();
-            },
-          }),
+        // The kick comes before the commit; the reaper's pass starts 50 ms later (debounced), and a
+        // pass that still misses the claims leaves them to the next periodic one.
+        handlers: (outbox) =>
+          imageEventHandlers({ outbox, feedPolicy: policy, afterUserRemoved: () => reaper.kick() }),
       },
     });
   } catch (error) {
@@ -135,7 +130,6 @@ export async function startImageWork(deps: {
     blobs,
     logger,
     feedPolicy: policy,
-    published: events.published,
     kickReaper: () => reaper.kick(),
   };
   return {

@@ -1,6 +1,6 @@
+import { isDomainError } from "@instagram/kit";
 import { describe, expect, it } from "vitest";
 import { MAX_CAPTION_CHARS, normaliseTag, normaliseUsername, readCaption } from "./caption.ts";
-import { isImageError } from "./errors.ts";
 
 describe("readCaption", () => {
   it("parses tags and mentions server-side", () => {
@@ -18,7 +18,7 @@ describe("readCaption", () => {
   it("counts characters, not UTF-16 units, against the 2200 limit", () => {
     expect(readCaption("😀".repeat(MAX_CAPTION_CHARS)).caption).toHaveLength(MAX_CAPTION_CHARS * 2);
     expect(() => readCaption("x".repeat(MAX_CAPTION_CHARS + 1))).toThrowError(
-      expect.objectContaining({ kind: "caption-too-long" }),
+      expect.objectContaining({ reason: "caption-too-long" }),
     );
   });
 
@@ -30,7 +30,7 @@ describe("readCaption", () => {
       } catch (error) {
         caught = error;
       }
-      expect(isImageError(caught, "invalid-input")).toBe(true);
+      expect(isDomainError(caught, "invalid-input")).toBe(true);
     }
   });
 });

@@ -6,7 +6,7 @@ import {
   normaliseHashtag,
   normaliseMention,
 } from "@instagram/contracts/text-entities";
-import { ImageError } from "./errors.ts";
+import { badRequest, captionTooLong } from "./errors.ts";
 
 export const MAX_CAPTION_CHARS = 2200;
 
@@ -23,9 +23,9 @@ export interface CaptionFacts {
  */
 export function readCaption(raw: string | undefined): CaptionFacts {
   const caption = (raw ?? "").normalize("NFC");
-  if (!isStorableText(caption)) throw new ImageError("invalid-input", "the caption is not valid text");
+  if (!isStorableText(caption)) throw badRequest("the caption is not valid text");
   if (characterCount(caption) > MAX_CAPTION_CHARS) {
-    throw new ImageError("caption-too-long", `the caption is longer than ${MAX_CAPTION_CHARS} characters`);
+    throw captionTooLong(MAX_CAPTION_CHARS);
   }
   return { caption, hashtags: hashtagsOf(caption), mentions: mentionsOf(caption) };
 }
@@ -33,14 +33,13 @@ export function readCaption(raw: string | undefined): CaptionFacts {
 /** A tag as a client asks for it (`Sunset`, `#sunset`) → the stored form, or invalid-input. */
 export function normaliseTag(input: string): string {
   const tag = normaliseHashtag(input);
-  if (tag === undefined)
-    throw new ImageError("invalid-input", "a tag is 1–100 letters, digits or underscores");
+  if (tag === undefined) throw badRequest("a tag is 1–100 letters, digits or underscores");
   return tag;
 }
 
 /** A username as a client writes it (`@Alice`) → the stored form, or invalid-input. */
 export function normaliseUsername(input: string): string {
   const name = normaliseMention(input);
-  if (name === undefined) throw new ImageError("invalid-input", "a username is 3–30 of a-z 0-9 . _");
+  if (name === undefined) throw badRequest("a username is 3–30 of a-z 0-9 . _");
   return name;
 }

@@ -1,41 +1,40 @@
-/** Why an image request was refused; the RPC and HTTP rims map each kind to a code/status. */
-export type ImageErrorKind =
-  | "not-found"
-  | "forbidden"
-  | "account-gone"
-  | "invalid-input"
-  | "caption-too-long"
-  | "empty-upload"
-  | "upload-too-large"
-  | "unsupported-type"
-  | "undecodable-image"
-  | "too-many-pixels";
+import { DomainError } from "@instagram/kit";
 
-export class ImageError extends Error {
-  override name = "ImageError";
-  readonly kind: ImageErrorKind;
+// image-service's refusals. Each `reason` names the refusal for tests and logs; a refusal about the
+// uploaded file or caption names that field, as the upload route's problem+json shows it.
 
-  constructor(kind: ImageErrorKind, message: string) {
-    super(message);
-    this.kind = kind;
-  }
-}
+const fileRefusal = (kind: DomainError["kind"], reason: string, message: string): DomainError =>
+  new DomainError(kind, message, { reason, fieldErrors: [{ path: "file", message }] });
 
-export const imageNotFound = (): ImageError => new ImageError("not-found", "image not found");
-export const notImageOwner = (): ImageError =>
-  new ImageError("forbidden", "only the image's owner may do this");
+export const imageNotFound = (): DomainError =>
+  new DomainError("not-found", "image not found", { reason: "image-not-found" });
+export const notImageOwner = (): DomainError =>
+  new DomainError("forbidden", "only the image's owner may do this", { reason: "not-image-owner" });
 /** A still-valid token of a user this service already saw deleted: it may not add anything. */
-export const accountGone = (): ImageError => new ImageError("account-gone", "the account no longer exists");
-export const emptyUpload = (): ImageError => new ImageError("empty-upload", "the file is empty");
-export const uploadTooLarge = (maxBytes: number): ImageError =>
-  new ImageError("upload-too-large", `the file is larger than ${maxBytes} bytes`);
-export const unsupportedType = (): ImageError =>
-  new ImageError("unsupported-type", "the file is not a JPEG, PNG, WebP or GIF image");
-export const undecodableImage = (): ImageError =>
-  new ImageError("undecodable-image", "the image is damaged or truncated and cannot be decoded");
-export const tooManyPixels = (maxPixels: number): ImageError =>
-  new ImageError("too-many-pixels", `the image has more than ${maxPixels} pixels`);
-
-export function isImageError(error: unknown, kind?: ImageErrorKind): error is ImageError {
-  return error instanceof ImageError && (kind === undefined || error.kind === kind);
-}
+export const accountGone = (): DomainError =>
+  new DomainError("unauthenticated", "the account no longer exists", { reason: "account-gone" });
+export const captionTooLong = (maxChars: number): DomainError => {
+  const message = `the caption is longer than ${maxChars} characters`;
+  return new DomainError("invalid-input", message, {
+    reason: "caption-too-long",
+    fieldErrors: [{ path: "caption", message }],
+  });
+};
+export const emptyUpload = (): DomainError =>
+  fileRefusal("invalid-input", "empty-upload", "the file is empty");
+export const uploadTooLarge = (maxBytes: number): DomainError =>
+  fileRefusal("too-large", "upload-too-large", `the file is larger than ${maxBytes} bytes`);
+export const unsupportedType = (): DomainError =>
+  fileRefusal("unsupported-media-type", "unsupported-type", "the file is not a JPEG, PNG, WebP or GIF image");
+export const undecodableImage = (): DomainError =>
+  fileRefusal(
+    "invalid-input",
+    "undecodable-image",
+    "the image is damaged or truncated and cannot be decoded",
+  );
+/** A decompression bomb is too large a content to process, whatever its byte size. */
+export const tooManyPixels = (maxPixels: number): DomainError =>
+  fileRefusal("too-large", "too-many-pixels", `the image has more than ${maxPixels} pixels`);
+/** A bad request with no field to name (the caption's text, the form's shape). */
+export const badRequest = (message: string, reason?: string): DomainError =>
+  new DomainError("invalid-input", message, { reason });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { blobKeyOf, contentPathOf, etagOf, matchesEtag } from "./renditions.ts";
+import { blobKeyOf, etagOf, matchesEtag } from "./renditions.ts";
 
 const id = "01930000-0000-7000-8000-000000000001";
 
@@ -7,10 +7,6 @@ describe("renditions", () => {
   it("keys each rendition's blob by the image id", () => {
     expect(blobKeyOf(id, "thumbnail")).toBe(`${id}.thumbnail`);
     expect(blobKeyOf(id, "original")).not.toBe(blobKeyOf(id, "thumbnail"));
-  });
-
-  it("builds the public content path", () => {
-    expect(contentPathOf(id, "original")).toBe(`/v1/images/${id}/content?size=original`);
   });
 
   it("matches If-None-Match lists, weak forms and *", () => {

@@ -1,5 +1,7 @@
-/** The two stored files of an image. */
-export type Rendition = "original" | "thumbnail";
+import type { ImageRendition } from "@instagram/contracts/image-representation";
+
+/** The two stored files of an image, named as the public content URLs name them (`?size=`). */
+export type Rendition = ImageRendition;
 
 export const renditions: readonly Rendition[] = ["original", "thumbnail"];
 
@@ -13,11 +15,6 @@ export function isRendition(value: string): value is Rendition {
 /** The blob store key of one rendition: `<image id>.<rendition>`. */
 export function blobKeyOf(imageId: string, rendition: Rendition): string {
   return `${imageId}.${rendition}`;
-}
-
-/** The public path of a rendition's bytes, as clients see it in `urls`. */
-export function contentPathOf(imageId: string, rendition: Rendition): string {
-  return `/v1/images/${imageId}/content?size=${rendition}`;
 }
 
 /**

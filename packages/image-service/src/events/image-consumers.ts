@@ -1,12 +1,10 @@
 import { timestampDate } from "@bufbuild/protobuf/wkt";
 import { type EventHandlers, isUuid, type Outbox } from "@instagram/kit";
-import { eq, sql } from "drizzle-orm";
-import { images } from "../db/schema/index.ts";
-import { removeFromFeeds } from "../db/timelines.ts";
 import type { FeedPolicy } from "../domain/feed-policy.ts";
-import { followInFeed, unfollowInFeed } from "../images/feed.ts";
-import { buryOwner, rememberUsername } from "../images/owners-model.ts";
-import { removeUserContent } from "../images/removal.ts";
+import { commentAdded, commentRemoved } from "../use-cases/comment-counts.ts";
+import { followInFeed, unfollowInFeed } from "../use-cases/feed.ts";
+import { ownerNamed } from "../use-cases/owners.ts";
+import { removeUser } from "../use-cases/removal.ts";
 
 /**
  * What image-service consumes (each applied with its inbox row in one transaction by the kit's
@@ -21,23 +19,21 @@ import { removeUserContent } from "../images/removal.ts";
 export function imageEventHandlers(deps: {
   outbox: Outbox;
   feedPolicy: FeedPolicy;
+  /** Called inside the consumer's transaction, before it commits (see service.ts). */
   afterUserRemoved(): void;
 }): EventHandlers {
   return {
     users: {
       CREATED: async (tx, event) => {
         if (!isUuid(event.userId)) return;
-        await rememberUsername(tx, event.userId, event.username);
+        await ownerNamed(tx, event.userId, event.username);
       },
       UPDATED: async (tx, event) => {
-        if (isUuid(event.userId) && event.username !== "")
-          await rememberUsername(tx, event.userId, event.username);
+        if (isUuid(event.userId) && event.username !== "") await ownerNamed(tx, event.userId, event.username);
       },
       DELETED: async (tx, event) => {
         if (!isUuid(event.userId)) return;
-        await buryOwner(tx, event.userId, event.username);
-        await removeUserContent(tx, deps.outbox, event.userId);
-        await removeFromFeeds(tx, event.userId);
+        await removeUser(tx, deps.outbox, event);
         deps.afterUserRemoved();
       },
       FOLLOWED: async (tx, event) => {
@@ -57,17 +53,11 @@ export function imageEventHandlers(deps: {
     comments: {
       CREATED: async (tx, event) => {
         if (!isUuid(event.imageId)) return;
-        await tx
-          .update(images)
-          .set({ commentsCount: sql`${images.commentsCount} + 1` })
-          .where(eq(images.id, event.imageId));
+        await commentAdded(tx, event.imageId);
       },
       DELETED: async (tx, event) => {
         if (!isUuid(event.imageId)) return;
-        await tx
-          .update(images)
-          .set({ commentsCount: sql`greatest(${images.commentsCount} - 1, 0)` })
-          .where(eq(images.id, event.imageId));
+        await commentRemoved(tx, event.imageId);
       },
     },
   };

@@ -4,6 +4,7 @@
  * plus a boundary's length. Hono's parseBody (and Request.formData) read the whole body into memory,
  * which an upload must never do.
  */
+import { DomainError } from "@instagram/kit";
 
 export interface MultipartPart {
   name: string;
@@ -13,8 +14,11 @@ export interface MultipartPart {
   body: ReadableStream<Uint8Array>;
 }
 
-export class MultipartError extends Error {
-  override name = "MultipartError";
+/** A body that is not well-formed multipart: the client's mistake (400). */
+export class MultipartError extends DomainError {
+  constructor(detail: string) {
+    super("invalid-input", `malformed multipart body: ${detail}`, { reason: "malformed-multipart" });
+  }
 }
 
 const CRLF = new Uint8Array([13, 10]);

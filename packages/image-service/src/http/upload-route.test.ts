@@ -1,4 +1,5 @@
 import { readdir } from "node:fs/promises";
+import type { ImageRepresentation } from "@instagram/contracts/image-representation";
 import sharp from "sharp";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { blobClaims, images } from "../db/schema/index.ts";
@@ -10,8 +11,7 @@ import {
   solid,
   streamOf,
 } from "../processing/test-images.ts";
-import { createTestbed, type Testbed } from "../testbed.ts";
-import type { ImageJson } from "./image-json.ts";
+import { createTestbed, type Testbed } from "../testing/testbed.ts";
 
 const MiB = 1024 * 1024;
 let bed: Testbed;
@@ -68,7 +68,7 @@ describe("POST /internal/v1/uploads", () => {
     );
     expect(response.status).toBe(201);
     storedImages++;
-    const image = (await response.json()) as ImageJson;
+    const image = (await response.json()) as ImageRepresentation;
     expect(response.headers.get("location")).toBe(`/v1/images/${image.id}`);
     expect(image).toMatchObject({
       owner: { id: user, username: "uploader" },
@@ -98,7 +98,7 @@ describe("POST /internal/v1/uploads", () => {
     });
     expect(response.status).toBe(201);
     storedImages++;
-    const image = (await response.json()) as ImageJson;
+    const image = (await response.json()) as ImageRepresentation;
     expect([image.contentType, image.caption, image.hashtags]).toEqual([
       "image/png",
       "Grüße #München 🍺",
@@ -230,7 +230,7 @@ describe("GET /v1/images/:id/content", () => {
   it("streams both renditions with type, strong ETag, immutable caching and 304", async () => {
     const upload = await bed.upload(user, await photoJpeg(1000, 500));
     storedImages++;
-    const { id } = (await upload.json()) as ImageJson;
+    const { id } = (await upload.json()) as ImageRepresentation;
 
     const original = await bed.app.request(`/v1/images/${id}/content?size=original`);
     expect(original.status).toBe(200);
@@ -267,7 +267,7 @@ describe("GET /v1/images/:id/content", () => {
     );
     expect((await bed.app.request("/v1/images/nope/content")).status).toBe(404);
     const upload = await bed.upload(user, await photoJpeg(20, 20));
-    const { id } = (await upload.json()) as ImageJson;
+    const { id } = (await upload.json()) as ImageRepresentation;
     expect((await bed.app.request(`/v1/images/${id}/content?size=huge`)).status).toBe(400);
     await bed.client.deleteImage({ id }, await bed.as(user));
     expect((await bed.app.request(`/v1/images/${id}/content`)).status).toBe(404);

@@ -1,13 +1,19 @@
-import { type AccessTokenVerifier, isUuid, KeySetUnavailable } from "@instagram/kit";
+import { imageRepresentationOf } from "@instagram/contracts/image-representation";
+import {
+  type AccessTokenVerifier,
+  DomainError,
+  isUuid,
+  KeySetUnavailable,
+  problemResponseOf,
+} from "@instagram/kit";
 import type { Context, Hono } from "hono";
-import { readCaption } from "../domain/caption.ts";
-import { ImageError, uploadTooLarge } from "../domain/errors.ts";
-import type { ImageStore } from "../images/image-deps.ts";
-import { storeUpload } from "../images/upload.ts";
+import { MAX_CAPTION_CHARS, readCaption } from "../domain/caption.ts";
+import { badRequest, captionTooLong, emptyUpload, uploadTooLarge } from "../domain/errors.ts";
 import type { ImageProcessor, ReceivedImage } from "../processing/image-processor.ts";
-import { imageJsonOf } from "./image-json.ts";
+import { imageMessageOf } from "../rpc/image-message.ts";
+import type { ImageStore } from "../use-cases/image-store.ts";
+import { storeUpload } from "../use-cases/upload.ts";
 import { boundaryOf, readMultipart } from "./multipart.ts";
-import { problem, problemOf } from "./problem.ts";
 
 export const UPLOAD_PATH = "/internal/v1/uploads";
 
@@ -31,38 +37,37 @@ export interface UploadRouteDeps {
  * The caller's `Authorization: Bearer` token is verified here (a bare user id is never trusted).
  * The file streams to a scratch file (counting bytes, 413 once over the limit, 415 as soon as its
  * first bytes are no accepted image) and is decoded from there: never held whole in memory.
- * Answers 201 with the Image JSON of API.md.
+ * Answers 201 with the Image JSON of API.md; a refusal as problem+json (the kit's statuses: 413 and
+ * 415 from the too-large and unsupported-media-type refusals).
  */
 export function mountUploadRoute(app: Hono, deps: UploadRouteDeps): void {
   app.post(UPLOAD_PATH, async (c) => {
-    const caller = await authenticate(c.req.header("authorization"), deps.verifier);
-    if (caller instanceof Response) return caller;
-
-    const boundary = boundaryOf(c.req.header("content-type"));
-    const allowed = deps.maxUploadBytes + (boundary === undefined ? 0 : MULTIPART_ALLOWANCE);
-    const declared = Number(c.req.header("content-length"));
-    if (declared > allowed) return problemOf(uploadTooLarge(deps.maxUploadBytes)) as Response;
-    const body = c.req.raw.body && metered(c.req.raw.body, allowed, deps.maxUploadBytes);
-
     let image: ReceivedImage | undefined;
     try {
+      const caller = await authenticate(c.req.header("authorization"), deps.verifier);
+      const boundary = boundaryOf(c.req.header("content-type"));
+      const allowed = deps.maxUploadBytes + (boundary === undefined ? 0 : MULTIPART_ALLOWANCE);
+      const declared = Number(c.req.header("content-length"));
+      if (declared > allowed) throw uploadTooLarge(deps.maxUploadBytes);
+      const body = c.req.raw.body && metered(c.req.raw.body, allowed, deps.maxUploadBytes);
+
       let captionText: string | undefined;
       if (boundary !== undefined) {
-        if (body === null) throw new ImageError("invalid-input", "the form has no file part");
+        if (body === null) throw badRequest("the form has no file part");
         for await (const part of readMultipart(body, boundary)) {
           if (part.name === "caption") {
             captionText = await readText(part.body, MAX_CAPTION_BYTES);
             readCaption(captionText); // refuse a bad caption before reading the file
           } else if (part.name === "file") {
-            if (image !== undefined) throw new ImageError("invalid-input", "send one file per upload");
+            if (image !== undefined) throw badRequest("send one file per upload");
             image = await deps.processor.receive(part.body, { maxBytes: deps.maxUploadBytes });
           }
         }
-        if (image === undefined) throw new ImageError("invalid-input", "the form has no file part");
+        if (image === undefined) throw badRequest("the form has no file part");
       } else {
         captionText = captionOf(c);
         readCaption(captionText);
-        if (body === null) throw new ImageError("empty-upload", "the file is empty");
+        if (body === null) throw emptyUpload();
         image = await deps.processor.receive(body, { maxBytes: deps.maxUploadBytes });
       }
       const record = await storeUpload(deps.store, {
@@ -70,32 +75,31 @@ export function mountUploadRoute(app: Hono, deps: UploadRouteDeps): void {
         caption: readCaption(captionText),
         image,
       });
-      return c.json(imageJsonOf(record), 201, { location: `/v1/images/${record.id}` });
+      return c.json(imageRepresentationOf(imageMessageOf(record)), 201, {
+        location: `/v1/images/${record.id}`,
+      });
     } catch (error) {
-      const answer = problemOf(error);
-      if (answer === undefined) throw error;
-      return answer;
+      return problemResponseOf(error, deps.store.logger);
     } finally {
       await image?.discard();
     }
   });
 }
 
-async function authenticate(
-  header: string | undefined,
-  verifier: AccessTokenVerifier,
-): Promise<string | Response> {
+/** The account the bearer token names. */
+async function authenticate(header: string | undefined, verifier: AccessTokenVerifier): Promise<string> {
   const token = header === undefined ? undefined : /^Bearer +(\S+) *$/i.exec(header)?.[1];
-  if (token === undefined) return problem(401, "Unauthorized", "an access token is required");
+  if (token === undefined) throw new DomainError("unauthenticated", "an access token is required");
+  let subject: string;
   try {
-    const { subject } = await verifier.verify(token);
-    if (!isUuid(subject)) return problem(401, "Unauthorized", "the access token names no account");
-    return subject;
+    ({ subject } = await verifier.verify(token));
   } catch (error) {
     if (error instanceof KeySetUnavailable)
-      return problem(503, "Service Unavailable", "cannot verify tokens now");
-    return problem(401, "Unauthorized", "the access token is not valid");
+      throw new DomainError("unavailable", "cannot verify tokens now", { cause: error });
+    throw new DomainError("unauthenticated", "the access token is not valid", { cause: error });
   }
+  if (!isUuid(subject)) throw new DomainError("unauthenticated", "the access token names no account");
+  return subject;
 }
 
 function captionOf(c: Context): string | undefined {
@@ -104,7 +108,7 @@ function captionOf(c: Context): string | undefined {
   try {
     return decodeURIComponent(header);
   } catch {
-    throw new ImageError("invalid-input", "x-caption must be percent-encoded UTF-8");
+    throw badRequest("x-caption must be percent-encoded UTF-8");
   }
 }
 
@@ -117,14 +121,13 @@ async function readText(stream: ReadableStream<Uint8Array>, maxBytes: number): P
   try {
     for (let next = await reader.read(); !next.done; next = await reader.read()) {
       size += next.value.byteLength;
-      if (size > maxBytes)
-        throw new ImageError("caption-too-long", "the caption is longer than 2200 characters");
+      if (size > maxBytes) throw captionTooLong(MAX_CAPTION_CHARS);
       text += decoder.decode(next.value, { stream: true });
     }
     return text + decoder.decode();
   } catch (error) {
     await reader.cancel().catch(() => {});
-    if (error instanceof TypeError) throw new ImageError("invalid-input", "the caption is not UTF-8 text");
+    if (error instanceof TypeError) throw badRequest("the caption is not UTF-8 text");
     throw error;
   } finally {
     reader.releaseLock();
@@ -149,7 +152,7 @@ function metered(
         try {
           next = await reader.read();
         } catch {
-          controller.error(new ImageError("invalid-input", "the upload was interrupted"));
+          controller.error(badRequest("the upload was interrupted"));
           return;
         }
         if (next.done) return controller.close();

@@ -1,9 +1,9 @@
 import { mkdtemp, readdir, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { isDomainError } from "@instagram/kit";
 import sharp from "sharp";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { ImageErrorKind } from "../domain/errors.ts";
 import type { ImageProcessor, ReceivedImage } from "./image-processor.ts";
 import { createSharpProcessor } from "./sharp-processor.ts";
 import {
@@ -37,11 +37,12 @@ async function receive(bytes: Uint8Array, maxBytes = 20 * MiB): Promise<Received
   return processor.receive(streamOf(bytes), { maxBytes });
 }
 
-async function refusal(run: () => Promise<unknown>): Promise<ImageErrorKind | string> {
+/** The reason of the refusal (see domain/errors.ts), or the error itself. */
+async function refusal(run: () => Promise<unknown>): Promise<string> {
   try {
     await run();
   } catch (error) {
-    return (error as { kind?: ImageErrorKind }).kind ?? String(error);
+    return isDomainError(error) ? error.reason : String(error);
   }
   return "accepted";
 }
@@ -145,7 +146,7 @@ describe("sharp processor", () => {
     const head = (await photoJpeg(16, 16)).subarray(0, 64);
     const body = endlessStream(head);
     const limit = 2 * MiB;
-    expect(await processor.receive(body.stream, { maxBytes: limit }).catch((error) => error.kind)).toBe(
+    expect(await processor.receive(body.stream, { maxBytes: limit }).catch((error) => error.reason)).toBe(
       "upload-too-large",
     );
     expect(body.sent()).toBeLessThan(limit + 256 * 1024);
@@ -153,7 +154,7 @@ describe("sharp processor", () => {
 
   it("refuses a non-image body as soon as its first bytes are read", async () => {
     const body = endlessStream(new TextEncoder().encode("GET / HTTP/1.1\r\n"));
-    expect(await processor.receive(body.stream, { maxBytes: 20 * MiB }).catch((error) => error.kind)).toBe(
+    expect(await processor.receive(body.stream, { maxBytes: 20 * MiB }).catch((error) => error.reason)).toBe(
       "unsupported-type",
     );
     expect(body.sent()).toBeLessThanOrEqual(2 * 64 * 1024); // the chunk read plus one queued ahead

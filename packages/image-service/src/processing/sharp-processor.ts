@@ -1,9 +1,9 @@
 import { open, rm } from "node:fs/promises";
+import { DomainError } from "@instagram/kit";
 import sharp, { type Sharp, type SharpOptions } from "sharp";
 import { ScratchFile } from "../blobs/scratch-file.ts";
 import {
   emptyUpload,
-  ImageError,
   tooManyPixels,
   undecodableImage,
   unsupportedType,
@@ -190,7 +190,7 @@ function encode(pipeline: Sharp, format: ImageFormat, rendition: Rendition): Sha
  * many open files — they carry an errno `code`) stay as they are and end up a 500.
  */
 function decodeFailure(error: unknown, maxPixels: number): unknown {
-  if (error instanceof ImageError) return error;
+  if (error instanceof DomainError) return error;
   if (typeof error === "object" && error !== null && "code" in error) return error;
   const message = error instanceof Error ? error.message : String(error);
   if (/exceeds pixel limit/i.test(message)) return tooManyPixels(maxPixels);

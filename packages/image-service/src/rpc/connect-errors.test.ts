@@ -1,13 +1,12 @@
 import { Code, ConnectError, createClient, createRouterTransport } from "@connectrpc/connect";
 import { ImageService } from "@instagram/contracts/image";
-import { createLogger, type Database } from "@instagram/kit";
+import { createLogger, type Database, errorBoundary, toConnectError } from "@instagram/kit";
 import { connectFailure } from "@instagram/kit/testing";
 import { describe, expect, it } from "vitest";
 import type { BlobStore } from "../blobs/blob-store.ts";
-import { uploadTooLarge } from "../domain/errors.ts";
+import { accountGone, unsupportedType, uploadTooLarge } from "../domain/errors.ts";
 import { defaultFeedPolicy } from "../domain/feed-policy.ts";
-import type { ImageStore } from "../images/image-deps.ts";
-import { toConnectError } from "./errors.ts";
+import type { ImageStore } from "../use-cases/image-store.ts";
 import { createImageServiceImpl } from "./image-service.ts";
 
 const internals = 'relation "images.images" does not exist (postgres://images@10.0.0.5:5432)';
@@ -43,12 +42,15 @@ function serviceOverBrokenDatabase() {
     blobs: {} as BlobStore,
     logger,
     feedPolicy: defaultFeedPolicy,
-    published: () => {},
     kickReaper: () => {},
   };
-  const transport = createRouterTransport((router) => {
-    router.service(ImageService, createImageServiceImpl(store));
-  });
+  // The kit's error boundary, as createServiceApp installs it in front of every service's routes.
+  const transport = createRouterTransport(
+    (router) => {
+      router.service(ImageService, createImageServiceImpl(store));
+    },
+    { router: { interceptors: [errorBoundary(logger)] } },
+  );
   return { client: createClient(ImageService, transport), lines };
 }
 
@@ -62,7 +64,7 @@ describe("image-service's Connect errors", () => {
     expect(lines).toHaveLength(1);
     expect(lines[0]).toMatchObject({
       level: "error",
-      msg: "image-service request failed",
+      msg: "request failed",
       err: { message: internals },
     });
   });
@@ -86,6 +88,9 @@ describe("image-service's Connect errors", () => {
       Code.ResourceExhausted,
       "the file is larger than 100 bytes",
     ]);
+    const unsupported = toConnectError(unsupportedType(), logger);
+    expect(unsupported.code).toBe(Code.InvalidArgument);
+    expect(toConnectError(accountGone(), logger).code).toBe(Code.Unauthenticated);
     const passed = new ConnectError("at most 500 ids per call", Code.InvalidArgument);
     expect(toConnectError(passed, logger)).toBe(passed);
     expect(lines).toEqual([]);

@@ -5,7 +5,7 @@ import { newId } from "@instagram/kit";
 import { connectFailure } from "@instagram/kit/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { photoJpeg } from "../processing/test-images.ts";
-import { createTestbed, eventually, type Testbed } from "../testbed.ts";
+import { createTestbed, eventually, type Testbed } from "../testing/testbed.ts";
 
 let bed: Testbed;
 let tiny: Buffer;

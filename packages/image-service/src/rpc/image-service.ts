@@ -1,27 +1,28 @@
-import { Code, ConnectError, type HandlerContext, type ServiceImpl } from "@connectrpc/connect";
+import type { HandlerContext, ServiceImpl } from "@connectrpc/connect";
 import type { ImageService } from "@instagram/contracts/image";
-import { normaliseMention } from "@instagram/contracts/text-entities";
-import { callerOf, isUuid, type ListPage, listCursor, requireCaller, resolveListPage } from "@instagram/kit";
 import {
-  findImageRecord,
-  isDeletedOwner,
-  listImagesOfUsername,
-  listMentionImages,
-  listOwnerImages,
-  listTagImages,
-  ownersOfImages,
-} from "../db/image-records.ts";
-import { normaliseTag, normaliseUsername } from "../domain/caption.ts";
+  callerOf,
+  DomainError,
+  isUuid,
+  type ListPage,
+  listCursor,
+  requireCaller,
+  resolveListPage,
+} from "@instagram/kit";
 import { imageNotFound } from "../domain/errors.ts";
 import type { ImageRecord } from "../domain/image-record.ts";
-import { readFeed } from "../images/feed.ts";
-import type { ImageStore } from "../images/image-deps.ts";
-import { likeImage, listLikers, unlikeImage } from "../images/likes.ts";
-import { deleteImage } from "../images/removal.ts";
-import { answeringWith } from "./errors.ts";
+import { readFeed } from "../use-cases/feed.ts";
+import type { ImageStore } from "../use-cases/image-store.ts";
+import {
+  listMentioningImages,
+  listTaggedImages,
+  listUserImages,
+  ownersOf,
+  viewImage,
+} from "../use-cases/image-views.ts";
+import { likeImage, listLikers, unlikeImage } from "../use-cases/likes.ts";
+import { deleteImage } from "../use-cases/removal.ts";
 import { imageMessageOf } from "./image-message.ts";
-
-const MAX_BATCH_IDS = 500;
 
 function imagesPage(page: ListPage<ImageRecord>) {
   return { images: page.items.map(imageMessageOf), nextCursor: listCursor(page.next) };
@@ -30,7 +31,7 @@ function imagesPage(page: ListPage<ImageRecord>) {
 /** The verified caller, who must be an account (ids are UUIDs). */
 function accountOf(ctx: HandlerContext): string {
   const caller = requireCaller(ctx);
-  if (!isUuid(caller)) throw new ConnectError("the token names no account", Code.Unauthenticated);
+  if (!isUuid(caller)) throw new DomainError("unauthenticated", "the token names no account");
   return caller;
 }
 
@@ -47,86 +48,56 @@ function imageIdOf(id: string): string {
 }
 
 export function createImageServiceImpl(store: ImageStore): ServiceImpl<typeof ImageService> {
-  const { db } = store;
-  const answering = answeringWith(store.logger);
   return {
-    getImage: (req, ctx) =>
-      answering(async () => {
-        const record = await findImageRecord(db, imageIdOf(req.id), viewerOf(ctx));
-        if (record === undefined) throw imageNotFound();
-        return { image: imageMessageOf(record) };
-      }),
+    async getImage(req, ctx) {
+      return {
+        image: imageMessageOf(
+          await viewImage(store, { imageId: imageIdOf(req.id), viewerId: viewerOf(ctx) }),
+        ),
+      };
+    },
 
-    deleteImage: (req, ctx) =>
-      answering(async () => {
-        await deleteImage(store, { imageId: imageIdOf(req.id), callerId: accountOf(ctx) });
-        return {};
-      }),
+    async deleteImage(req, ctx) {
+      await deleteImage(store, { imageId: imageIdOf(req.id), callerId: accountOf(ctx) });
+      return {};
+    },
 
-    // `user_id` takes a user id, or (for a gateway without a lookup of its own) a username,
-    // resolved through the owners read model.
-    listUserImages: (req, ctx) =>
-      answering(async () => {
-        const page = { viewerId: viewerOf(ctx), ...resolveListPage(req.page) };
-        const ownerId = req.userId;
-        if (!isUuid(ownerId)) {
-          if (normaliseMention(ownerId) === undefined)
-            throw new ConnectError("user_id must be a user id or a username", Code.InvalidArgument);
-          const listed = await listImagesOfUsername(db, { username: normaliseUsername(ownerId), ...page });
-          if (listed === undefined) throw new ConnectError("user not found", Code.NotFound);
-          return imagesPage(listed);
-        }
-        if (await isDeletedOwner(db, ownerId)) throw new ConnectError("user not found", Code.NotFound);
-        return imagesPage(await listOwnerImages(db, { ownerId, ...page }));
-      }),
+    async listUserImages(req, ctx) {
+      const page = { viewerId: viewerOf(ctx), ...resolveListPage(req.page) };
+      return imagesPage(await listUserImages(store, { user: req.userId, ...page }));
+    },
 
-    likeImage: (req, ctx) =>
-      answering(async () => {
-        await likeImage(store, { imageId: imageIdOf(req.id), userId: accountOf(ctx) });
-        return {};
-      }),
+    async likeImage(req, ctx) {
+      await likeImage(store, { imageId: imageIdOf(req.id), userId: accountOf(ctx) });
+      return {};
+    },
 
-    unlikeImage: (req, ctx) =>
-      answering(async () => {
-        await unlikeImage(store, { imageId: imageIdOf(req.id), userId: accountOf(ctx) });
-        return {};
-      }),
+    async unlikeImage(req, ctx) {
+      await unlikeImage(store, { imageId: imageIdOf(req.id), userId: accountOf(ctx) });
+      return {};
+    },
 
-    listLikers: (req) =>
-      answering(async () => {
-        const page = await listLikers(store, { imageId: imageIdOf(req.id), ...resolveListPage(req.page) });
-        return { userIds: page.items.map((like) => like.userId), nextCursor: listCursor(page.next) };
-      }),
+    async listLikers(req) {
+      const page = await listLikers(store, { imageId: imageIdOf(req.id), ...resolveListPage(req.page) });
+      return { userIds: page.items.map((like) => like.userId), nextCursor: listCursor(page.next) };
+    },
 
-    listTagImages: (req, ctx) =>
-      answering(async () => {
-        const tag = normaliseTag(req.tag);
-        return imagesPage(
-          await listTagImages(db, { tag, viewerId: viewerOf(ctx), ...resolveListPage(req.page) }),
-        );
-      }),
+    async listTagImages(req, ctx) {
+      const page = { viewerId: viewerOf(ctx), ...resolveListPage(req.page) };
+      return imagesPage(await listTaggedImages(store, { tag: req.tag, ...page }));
+    },
 
-    // Unknown usernames give an empty page: whether the user exists is user-service's answer.
-    listMentionImages: (req, ctx) =>
-      answering(async () => {
-        const username = normaliseUsername(req.username);
-        return imagesPage(
-          await listMentionImages(db, { username, viewerId: viewerOf(ctx), ...resolveListPage(req.page) }),
-        );
-      }),
+    async listMentionImages(req, ctx) {
+      const page = { viewerId: viewerOf(ctx), ...resolveListPage(req.page) };
+      return imagesPage(await listMentioningImages(store, { username: req.username, ...page }));
+    },
 
-    getFeed: (req, ctx) =>
-      answering(async () =>
-        imagesPage(await readFeed(store, { readerId: accountOf(ctx), ...resolveListPage(req.page) })),
-      ),
+    async getFeed(req, ctx) {
+      return imagesPage(await readFeed(store, { readerId: accountOf(ctx), ...resolveListPage(req.page) }));
+    },
 
-    batchGetImageOwners: (req) =>
-      answering(async () => {
-        if (req.ids.length > MAX_BATCH_IDS) {
-          throw new ConnectError(`at most ${MAX_BATCH_IDS} ids per call`, Code.InvalidArgument);
-        }
-        const ids = [...new Set(req.ids.filter(isUuid))];
-        return { owners: await ownersOfImages(db, ids) };
-      }),
+    async batchGetImageOwners(req) {
+      return { owners: await ownersOf(store, req.ids) };
+    },
   };
 }

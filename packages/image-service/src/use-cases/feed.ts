@@ -1,5 +1,6 @@
 import type { Executor, ListPage, ListPosition } from "@instagram/kit";
 import { listFeedImages } from "../db/image-records.ts";
+import { lockFollowPair } from "../db/owners.ts";
 import {
   backfillTimeline,
   clearTimelineOf,
@@ -9,8 +10,7 @@ import {
 } from "../db/timelines.ts";
 import type { FeedPolicy } from "../domain/feed-policy.ts";
 import type { ImageRecord } from "../domain/image-record.ts";
-import type { ImageStore } from "./image-deps.ts";
-import { lockFollowPair } from "./owners-model.ts";
+import type { ImageStore } from "./image-store.ts";
 
 /** GET /v1/feed: the reader's images and their followees', newest first. */
 export function readFeed(
@@ -20,7 +20,12 @@ export function readFeed(
   return listFeedImages(store.db, { ...input, horizon: store.feedPolicy.readFrom(new Date()) });
 }
 
-/** users.FOLLOWED: the edge, the followee's count, and their recent images into the follower's timeline. */
+/**
+ * users.FOLLOWED: the edge, the followee's count, and their recent images into the follower's
+ * timeline. The followee's owners row is locked first, against their uploads (which hold it while
+ * fanning out): an image is either fanned out to the new edge or backfilled by it — never missed,
+ * never left behind after an unfollow.
+ */
 export async function followInFeed(
   tx: Executor,
   policy: FeedPolicy,

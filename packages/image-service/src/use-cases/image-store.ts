@@ -10,8 +10,6 @@ export interface ImageStore {
   logger: Logger;
   /** How the feed is kept (timeline horizon, fan-out limit). */
   feedPolicy: FeedPolicy;
-  /** Tells the outbox relay that events were committed (it also polls). */
-  published(): void;
   /** Asks the blob reaper to look at fresh claims now (after a delete commits). */
   kickReaper(): void;
 }

@@ -14,6 +14,7 @@ import {
   type EventBus,
   type EventEnvelope,
   type EventSchema,
+  errorBoundary,
   migrate,
   newId,
 } from "@instagram/kit";
@@ -21,16 +22,16 @@ import { createPostgresConnector } from "@instagram/kit/node";
 import { createTestDatabase, createTestTokens, type TestTokens } from "@instagram/kit/testing";
 import { eq, sql } from "drizzle-orm";
 import type { Hono } from "hono";
-import { createApp } from "./app.ts";
-import { FileBlobStore } from "./blobs/file-blob-store.ts";
-import { inbox } from "./db/schema/index.ts";
-import type { FeedPolicy } from "./domain/feed-policy.ts";
-import { startBlobReaper } from "./images/blob-reaper.ts";
-import type { ImageStore } from "./images/image-deps.ts";
-import { createSharpProcessor } from "./processing/sharp-processor.ts";
-import { photoJpeg } from "./processing/test-images.ts";
-import { createRoutes } from "./routes.ts";
-import { imageMigrations, startImageWork } from "./service.ts";
+import { createApp } from "../app.ts";
+import { FileBlobStore } from "../blobs/file-blob-store.ts";
+import { inbox } from "../db/schema/index.ts";
+import type { FeedPolicy } from "../domain/feed-policy.ts";
+import { createSharpProcessor } from "../processing/sharp-processor.ts";
+import { photoJpeg } from "../processing/test-images.ts";
+import { createRoutes } from "../routes.ts";
+import { imageMigrations, startImageWork } from "../service.ts";
+import { startBlobReaper } from "../use-cases/blob-reaper.ts";
+import type { ImageStore } from "../use-cases/image-store.ts";
 
 /** The whole service in memory for tests: migrated PGlite, in-process bus, a temp blob directory. */
 export interface Testbed {
@@ -99,7 +100,11 @@ export async function createTestbed(
     maxUploadBytes: opts.maxUploadBytes ?? 20 * 1024 * 1024,
     readiness: async () => {},
   });
-  const client = createClient(ImageService, createRouterTransport(routes, { router: { interceptors } }));
+  // Behind the kit's error boundary, as createServiceApp and launchService serve the routes.
+  const transport = createRouterTransport(routes, {
+    router: { interceptors: [errorBoundary(logger), ...interceptors] },
+  });
+  const client = createClient(ImageService, transport);
   const published: EventEnvelope[] = [];
   const listener = await bus.subscribe({
     group: "testbed",

@@ -1,8 +1,11 @@
 import type { Database, Logger } from "@instagram/kit";
-import { and, eq, lt, or, sql } from "drizzle-orm";
 import type { BlobStore } from "../blobs/blob-store.ts";
-import { blobClaims, images } from "../db/schema/index.ts";
+import { dueClaims, settleClaim } from "../db/blob-claims.ts";
+import { imageExists } from "../db/images.ts";
 import { blobKeyOf, renditions } from "../domain/renditions.ts";
+
+// Background work (this reaper and the timeline trimmer) lives with the use cases, not in events/:
+// it is driven by timers and kicks, not by events, and calls db/ and the blob store as they do.
 
 export interface BlobReaper {
   /** One pass; returns how many claims it settled. */
@@ -26,7 +29,7 @@ export interface BlobReaperOptions {
 const BATCH = 100;
 
 /**
- * Removes the files of blob claims (see blob-claims.ts): "delete" claims at once, "upload" claims
+ * Removes the files of blob claims (see db/schema/blob-claims.ts): "delete" claims at once, "upload" claims
  * once past the grace period and only if no image row exists. Deleting files is idempotent, so a
  * crash mid-pass just repeats work. Also sweeps stale scratch files.
  */
@@ -41,29 +44,12 @@ export function startBlobReaper(opts: BlobReaperOptions): BlobReaper {
   async function pass(): Promise<number> {
     let settled = 0;
     for (;;) {
-      const due = await opts.db
-        .select({ imageId: blobClaims.imageId, reason: blobClaims.reason })
-        .from(blobClaims)
-        .where(
-          or(
-            eq(blobClaims.reason, "delete"),
-            lt(blobClaims.since, sql`now() - make_interval(secs => ${uploadGraceSeconds}::double precision)`),
-          ),
-        )
-        .limit(BATCH);
+      const due = await dueClaims(opts.db, uploadGraceSeconds, BATCH);
       for (const claim of due) {
-        if (claim.reason === "upload") {
-          const [row] = await opts.db
-            .select({ id: images.id })
-            .from(images)
-            .where(eq(images.id, claim.imageId));
-          if (row === undefined) await removeFiles(claim.imageId);
-        } else {
+        if (claim.reason === "delete" || !(await imageExists(opts.db, claim.imageId))) {
           await removeFiles(claim.imageId);
         }
-        await opts.db
-          .delete(blobClaims)
-          .where(and(eq(blobClaims.imageId, claim.imageId), eq(blobClaims.reason, claim.reason)));
+        await settleClaim(opts.db, claim);
         settled++;
       }
       if (due.length < BATCH || stopped) break;

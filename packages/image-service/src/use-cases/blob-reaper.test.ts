@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { blobClaims } from "../db/schema/index.ts";
 import { blobKeyOf } from "../domain/renditions.ts";
 import { photoJpeg, streamOf } from "../processing/test-images.ts";
-import { createTestbed, type Testbed } from "../testbed.ts";
+import { createTestbed, type Testbed } from "../testing/testbed.ts";
 
 let bed: Testbed;
 

@@ -1,17 +1,20 @@
 import type { Executor } from "@instagram/kit";
 import { eq, isNull, sql } from "drizzle-orm";
-import { owners } from "../db/schema/index.ts";
-import { accountGone } from "../domain/errors.ts";
+import { owners } from "./schema/index.ts";
+
+// The owners read model (users.CREATED / UPDATED / DELETED as seen by image-service).
+
+export interface OwnerRow {
+  username: string;
+  deletedAt: Date | null;
+  fanOutStoppedAt: Date | null;
+}
 
 /**
- * Before a user adds anything (an image, a like): refuse a user already seen deleted, and hold a
- * share lock on their owners row until commit, so the users.DELETED handler (which updates that
- * row first) either runs wholly before — and we refuse — or wholly after, and removes what we add.
+ * The user's owners row, created empty if unknown, under a share lock held until commit: the
+ * users.DELETED handler (which updates that row first) runs wholly before or wholly after.
  */
-export async function holdActiveUser(
-  tx: Executor,
-  userId: string,
-): Promise<{ username: string; fanOutStoppedAt: Date | null }> {
+export async function holdOwner(tx: Executor, userId: string): Promise<OwnerRow | undefined> {
   await tx.insert(owners).values({ userId, username: "" }).onConflictDoNothing();
   const [row] = await tx
     .select({
@@ -22,11 +25,10 @@ export async function holdActiveUser(
     .from(owners)
     .where(eq(owners.userId, userId))
     .for("share");
-  if (row === undefined || row.deletedAt !== null) throw accountGone();
-  return { username: row.username, fanOutStoppedAt: row.fanOutStoppedAt };
+  return row;
 }
 
-/** users.CREATED / users.UPDATED: remember the name; a tombstone stays a tombstone. */
+/** Remembers the name; a tombstone stays a tombstone. */
 export async function rememberUsername(tx: Executor, userId: string, username: string): Promise<void> {
   await tx
     .insert(owners)
@@ -34,7 +36,7 @@ export async function rememberUsername(tx: Executor, userId: string, username: s
     .onConflictDoUpdate({ target: owners.userId, set: { username }, setWhere: isNull(owners.deletedAt) });
 }
 
-/** users.DELETED: the tombstone (taking the row lock that holdActiveUser waits on). */
+/** The tombstone (taking the row lock that holdOwner waits on). */
 export async function buryOwner(tx: Executor, userId: string, username: string): Promise<void> {
   await tx
     .insert(owners)
@@ -46,10 +48,8 @@ export async function buryOwner(tx: Executor, userId: string, username: string):
 }
 
 /**
- * Before a follow edge changes the follower's timeline: lock the followee's row against their
- * uploads (which hold it in share mode while fanning out), so an image is either fanned out to
- * the new edge or backfilled by it — never missed, never left behind after an unfollow. Answers
- * whether either side is already known as deleted.
+ * Locks the followee's row against their uploads (which hold it in share mode while fanning out)
+ * and answers whether either side is already known as deleted.
  */
 export async function lockFollowPair(
   tx: Executor,

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { owners, timelineEntries } from "../db/schema/index.ts";
 import { rebuildTimelines } from "../db/timelines.ts";
 import { feedPolicy } from "../domain/feed-policy.ts";
-import { createTestbed, type Testbed } from "../testbed.ts";
+import { createTestbed, type Testbed } from "../testing/testbed.ts";
 
 // Past 2 followers an account is no longer fanned out on write: its new images are read.
 let bed: Testbed;

@@ -1,8 +1,11 @@
 import type { Executor, Outbox } from "@instagram/kit";
-import { eq, inArray, sql } from "drizzle-orm";
-import { blobClaims, images, likes } from "../db/schema/index.ts";
+import { claimForDelete } from "../db/blob-claims.ts";
+import { deleteImageRow, deleteImagesOf, dropOneLikeEach, lockImage } from "../db/images.ts";
+import { deleteLikesOf } from "../db/likes.ts";
+import { buryOwner } from "../db/owners.ts";
+import { removeFromFeeds } from "../db/timelines.ts";
 import { imageNotFound, notImageOwner } from "../domain/errors.ts";
-import type { ImageStore } from "./image-deps.ts";
+import type { ImageStore } from "./image-store.ts";
 
 const BATCH = 500;
 
@@ -12,41 +15,34 @@ export async function deleteImage(
   input: { imageId: string; callerId: string },
 ): Promise<void> {
   await store.db.transaction(async (tx) => {
-    const [row] = await tx
-      .select({ id: images.id, ownerId: images.ownerId })
-      .from(images)
-      .where(eq(images.id, input.imageId))
-      .for("update");
+    const row = await lockImage(tx, input.imageId);
     if (row === undefined) throw imageNotFound();
     if (row.ownerId !== input.callerId) throw notImageOwner();
-    await tx.delete(images).where(eq(images.id, row.id));
+    await deleteImageRow(tx, row.id);
     await discardImages(tx, store.outbox, [row]);
   });
-  store.published();
   store.kickReaper();
 }
 
 /**
- * users.DELETED, in the consumer's transaction: the user's images (their likes, tags and mentions
- * cascade) and the user's likes on other people's images, whose counters drop. Publishes
- * images.DELETED per image and images.UNLIKED per like. Returns how many images went.
+ * users.DELETED, in the consumer's transaction: the tombstone first (taking the owners row lock
+ * that uploads and likes hold), then the user's images (their likes, tags and mentions cascade),
+ * the user's likes on other people's images, whose counters drop, and their follow edges and
+ * timeline. Publishes images.DELETED per image and images.UNLIKED per like.
  */
-export async function removeUserContent(tx: Executor, outbox: Outbox, userId: string): Promise<number> {
-  const own = await tx
-    .delete(images)
-    .where(eq(images.ownerId, userId))
-    .returning({ id: images.id, ownerId: images.ownerId });
-  await discardImages(tx, outbox, own);
+export async function removeUser(
+  tx: Executor,
+  outbox: Outbox,
+  user: { userId: string; username: string },
+): Promise<void> {
+  const { userId } = user;
+  await buryOwner(tx, userId, user.username);
+  await discardImages(tx, outbox, await deleteImagesOf(tx, userId));
 
-  const liked = await tx.delete(likes).where(eq(likes.userId, userId)).returning({ imageId: likes.imageId });
+  const liked = await deleteLikesOf(tx, userId);
   for (let at = 0; at < liked.length; at += BATCH) {
-    const ids = liked.slice(at, at + BATCH).map((like) => like.imageId);
     // One like per (image, user): each image loses exactly one.
-    const dropped = await tx
-      .update(images)
-      .set({ likesCount: sql`${images.likesCount} - 1` })
-      .where(inArray(images.id, ids))
-      .returning({ id: images.id, ownerId: images.ownerId });
+    const dropped = await dropOneLikeEach(tx, liked.slice(at, at + BATCH));
     for (const image of dropped) {
       await outbox.publish(tx, {
         topic: "images",
@@ -56,7 +52,7 @@ export async function removeUserContent(tx: Executor, outbox: Outbox, userId: st
       });
     }
   }
-  return own.length;
+  await removeFromFeeds(tx, userId);
 }
 
 /**
@@ -70,11 +66,10 @@ async function discardImages(
   gone: { id: string; ownerId: string }[],
 ): Promise<void> {
   for (let at = 0; at < gone.length; at += BATCH) {
-    const batch = gone.slice(at, at + BATCH);
-    await tx
-      .insert(blobClaims)
-      .values(batch.map((image) => ({ imageId: image.id, reason: "delete" as const })))
-      .onConflictDoUpdate({ target: blobClaims.imageId, set: { reason: "delete" } });
+    await claimForDelete(
+      tx,
+      gone.slice(at, at + BATCH).map((image) => image.id),
+    );
   }
   for (const image of gone) {
     await outbox.publish(tx, {

@@ -1,15 +1,15 @@
 import { timestampFromDate } from "@bufbuild/protobuf/wkt";
 import { newId } from "@instagram/kit";
-import { eq } from "drizzle-orm";
-import { blobClaims, imageMentions, images, imageTags } from "../db/schema/index.ts";
+import { claimUpload, releaseClaim } from "../db/blob-claims.ts";
+import { imageExists, insertImage } from "../db/images.ts";
 import { fanOutImage } from "../db/timelines.ts";
 import type { CaptionFacts } from "../domain/caption.ts";
 import { isFannedOut } from "../domain/feed-policy.ts";
 import type { ImageRecord } from "../domain/image-record.ts";
 import { blobKeyOf, renditions } from "../domain/renditions.ts";
 import type { ReceivedImage } from "../processing/image-processor.ts";
-import type { ImageStore } from "./image-deps.ts";
-import { holdActiveUser } from "./owners-model.ts";
+import type { ImageStore } from "./image-store.ts";
+import { holdActiveUser } from "./owners.ts";
 
 /**
  * Stores a received upload. Crash ordering:
@@ -29,37 +29,20 @@ export async function storeUpload(
   const id = newId();
   let ownerUsername = "";
   const createdAt = new Date();
-  await db.insert(blobClaims).values({ imageId: id, reason: "upload" });
+  await claimUpload(db, id);
   try {
     for (const rendition of renditions) await blobs.put(blobKeyOf(id, rendition), image.render(rendition));
     await db.transaction(async (tx) => {
       const owner = await holdActiveUser(tx, ownerId);
       ownerUsername = owner.username;
-      await tx.insert(images).values({
-        id,
-        ownerId,
-        caption: caption.caption,
-        hashtags: caption.hashtags,
-        mentions: caption.mentions,
-        contentType: image.contentType,
-        width: image.width,
-        height: image.height,
-        createdAt,
-      });
+      const { contentType, width, height } = image;
+      await insertImage(tx, { id, ownerId, caption, contentType, width, height, createdAt });
       await fanOutImage(
         tx,
         { id, ownerId, createdAt },
         { ownerOnly: !isFannedOut(createdAt, owner.fanOutStoppedAt) },
       );
-      if (caption.hashtags.length > 0) {
-        await tx.insert(imageTags).values(caption.hashtags.map((tag) => ({ tag, imageId: id, createdAt })));
-      }
-      if (caption.mentions.length > 0) {
-        await tx
-          .insert(imageMentions)
-          .values(caption.mentions.map((username) => ({ username, imageId: id, createdAt })));
-      }
-      await tx.delete(blobClaims).where(eq(blobClaims.imageId, id));
+      await releaseClaim(tx, id);
       await outbox.publish(tx, {
         topic: "images",
         type: "CREATED",
@@ -77,7 +60,6 @@ export async function storeUpload(
     await abandon(store, id);
     throw error;
   }
-  store.published();
   return {
     id,
     ownerId,
@@ -99,10 +81,9 @@ export async function storeUpload(
  */
 async function abandon(store: ImageStore, id: string): Promise<void> {
   try {
-    const [row] = await store.db.select({ id: images.id }).from(images).where(eq(images.id, id));
-    if (row !== undefined) return;
+    if (await imageExists(store.db, id)) return;
     await Promise.all(renditions.map((rendition) => store.blobs.delete(blobKeyOf(id, rendition))));
-    await store.db.delete(blobClaims).where(eq(blobClaims.imageId, id));
+    await releaseClaim(store.db, id);
   } catch (error) {
     store.logger.warn({ err: error, imageId: id }, "upload cleanup left to the blob reaper");
   }

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { listFeedImages } from "../db/image-records.ts";
 import { images, timelineEntries } from "../db/schema/index.ts";
 import { rebuildTimelines } from "../db/timelines.ts";
-import { createTestbed, type Testbed } from "../testbed.ts";
+import { createTestbed, type Testbed } from "../testing/testbed.ts";
 
 let bed: Testbed;
 
