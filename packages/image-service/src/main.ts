@@ -1,19 +1,5 @@
 // Node entry of the distributed mode: configuration from the environment, one service per process.
-import { createLogger } from "@instagram/kit";
-import { createRuntimeFromEnv, launchService, runMain } from "@instagram/kit/node";
+import { runServiceMain } from "@instagram/kit/node";
 import { createImageService, loadImageEnv } from "./service.ts";
 
-runMain(
-  async () => {
-    // Read here, not before: runMain prints a ConfigError as a plain message.
-    const env = loadImageEnv(process.env);
-    const runtime = await createRuntimeFromEnv(env, "image");
-    const launched = await launchService(createImageService(env), runtime, {
-      host: env.HOST,
-      port: env.PORT,
-      advertiseHost: env.ADVERTISE_HOST,
-    });
-    return { stop: launched.stop, close: runtime.close, logger: runtime.logger };
-  },
-  createLogger({ service: "image" }),
-);
+runServiceMain("image", loadImageEnv, createImageService);
