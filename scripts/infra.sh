@@ -5,11 +5,17 @@
 #
 #   scripts/infra.sh up | down | status | env | logs
 #   scripts/infra.sh kafka-stop | kafka-start      (keep Kafka's data: for fault tests)
+#   scripts/infra.sh pg-stop | pg-start            (immediate stop, a crash as far as the data goes;
+#                                                   keeps the data dir: for fault tests)
 #
 # Environment: INFRA_PG_PORT (25432), INFRA_KAFKA_PORT (29092), INFRA_KAFKA_CONTROLLER_PORT (29093),
 #   INFRA_KAFKA_VERSION (4.1.1), INFRA_TIMEOUT seconds per service (120), INFRA_DIR (<repo>/.infra),
 #   INFRA_CACHE_DIR (~/.cache/instagram-infra), INFRA_PG_BIN (newest /usr/lib/postgresql/*/bin),
-#   INFRA_KAFKA_OPTS (extra JVM flags, default -XX:TieredStopAtLevel=1).
+#   INFRA_S3=1: SeaweedFS too, an S3-compatible store (scripts/seaweedfs.sh: its INFRA_S3_* settings;
+#   `env` then also prints BLOB_STORE=s3 and the S3_* settings),
+#   INFRA_KAFKA_OPTS (extra JVM flags, default -XX:TieredStopAtLevel=1),
+#   INFRA_DURABLE=1: PostgreSQL with fsync and synchronous_commit on (fault tests: an acknowledged
+#   commit must survive a crash); default off, fast throwaway settings for the ordinary suites.
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -120,17 +126,53 @@ pg_up() {
     as_pg "$bin/initdb" -D "$data" -U postgres --auth=trust -E UTF8 --locale=C --no-sync >>"$log" 2>&1 ||
       fail_with_log "initdb failed" "$log"
   fi
-  say "starting postgres on 127.0.0.1:$PG_PORT"
-  # No unix socket (its default dir may not exist or be writable); throwaway data: no fsync.
-  # The log is opened here (not with -l) so the postgres user need not reach $LOG_DIR.
-  as_pg "$bin/pg_ctl" -D "$data" -s -w -t "$TIMEOUT" start \
-    -o "-c listen_addresses=127.0.0.1 -c port=$PG_PORT -c unix_socket_directories='' -c max_connections=300 -c fsync=off -c synchronous_commit=off -c full_page_writes=off" \
-    >>"$log" 2>&1 </dev/null || fail_with_log "postgres did not start" "$log"
+  pg_start_server "$bin" "$data" "$log"
   wait_until "postgres" pg_ready "$log"
   if ! "$bin/psql" -h 127.0.0.1 -p "$PG_PORT" -U postgres -d postgres -tAc \
     "SELECT 1 FROM pg_database WHERE datname = '$DB_NAME'" | grep -q 1; then
     "$bin/psql" -h 127.0.0.1 -p "$PG_PORT" -U postgres -d postgres -qc "CREATE DATABASE $DB_NAME" >/dev/null
   fi
+  say "postgres up: $DATABASE_URL"
+}
+
+# Starts the server on an initialised data dir. No unix socket (its default dir may not exist or be
+# writable). Throwaway data: no fsync, unless INFRA_DURABLE=1 (the setting is kept in the run dir so
+# a pg-start after pg-stop starts the server as it was). The log is opened here (not with -l) so the
+# postgres user need not reach $LOG_DIR.
+pg_start_server() {
+  local bin="$1" data="$2" log="$3" durable="${INFRA_DURABLE:-}" settings
+  if [[ -z "$durable" && -f "$RUN_DIR/pg.durable" ]]; then durable="$(cat "$RUN_DIR/pg.durable")"; fi
+  if [[ "$durable" == "1" ]]; then
+    settings="-c fsync=on -c synchronous_commit=on -c full_page_writes=on"
+  else
+    durable=0
+    settings="-c fsync=off -c synchronous_commit=off -c full_page_writes=off"
+  fi
+  echo "$durable" >"$RUN_DIR/pg.durable"
+  say "starting postgres on 127.0.0.1:$PG_PORT (durable=$durable)"
+  as_pg "$bin/pg_ctl" -D "$data" -s -w -t "$TIMEOUT" start \
+    -o "-c listen_addresses=127.0.0.1 -c port=$PG_PORT -c unix_socket_directories='' -c max_connections=300 $settings" \
+    >>"$log" 2>&1 </dev/null || fail_with_log "postgres did not start" "$log"
+}
+
+# An immediate stop (no checkpoint; the next start replays the WAL, as after a crash); data kept.
+pg_stop_immediate() {
+  [[ -f "$PG_PATH_FILE" ]] || die "postgres was not started by this script (no $PG_PATH_FILE)"
+  local data
+  data="$(cat "$PG_PATH_FILE")"
+  say "stopping postgres (immediate)"
+  as_pg "$(pg_bin)/pg_ctl" -D "$data" -s -m immediate -w -t 60 stop || say "pg_ctl stop failed"
+}
+
+pg_start_again() {
+  [[ -f "$PG_PATH_FILE" ]] || die "postgres was not started by this script (no $PG_PATH_FILE)"
+  if pg_running && pg_ready; then
+    say "postgres already up on 127.0.0.1:$PG_PORT"
+    return 0
+  fi
+  local log="$LOG_DIR/postgres.log"
+  pg_start_server "$(pg_bin)" "$(cat "$PG_PATH_FILE")" "$log"
+  wait_until "postgres" pg_ready "$log"
   say "postgres up: $DATABASE_URL"
 }
 
@@ -358,11 +400,13 @@ cmd_up() {
   local start=$SECONDS
   pg_up
   kafka_start
+  if [[ "${INFRA_S3:-}" == "1" ]]; then bash "$ROOT/scripts/seaweedfs.sh" up; fi
   say "infra up in $((SECONDS - start))s"
   cmd_env
 }
 
 cmd_down() {
+  bash "$ROOT/scripts/seaweedfs.sh" down
   kafka_stop
   pg_down
   rm -rf "$KAFKA_HOME" "$RUN_DIR"
@@ -384,12 +428,14 @@ cmd_status() {
     echo "kafka:    down"
     rc=1
   fi
+  if [[ "${INFRA_S3:-}" == "1" ]]; then bash "$ROOT/scripts/seaweedfs.sh" status || rc=1; fi
   return "$rc"
 }
 
 cmd_env() {
   echo "export DATABASE_URL=$DATABASE_URL"
   echo "export KAFKA_BROKERS=$KAFKA_BROKERS"
+  if [[ "${INFRA_S3:-}" == "1" ]]; then bash "$ROOT/scripts/seaweedfs.sh" env; fi
 }
 
 cmd_logs() {
@@ -407,8 +453,10 @@ case "${1:-}" in
     mkdir -p "$LOG_DIR" "$RUN_DIR"
     kafka_start
     ;;
+  pg-stop) pg_stop_immediate ;;
+  pg-start) pg_start_again ;;
   *)
-    echo "usage: $0 up|down|status|env|logs [n]|kafka-stop|kafka-start" >&2
+    echo "usage: $0 up|down|status|env|logs [n]|kafka-stop|kafka-start|pg-stop|pg-start" >&2
     exit 2
     ;;
 esac

@@ -1,11 +1,13 @@
 // Node rim of the kit: servers, drivers, files, signals.
 export { createPgliteConnector, createPostgresConnector, type PgliteLocation } from "./db/node.ts";
+export { inheritCallerDeadline, rememberCallerDeadline } from "./discovery/caller-deadline.ts";
 export { createConsulDiscovery } from "./discovery/consul.ts";
+export { dnsAddresses } from "./discovery/dns.ts";
 export { http2Instances } from "./discovery/http2.ts";
 export { createKafkaBus, type KafkaBusOptions } from "./events/kafka-bus.ts";
 export { type LaunchedService, type ListenAddress, launchService } from "./runtime/launch.ts";
 export { type MainProcess, runMain } from "./runtime/run-main.ts";
-export { createRuntimeFromEnv } from "./runtime/runtime-from-env.ts";
+export { createRuntimeFromEnv, type RuntimeFromEnvOptions } from "./runtime/runtime-from-env.ts";
 export { runServiceMain } from "./runtime/service-entry.ts";
 export {
   type ListeningNodeServer,

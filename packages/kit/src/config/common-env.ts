@@ -8,6 +8,13 @@ const port = z.coerce
 
 const httpUrl = z.url({ protocol: /^https?$/, error: "expected an http(s) URL, e.g. http://127.0.0.1:8081" });
 
+/** One base URL, or several (comma-separated): the instances of a service in static discovery. */
+const httpUrls = z
+  .string()
+  .refine((value) => value.split(",").every((url) => httpUrl.safeParse(url.trim()).success), {
+    error: "expected an http(s) URL or a comma-separated list of them, e.g. http://127.0.0.1:8081",
+  });
+
 const otlpUrl = z.url({ protocol: /^https?$/, error: "expected an http(s) URL, e.g. http://127.0.0.1:4318" });
 
 const postgresUrl = z.url({
@@ -46,10 +53,10 @@ export const commonEnvSchema = z.object({
     .string()
     .regex(/^(https?:\/\/)?[^\s/:]+(:\d+)?\/?$/, "expected host:port or an http(s) URL")
     .optional(),
-  AUTH_SERVICE_URL: httpUrl.default("http://127.0.0.1:8081"),
-  USER_SERVICE_URL: httpUrl.default("http://127.0.0.1:8082"),
-  IMAGE_SERVICE_URL: httpUrl.default("http://127.0.0.1:8083"),
-  COMMENT_SERVICE_URL: httpUrl.default("http://127.0.0.1:8084"),
+  AUTH_SERVICE_URL: httpUrls.default("http://127.0.0.1:8081"),
+  USER_SERVICE_URL: httpUrls.default("http://127.0.0.1:8082"),
+  IMAGE_SERVICE_URL: httpUrls.default("http://127.0.0.1:8083"),
+  COMMENT_SERVICE_URL: httpUrls.default("http://127.0.0.1:8084"),
   JWT_ISSUER: z.string().min(1).default("instagram-clone"),
   /** OTLP/HTTP collector base URL (e.g. http://127.0.0.1:4318); unset → spans are not exported. */
   OTEL_EXPORTER_OTLP_ENDPOINT: otlpUrl.optional(),

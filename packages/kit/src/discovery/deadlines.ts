@@ -3,6 +3,8 @@ import { Code, ConnectError } from "@connectrpc/connect";
 /** The signal of one call with a deadline; done() when the call settles. */
 export interface CallDeadline {
   signal: AbortSignal;
+  /** When the call's time is up (epoch ms). */
+  at: number;
   done(): void;
 }
 
@@ -45,7 +47,7 @@ export function createDeadlineClock(tickMs = 10): { start(ms: number, caller?: A
       const controller = new AbortController();
       if (caller?.aborted) {
         controller.abort(caller.reason);
-        return { signal: controller.signal, done: () => {} };
+        return { signal: controller.signal, at: Date.now(), done: () => {} };
       }
       const entry: Pending = { at: Date.now() + ms, controller, unlink: undefined };
       if (caller !== undefined) {
@@ -62,7 +64,7 @@ export function createDeadlineClock(tickMs = 10): { start(ms: number, caller?: A
         // Deno's setInterval returns a number; Node's a Timeout that must not keep the process up.
         if (typeof timer === "object") timer.unref();
       }
-      return { signal: controller.signal, done: () => settle(entry) };
+      return { signal: controller.signal, at: entry.at, done: () => settle(entry) };
     },
   };
 }

@@ -1,5 +1,6 @@
 import { Code, ConnectError, type Interceptor } from "@connectrpc/connect";
 import { createConnectTransport } from "@connectrpc/connect-node";
+import { inheritCallerDeadline } from "./caller-deadline.ts";
 import type { InstanceTransports } from "./transport.ts";
 
 /**
@@ -7,7 +8,8 @@ import type { InstanceTransports } from "./transport.ts";
  * serveNode hands such calls straight to connectNodeAdapter. Connect rather than gRPC: a unary call
  * needs no envelopes or trailers, which measured ~40 % less CPU per call (client and server) here.
  * A broken or refused connection is Unavailable, as it is over fetch, so the service transport's
- * retry on another instance still applies.
+ * retry on another instance still applies. A call made while serving one inherits that call's
+ * deadline and cancellation (inheritCallerDeadline).
  */
 export function http2Instances(opts: { idleConnectionTimeoutMs?: number } = {}): InstanceTransports {
   return (baseUrl, interceptors) =>
@@ -18,7 +20,7 @@ export function http2Instances(opts: { idleConnectionTimeoutMs?: number } = {}):
       // Between services on one network, gzip costs more CPU on both ends (≈ 8 % of image-service
       // serving feed pages, measured) than it saves on the wire: neither asked for nor sent.
       acceptCompression: [],
-      interceptors: [...interceptors, connectionFailuresUnavailable],
+      interceptors: [inheritCallerDeadline, ...interceptors, connectionFailuresUnavailable],
       idleConnectionTimeoutMs: opts.idleConnectionTimeoutMs ?? 60_000,
     });
 }

@@ -1,4 +1,5 @@
-export { createStaticDiscovery } from "./static.ts";
+export { createInstanceHealth, type InstanceHealth, neverSent } from "./instance-health.ts";
+export { type AddressLookup, createStaticDiscovery, type StaticDiscoveryOptions, urlList } from "./static.ts";
 export {
   createServiceTransport,
   forwardAuthorization,

@@ -4,6 +4,7 @@ import { Code, ConnectError, type Interceptor, type Transport } from "@connectrp
 import { createConnectTransport } from "@connectrpc/connect-web";
 import { traceCalls } from "../telemetry/call-spans.ts";
 import { createDeadlineClock } from "./deadlines.ts";
+import { createInstanceHealth, type InstanceHealth, neverSent } from "./instance-health.ts";
 import type { Discovery } from "./types.ts";
 
 /**
@@ -22,22 +23,31 @@ export interface ServiceTransportOptions {
   fetch?: typeof globalThis.fetch;
   /** How to reach one instance; default: Connect over fetch. */
   instances?: InstanceTransports;
+  /** Which instances refused connections lately; default one per transport. */
+  health?: InstanceHealth;
 }
 
 // One clock for every call of the process: a timer per call costs more than the call's work.
 const deadlines = createDeadlineClock();
 
+/** Connect's deadline header: the server's context.signal aborts when it has passed. */
+const timeoutHeader = "connect-timeout-ms";
+
 /**
  * A Connect transport (binary protobuf over fetch) to whichever instances discovery returns: calls
- * go round-robin; a side-effect-free or idempotent unary call that meets Unavailable is tried once
- * more on the next instance. Each call carries the active W3C trace context (traceCalls). The
- * deadline runs on a shared clock and is not sent to the server (no timer per call on either side).
+ * go round-robin; an instance that refuses connections is skipped for a while (InstanceHealth).
+ * A failed call moves on to the next instance when that cannot repeat a side effect: the
+ * connection was never made (any method), or the method is side-effect-free or idempotent and met
+ * Unavailable. Each call carries the active W3C trace context (traceCalls) and its deadline
+ * (Connect-Timeout-Ms: the time left, so the server stops work past it); the client side runs the
+ * deadline on a shared clock (no timer per call).
  */
 export function createServiceTransport(opts: ServiceTransportOptions): Transport {
   const defaultTimeoutMs = opts.timeoutMs ?? 5_000;
   const baseFetch = opts.fetch ?? globalThis.fetch;
   const interceptors = [traceCalls(), ...(opts.interceptors ?? [])];
   const perInstance = new Map<string, Transport>();
+  const health = opts.health ?? createInstanceHealth();
   let turn = 0;
 
   // A refused or reset connection is Unavailable (retryable), not Unknown.
@@ -70,41 +80,57 @@ export function createServiceTransport(opts: ServiceTransportOptions): Transport
     return transport;
   }
 
-  async function instances(): Promise<{ first: string; next: string | undefined }> {
+  /** Every instance, starting with this call's turn; those skipped for refusals last. */
+  async function instances(): Promise<string[]> {
     const urls = await opts.discovery.resolve(opts.service);
     if (urls.length === 0) {
       throw new ConnectError(`no instance of ${opts.service} is available`, Code.Unavailable);
     }
     const start = turn++ % urls.length;
     turn %= 1_000_000;
-    return { first: urls[start]!, next: urls.length > 1 ? urls[(start + 1) % urls.length] : undefined };
+    const rotated = start === 0 ? urls : [...urls.slice(start), ...urls.slice(0, start)];
+    return health.order(rotated);
   }
 
   return {
     async unary(method, signal, timeoutMs, header, input, contextValues) {
       const budget = timeoutMs ?? defaultTimeoutMs;
-      const { first, next } = await instances();
-      // timeoutMs 0: no deadline on the wire, as Connect understands it; ours still bounds the call.
+      const candidates = await instances();
       const call = deadlines.start(budget, signal);
       try {
-        return await transportTo(first).unary(method, call.signal, 0, header, input, contextValues);
-      } catch (error) {
-        if (
-          !next ||
-          !isRetryable(method) ||
-          ConnectError.from(error).code !== Code.Unavailable ||
-          call.signal.aborted
-        ) {
-          throw error;
+        for (let attempt = 0; ; attempt++) {
+          const url = candidates[attempt]!;
+          const headers = new Headers(header);
+          headers.set(timeoutHeader, String(Math.max(1, call.at - Date.now())));
+          try {
+            // timeoutMs 0: the transport starts no timer of its own; the header carries ours.
+            const response = await transportTo(url).unary(
+              method,
+              call.signal,
+              0,
+              headers,
+              input,
+              contextValues,
+            );
+            health.answered(url);
+            return response;
+          } catch (error) {
+            const refused = neverSent(error);
+            if (refused) health.refused(url);
+            const another =
+              attempt + 1 < candidates.length &&
+              !call.signal.aborted &&
+              (refused || (isRetryable(method) && ConnectError.from(error).code === Code.Unavailable));
+            if (!another) throw error;
+          }
         }
-        return await transportTo(next).unary(method, call.signal, 0, header, input, contextValues);
       } finally {
         call.done();
       }
     },
     async stream(method, signal, timeoutMs, header, input, contextValues) {
-      const { first } = await instances();
-      return transportTo(first).stream(
+      const [first] = await instances();
+      return transportTo(first!).stream(
         method,
         signal,
         timeoutMs ?? defaultTimeoutMs,

@@ -1,4 +1,5 @@
 import { hostname } from "node:os";
+import { rememberCallerDeadline } from "../discovery/caller-deadline.ts";
 import { errorBoundary } from "../errors/connect-boundary.ts";
 import { serviceLogger } from "../log/logger.ts";
 import { listenNode } from "../server/node-server.ts";
@@ -35,7 +36,8 @@ export async function launchService(
         name: module.name,
         app: started.app,
         routes: started.routes,
-        interceptors: [errorBoundary(logger), ...(started.interceptors ?? [])],
+        // Calls the handlers make inherit the incoming call's deadline (http2Instances).
+        interceptors: [rememberCallerDeadline, errorBoundary(logger), ...(started.interceptors ?? [])],
       }),
     close: () => server.close(),
   });
