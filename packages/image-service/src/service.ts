@@ -5,6 +5,7 @@ import {
   createAccessTokenVerifier,
   createAuthInterceptor,
   type Database,
+  dependencyReadiness,
   type EventBus,
   type Logger,
   type ServiceEvents,
@@ -14,7 +15,6 @@ import {
 import { createApp } from "./app.ts";
 import type { BlobStore } from "./blobs/blob-store.ts";
 import { openConfiguredBlobStore } from "./blobs/configured-blob-store.ts";
-import { checkDatabase } from "./db/readiness.ts";
 import { inbox, outbox as outboxTable } from "./db/schema/index.ts";
 import { defaultFeedPolicy, type FeedPolicy, feedPolicy } from "./domain/feed-policy.ts";
 import type { ImageEnv } from "./env.ts";
@@ -76,11 +76,8 @@ export function createImageService(
           maxInputPixels: env.MAX_INPUT_PIXELS,
         }),
         maxUploadBytes: env.MAX_UPLOAD_BYTES,
-        readiness: async () => {
-          await checkDatabase(db);
-          await blobs.ping();
-          await runtime.bus.ping();
-        },
+        // The kit's checks (database, bus; each within a timeout) and the blob store's.
+        readiness: dependencyReadiness({ db, bus: runtime.bus, others: { blobs: () => blobs.ping() } }),
       });
       return { app, routes, interceptors, stop: running.stop };
     },
