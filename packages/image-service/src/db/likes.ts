@@ -2,7 +2,7 @@ import { type Executor, type ListPage, type ListPosition, selectListPage } from 
 import { and, eq } from "drizzle-orm";
 import { likes } from "./schema/index.ts";
 
-/** Inserts the like unless it exists; answers whether a row was inserted (a missing image violates the foreign key). */
+/** Inserts the like unless it exists; answers whether it did. A missing image violates the foreign key. */
 export async function insertLike(tx: Executor, like: { imageId: string; userId: string }): Promise<boolean> {
   const inserted = await tx
     .insert(likes)

@@ -29,9 +29,9 @@ export interface BlobReaperOptions {
 const BATCH = 100;
 
 /**
- * Removes the files of blob claims (see db/schema/blob-claims.ts): "delete" claims at once, "upload" claims
- * once past the grace period and only if no image row exists. Deleting files is idempotent, so a
- * crash mid-pass just repeats work. Also sweeps stale scratch files.
+ * Removes the files of blob claims (see db/schema/blob-claims.ts): "delete" claims at once,
+ * "upload" claims once past the grace period and only if no image row exists. Deleting files is
+ * idempotent, so a crash mid-pass just repeats work. Also sweeps stale scratch files.
  */
 export function startBlobReaper(opts: BlobReaperOptions): BlobReaper {
   const uploadGraceSeconds = (opts.uploadGraceMs ?? 3_600_000) / 1000;
