@@ -3,12 +3,13 @@
 # built once from the Go module proxy (the module is copied out of the read-only module cache,
 # `go install` refuses it because of a replace directive) and cached outside the work tree.
 #
-#   scripts/seaweedfs.sh build | up | down | kill | status | env | logs
+#   scripts/seaweedfs.sh build | up | down | kill | start | status | env | logs
 #
 #   build   build (or reuse) the cached `weed` binary and print its path
 #   up      build if needed, then start `weed server -s3` with a fresh data dir and an S3 identity
 #   down    stop it and remove its data
 #   kill    SIGKILL it, keep its data (fault tests: the store dies mid-request)
+#   start   start it again on the data it has (after kill)
 #   env     print the BLOB_STORE=s3 settings for a service (eval "$(scripts/seaweedfs.sh env)")
 #
 # Environment: INFRA_S3_PORT (29333), INFRA_S3_MASTER_PORT (S3 port + 1), INFRA_S3_VOLUME_PORT
@@ -158,6 +159,16 @@ stop() {
   rm -f "$PID_FILE"
 }
 
+start_again() {
+  running_pid >/dev/null && return
+  [[ -f "$CONFIG_FILE" ]] || die "no data to start on: run up"
+  say "starting again on $ENDPOINT"
+  start_weed
+  wait_s3
+  wait_writable
+  create_bucket
+}
+
 print_env() {
   cat <<EOF
 export BLOB_STORE=s3
@@ -178,13 +189,14 @@ case "${1:-}" in
     rm -rf "$S3_HOME"
     ;;
   kill) stop KILL ;;
+  start) start_again ;;
   status)
     if pid="$(running_pid)"; then echo "seaweedfs: running (pid $pid) on $ENDPOINT"; else echo "seaweedfs: stopped"; fi
     ;;
   env) print_env ;;
   logs) tail -n 100 "$LOG_FILE" ;;
   *)
-    echo "usage: $0 build|up|down|kill|status|env|logs" >&2
+    echo "usage: $0 build|up|down|kill|start|status|env|logs" >&2
     exit 2
     ;;
 esac

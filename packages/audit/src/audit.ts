@@ -2,6 +2,7 @@ import { type Database, rowsOf } from "@instagram/kit";
 import { createPostgresConnector } from "@instagram/kit/node";
 import { inArray, sql } from "drizzle-orm";
 import { type BlobFile, listBlobFiles, renditions } from "./blob-files.ts";
+import { type BucketTarget, listBucketObjects, staleUploads } from "./bucket-objects.ts";
 import type { Finding } from "./finding.ts";
 import { rowChecks } from "./orphan-rows.ts";
 
@@ -14,6 +15,8 @@ export type AuditTarget =
 export type AuditOptions = AuditTarget & {
   /** image-service's BLOB_DIR: its files are checked against the images rows when given. */
   blobDir?: string;
+  /** image-service's bucket (BLOB_STORE=s3): its objects are checked instead of a blob directory. */
+  bucket?: BucketTarget;
   /** A file with an "upload" claim younger than this is an upload in flight; default 1 h (the reaper's grace). */
   uploadGraceMs?: number;
 };
@@ -47,15 +50,33 @@ export async function auditOrphans(options: AuditOptions): Promise<Finding[]> {
 async function audit(db: Database, options: AuditOptions): Promise<Finding[]> {
   // Files listed before the snapshot can only be newer than their row or claim (an upload claims,
   // writes, then inserts its row); files listed after it are checked against its rows.
-  const filesBefore = options.blobDir === undefined ? [] : await listBlobFiles(options.blobDir);
-  const snapshot = await readSnapshot(db, options.uploadGraceMs ?? 3_600_000);
-  if (options.blobDir === undefined) return snapshot.findings;
-  const filesAfter = await listBlobFiles(options.blobDir);
+  const listFiles = fileListOf(options);
+  const uploadGraceMs = options.uploadGraceMs ?? 3_600_000;
+  const filesBefore = listFiles === undefined ? [] : await listFiles();
+  const snapshot = await readSnapshot(db, uploadGraceMs);
+  if (listFiles === undefined) return snapshot.findings;
+  const filesAfter = await listFiles();
+  const unfinished =
+    options.bucket === undefined
+      ? []
+      : await staleUploads(options.bucket, new Date(Date.now() - uploadGraceMs));
   return [
     ...snapshot.findings,
     ...filesWithoutRows(filesBefore, snapshot),
     ...(await rowsWithoutFiles(db, filesAfter, snapshot.imageIds)),
+    ...unfinished.map((key) => ({
+      place: "blobs",
+      item: key,
+      problem: "a multipart upload left unfinished (a crash mid-upload); its parts are not swept",
+    })),
   ];
+}
+
+function fileListOf(options: AuditOptions): (() => Promise<BlobFile[]>) | undefined {
+  const { bucket, blobDir } = options;
+  if (bucket !== undefined) return () => listBucketObjects(bucket);
+  if (blobDir !== undefined) return () => listBlobFiles(blobDir);
+  return undefined;
 }
 
 function readSnapshot(db: Database, uploadGraceMs: number): Promise<Snapshot> {

@@ -6,7 +6,7 @@ export const renditions = ["original", "thumbnail"] as const;
 export type Rendition = (typeof renditions)[number];
 
 export interface BlobFile {
-  /** Path under the blob directory, as findings show it. */
+  /** Path under the blob directory (or the object's key in a bucket), as findings show it. */
   path: string;
   /** The image it belongs to, when its name is `<image id>.<rendition>`. */
   imageId: string | undefined;
@@ -29,15 +29,16 @@ export async function listBlobFiles(blobDir: string): Promise<BlobFile[]> {
       continue;
     }
     for (const file of await entries(join(objects, shard.name))) {
-      const match = NAME.exec(file.name);
-      files.push({
-        path: join("objects", shard.name, file.name),
-        imageId: match?.[1]?.toLowerCase(),
-        rendition: match?.[2] as Rendition | undefined,
-      });
+      files.push(blobFileNamed(join("objects", shard.name, file.name), file.name));
     }
   }
   return files;
+}
+
+/** The file at `path` (as findings show it) whose own name is `name`. */
+export function blobFileNamed(path: string, name: string): BlobFile {
+  const match = NAME.exec(name);
+  return { path, imageId: match?.[1]?.toLowerCase(), rendition: match?.[2] as Rendition | undefined };
 }
 
 async function entries(dir: string) {

@@ -1,4 +1,5 @@
 import { type AuditTarget, auditOrphans } from "./audit.ts";
+import { bucketTargetOf } from "./bucket-objects.ts";
 import { describeFinding } from "./finding.ts";
 
 export interface AuditCommandIo {
@@ -20,10 +21,13 @@ export async function runAuditCommand(io: AuditCommandIo): Promise<number> {
     io.err("DATABASE_URL is not set (BLOB_DIR too, to check image files)");
     return 2;
   }
+  const bucket = bucketTargetOf(io.env);
   const blobDir = io.env.BLOB_DIR || undefined;
-  if (blobDir === undefined) io.err("BLOB_DIR is not set: image files are not checked");
+  if (bucket === undefined && blobDir === undefined) {
+    io.err("BLOB_DIR is not set (nor BLOB_STORE=s3 with S3_BUCKET): image files are not checked");
+  }
   try {
-    const findings = await auditOrphans({ ...target, blobDir });
+    const findings = await auditOrphans({ ...target, blobDir, bucket });
     for (const finding of findings) io.out(describeFinding(finding));
     io.out(`${findings.length} orphans`);
     return findings.length === 0 ? 0 : 1;
