@@ -18,7 +18,7 @@ import { Scalar } from "@scalar/hono-api-reference";
 import type { Hono, MiddlewareHandler } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import { cors } from "hono/cors";
-import { type GatewayBindings, requireCaller } from "./auth/bearer.ts";
+import { type GatewayBindings, requireAccessToken } from "./auth/bearer.ts";
 import { errorHandler, notFound, validationProblem } from "./errors/handlers.ts";
 import { allowedMethodsOf } from "./errors/method-not-allowed.ts";
 import type { ImageServiceHttp } from "./peers/image-service-http.ts";
@@ -117,7 +117,7 @@ export function createApp(deps: GatewayDeps): GatewayApp {
     image: createClient(ImageService, deps.transports.image),
     comment: createClient(CommentService, deps.transports.comment),
     imageFiles: deps.imageFiles,
-    authenticate: requireCaller(deps.verifier),
+    authenticate: requireAccessToken(deps.verifier),
     loginThrottle: deps.loginThrottle,
     clientAddress: deps.clientAddress,
   };

@@ -17,8 +17,8 @@ export type GatewayBindings = { Variables: { caller: Caller } };
 
 const bearerPattern = /^Bearer +([A-Za-z0-9_.~+/-]+=*) *$/i;
 
-/** Lets a request through only with a valid access token; the caller goes into `c.var.caller`. */
-export function requireCaller(verifier: AccessTokenVerifier): MiddlewareHandler<GatewayBindings> {
+/** Lets a request through only with a valid Bearer access token; the caller goes into `c.var.caller`. */
+export function requireAccessToken(verifier: AccessTokenVerifier): MiddlewareHandler<GatewayBindings> {
   return async (c, next) => {
     const header = c.req.header("authorization");
     if (!header) throw unauthorized("This endpoint needs an access token: Authorization: Bearer <token>.");

@@ -1,6 +1,6 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import type { GatewayApp, RouteDeps } from "./context.ts";
-import { actingFor } from "./context.ts";
+import { callOptions } from "./context.ts";
 import { accountJson } from "./representations.ts";
 import {
   AccountSchema,
@@ -66,7 +66,7 @@ export function registerAccountRoutes(app: GatewayApp, deps: RouteDeps): void {
       responses: { 200: jsonAnswer(AccountSchema, "The caller's account."), 401: unauthorizedAnswer },
     }),
     async (c) => {
-      const { account } = await deps.auth.getAccount({}, actingFor(c.var.caller, c.req.raw.signal));
+      const { account } = await deps.auth.getAccount({}, callOptions(c));
       return c.json(accountJson(account), 200);
     },
   );
@@ -96,7 +96,7 @@ export function registerAccountRoutes(app: GatewayApp, deps: RouteDeps): void {
           newPassword: body.newPassword,
           refreshToken: body.refreshToken ?? "",
         },
-        actingFor(c.var.caller, c.req.raw.signal),
+        callOptions(c),
       );
       return c.body(null, 204);
     },
@@ -121,7 +121,7 @@ export function registerAccountRoutes(app: GatewayApp, deps: RouteDeps): void {
     }),
     async (c) => {
       const { password } = c.req.valid("json");
-      await deps.auth.deleteAccount({ password }, actingFor(c.var.caller, c.req.raw.signal));
+      await deps.auth.deleteAccount({ password }, callOptions(c));
       return c.body(null, 204);
     },
   );

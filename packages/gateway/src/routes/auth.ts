@@ -2,7 +2,7 @@ import { Code, ConnectError } from "@connectrpc/connect";
 import { createRoute, z } from "@hono/zod-openapi";
 import { HttpProblem } from "@instagram/kit";
 import type { GatewayApp, RouteDeps } from "./context.ts";
-import { actingFor } from "./context.ts";
+import { callOptions } from "./context.ts";
 import { tokenPairJson } from "./representations.ts";
 import {
   bearerSecurity,
@@ -100,7 +100,7 @@ export function registerAuthRoutes(app: GatewayApp, deps: RouteDeps): void {
     }),
     async (c) => {
       const { refreshToken } = c.req.valid("json");
-      await deps.auth.logout({ refreshToken }, actingFor(c.var.caller, c.req.raw.signal));
+      await deps.auth.logout({ refreshToken }, callOptions(c));
       return c.body(null, 204);
     },
   );

@@ -1,6 +1,6 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import type { GatewayApp, RouteDeps } from "./context.ts";
-import { actingFor } from "./context.ts";
+import { callOptions } from "./context.ts";
 import { commentJson, commentPageJson } from "./representations.ts";
 import {
   bearerSecurity,
@@ -50,10 +50,7 @@ export function registerCommentRoutes(app: GatewayApp, deps: RouteDeps): void {
     async (c) => {
       const { id } = c.req.valid("param");
       const { text } = c.req.valid("json");
-      const { comment } = await deps.comment.createComment(
-        { imageId: id, text },
-        actingFor(c.var.caller, c.req.raw.signal),
-      );
+      const { comment } = await deps.comment.createComment({ imageId: id, text }, callOptions(c));
       return c.json(commentJson(comment), 201);
     },
   );
@@ -79,7 +76,7 @@ export function registerCommentRoutes(app: GatewayApp, deps: RouteDeps): void {
       const { limit, cursor } = c.req.valid("query");
       const page = await deps.comment.listComments(
         { imageId: id, page: { limit, cursor: cursor ?? "" } },
-        actingFor(c.var.caller, c.req.raw.signal),
+        callOptions(c),
       );
       return c.json(commentPageJson(page), 200);
     },
@@ -104,7 +101,7 @@ export function registerCommentRoutes(app: GatewayApp, deps: RouteDeps): void {
     }),
     async (c) => {
       const { id, commentId } = c.req.valid("param");
-      await deps.comment.deleteComment({ imageId: id, commentId }, actingFor(c.var.caller, c.req.raw.signal));
+      await deps.comment.deleteComment({ imageId: id, commentId }, callOptions(c));
       return c.body(null, 204);
     },
   );

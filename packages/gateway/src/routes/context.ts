@@ -25,7 +25,10 @@ export interface RouteDeps {
   clientAddress: ClientAddress;
 }
 
-/** Call options that carry the caller's token to the service, which verifies it again. */
-export function actingFor(caller: Caller, signal?: AbortSignal): CallOptions {
-  return { headers: { authorization: caller.authorization }, signal };
+/**
+ * The options of a service call made for an authenticated request: the caller's token (the service
+ * verifies it again) and the request's signal (a client that goes away cancels the call).
+ */
+export function callOptions(c: { var: { caller: Caller }; req: { raw: Request } }): CallOptions {
+  return { headers: { authorization: c.var.caller.authorization }, signal: c.req.raw.signal };
 }

@@ -1,6 +1,6 @@
 import { createRoute } from "@hono/zod-openapi";
 import type { GatewayApp, RouteDeps } from "./context.ts";
-import { actingFor } from "./context.ts";
+import { callOptions } from "./context.ts";
 import { imagePageJson } from "./representations.ts";
 import {
   bearerSecurity,
@@ -32,10 +32,7 @@ export function registerFeedRoutes(app: GatewayApp, deps: RouteDeps): void {
     }),
     async (c) => {
       const { limit, cursor } = c.req.valid("query");
-      const page = await deps.image.getFeed(
-        { page: { limit, cursor: cursor ?? "" } },
-        actingFor(c.var.caller, c.req.raw.signal),
-      );
+      const page = await deps.image.getFeed({ page: { limit, cursor: cursor ?? "" } }, callOptions(c));
       return c.json(imagePageJson(page), 200);
     },
   );

@@ -1,6 +1,6 @@
 import { createRoute } from "@hono/zod-openapi";
 import type { GatewayApp, RouteDeps } from "./context.ts";
-import { actingFor } from "./context.ts";
+import { callOptions } from "./context.ts";
 import { profilePageJson } from "./representations.ts";
 import {
   bearerSecurity,
@@ -32,7 +32,7 @@ export function registerFollowRoutes(app: GatewayApp, deps: RouteDeps): void {
     }),
     async (c) => {
       const { username } = c.req.valid("param");
-      await deps.user.follow({ username }, actingFor(c.var.caller, c.req.raw.signal));
+      await deps.user.follow({ username }, callOptions(c));
       return c.body(null, 204);
     },
   );
@@ -55,7 +55,7 @@ export function registerFollowRoutes(app: GatewayApp, deps: RouteDeps): void {
     }),
     async (c) => {
       const { username } = c.req.valid("param");
-      await deps.user.unfollow({ username }, actingFor(c.var.caller, c.req.raw.signal));
+      await deps.user.unfollow({ username }, callOptions(c));
       return c.body(null, 204);
     },
   );
@@ -81,7 +81,7 @@ export function registerFollowRoutes(app: GatewayApp, deps: RouteDeps): void {
       const { limit, cursor } = c.req.valid("query");
       const page = await deps.user.listFollowers(
         { username, page: { limit, cursor: cursor ?? "" } },
-        actingFor(c.var.caller, c.req.raw.signal),
+        callOptions(c),
       );
       return c.json(profilePageJson(page), 200);
     },
@@ -108,7 +108,7 @@ export function registerFollowRoutes(app: GatewayApp, deps: RouteDeps): void {
       const { limit, cursor } = c.req.valid("query");
       const page = await deps.user.listFollowing(
         { username, page: { limit, cursor: cursor ?? "" } },
-        actingFor(c.var.caller, c.req.raw.signal),
+        callOptions(c),
       );
       return c.json(profilePageJson(page), 200);
     },

@@ -2,7 +2,7 @@ import { type CallOptions, Code, ConnectError } from "@connectrpc/connect";
 import { createRoute, z } from "@hono/zod-openapi";
 import type { Profile } from "@instagram/contracts/user";
 import type { GatewayApp, RouteDeps } from "./context.ts";
-import { actingFor } from "./context.ts";
+import { callOptions } from "./context.ts";
 import { imageJson, imagePageJson } from "./representations.ts";
 import {
   bearerSecurity,
@@ -54,7 +54,7 @@ export function registerImageRoutes(app: GatewayApp, deps: RouteDeps): void {
     }),
     async (c) => {
       const { id } = c.req.valid("param");
-      const { image } = await deps.image.getImage({ id }, actingFor(c.var.caller, c.req.raw.signal));
+      const { image } = await deps.image.getImage({ id }, callOptions(c));
       return c.json(imageJson(image), 200);
     },
   );
@@ -78,7 +78,7 @@ export function registerImageRoutes(app: GatewayApp, deps: RouteDeps): void {
     }),
     async (c) => {
       const { id } = c.req.valid("param");
-      await deps.image.deleteImage({ id }, actingFor(c.var.caller, c.req.raw.signal));
+      await deps.image.deleteImage({ id }, callOptions(c));
       return c.body(null, 204);
     },
   );
@@ -102,7 +102,7 @@ export function registerImageRoutes(app: GatewayApp, deps: RouteDeps): void {
     async (c) => {
       const { username } = c.req.valid("param");
       const { limit, cursor } = c.req.valid("query");
-      const options = actingFor(c.var.caller, c.req.raw.signal);
+      const options = callOptions(c);
       const page = { limit, cursor: cursor ?? "" };
       // One hop: image-service resolves the name in its own read model of users. A name it has
       // not heard of yet may still be a user: user-service says who exists, then by id.
@@ -138,7 +138,7 @@ export function registerImageRoutes(app: GatewayApp, deps: RouteDeps): void {
       const { limit, cursor } = c.req.valid("query");
       const page = await deps.image.listTagImages(
         { tag, page: { limit, cursor: cursor ?? "" } },
-        actingFor(c.var.caller, c.req.raw.signal),
+        callOptions(c),
       );
       return c.json(imagePageJson(page), 200);
     },
@@ -163,7 +163,7 @@ export function registerImageRoutes(app: GatewayApp, deps: RouteDeps): void {
     async (c) => {
       const { username } = c.req.valid("param");
       const { limit, cursor } = c.req.valid("query");
-      const options = actingFor(c.var.caller, c.req.raw.signal);
+      const options = callOptions(c);
       // image-service answers an unknown name with an empty page; the contract wants a 404.
       const profile = await existingProfile(deps, username, options);
       const page = await deps.image.listMentionImages(

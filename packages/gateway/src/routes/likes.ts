@@ -1,7 +1,7 @@
 import { createRoute } from "@hono/zod-openapi";
 import type { Profile } from "@instagram/contracts/user";
 import type { GatewayApp, RouteDeps } from "./context.ts";
-import { actingFor } from "./context.ts";
+import { callOptions } from "./context.ts";
 import { profilePageJson } from "./representations.ts";
 import {
   bearerSecurity,
@@ -32,7 +32,7 @@ export function registerLikeRoutes(app: GatewayApp, deps: RouteDeps): void {
     }),
     async (c) => {
       const { id } = c.req.valid("param");
-      await deps.image.likeImage({ id }, actingFor(c.var.caller, c.req.raw.signal));
+      await deps.image.likeImage({ id }, callOptions(c));
       return c.body(null, 204);
     },
   );
@@ -55,7 +55,7 @@ export function registerLikeRoutes(app: GatewayApp, deps: RouteDeps): void {
     }),
     async (c) => {
       const { id } = c.req.valid("param");
-      await deps.image.unlikeImage({ id }, actingFor(c.var.caller, c.req.raw.signal));
+      await deps.image.unlikeImage({ id }, callOptions(c));
       return c.body(null, 204);
     },
   );
@@ -79,7 +79,7 @@ export function registerLikeRoutes(app: GatewayApp, deps: RouteDeps): void {
     async (c) => {
       const { id } = c.req.valid("param");
       const { limit, cursor } = c.req.valid("query");
-      const options = actingFor(c.var.caller, c.req.raw.signal);
+      const options = callOptions(c);
       const likers = await deps.image.listLikers({ id, page: { limit, cursor: cursor ?? "" } }, options);
       let profiles: Profile[] = [];
       if (likers.userIds.length > 0) {

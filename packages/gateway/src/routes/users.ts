@@ -1,6 +1,6 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import type { GatewayApp, RouteDeps } from "./context.ts";
-import { actingFor } from "./context.ts";
+import { callOptions } from "./context.ts";
 import { profileJson, profilePageJson } from "./representations.ts";
 import {
   bearerSecurity,
@@ -40,10 +40,7 @@ export function registerUserRoutes(app: GatewayApp, deps: RouteDeps): void {
       responses: { 200: jsonAnswer(ProfileSchema, "The caller's profile."), 401: unauthorizedAnswer },
     }),
     async (c) => {
-      const { profile } = await deps.user.getProfile(
-        { key: { case: "me", value: true } },
-        actingFor(c.var.caller, c.req.raw.signal),
-      );
+      const { profile } = await deps.user.getProfile({ key: { case: "me", value: true } }, callOptions(c));
       return c.json(profileJson(profile), 200);
     },
   );
@@ -65,10 +62,7 @@ export function registerUserRoutes(app: GatewayApp, deps: RouteDeps): void {
     }),
     async (c) => {
       const { displayName, bio } = c.req.valid("json");
-      const { profile } = await deps.user.updateProfile(
-        { displayName, bio },
-        actingFor(c.var.caller, c.req.raw.signal),
-      );
+      const { profile } = await deps.user.updateProfile({ displayName, bio }, callOptions(c));
       return c.json(profileJson(profile), 200);
     },
   );
@@ -92,7 +86,7 @@ export function registerUserRoutes(app: GatewayApp, deps: RouteDeps): void {
       const { username } = c.req.valid("param");
       const { profile } = await deps.user.getProfile(
         { key: { case: "username", value: username } },
-        actingFor(c.var.caller, c.req.raw.signal),
+        callOptions(c),
       );
       return c.json(profileJson(profile), 200);
     },
@@ -117,7 +111,7 @@ export function registerUserRoutes(app: GatewayApp, deps: RouteDeps): void {
       const { query, limit, cursor } = c.req.valid("query");
       const page = await deps.user.searchProfiles(
         { query, page: { limit, cursor: cursor ?? "" } },
-        actingFor(c.var.caller, c.req.raw.signal),
+        callOptions(c),
       );
       return c.json(profilePageJson(page), 200);
     },

@@ -2,6 +2,7 @@ import { create } from "@bufbuild/protobuf";
 import { timestampFromDate } from "@bufbuild/protobuf/wkt";
 import { Code, ConnectError, type ServiceImpl } from "@connectrpc/connect";
 import { type Comment, CommentSchema, type CommentService } from "@instagram/contracts/comment";
+import { hashtagsOf, mentionsOf } from "@instagram/contracts/text-entities";
 import { fieldErrorMetadata } from "@instagram/kit";
 import { callerOf, type FakeComment, type FakeWorld, pageOf } from "./fake-services.ts";
 import type { TokenKeys } from "./token-keys.ts";
@@ -21,8 +22,8 @@ export function fakeCommentService(keys: TokenKeys, world: FakeWorld): ServiceIm
         username: world.accounts.find((a) => a.id === comment.authorId)?.username ?? "",
       },
       text: comment.text,
-      hashtags: [...comment.text.matchAll(/#(\w+)/g)].map((m) => (m[1] ?? "").toLowerCase()),
-      mentions: [...comment.text.matchAll(/@([a-z0-9._]{3,30})/g)].map((m) => m[1] ?? ""),
+      hashtags: hashtagsOf(comment.text),
+      mentions: mentionsOf(comment.text),
       createdAt: timestampFromDate(comment.createdAt),
     });
 

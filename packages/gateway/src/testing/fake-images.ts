@@ -2,18 +2,12 @@ import { create } from "@bufbuild/protobuf";
 import { timestampFromDate } from "@bufbuild/protobuf/wkt";
 import { Code, ConnectError, type ServiceImpl } from "@connectrpc/connect";
 import { type Image, ImageSchema, type ImageService } from "@instagram/contracts/image";
+import { hashtagsOf, mentionsOf, normaliseHashtag } from "@instagram/contracts/text-entities";
 import { imageJson } from "../routes/representations.ts";
 import { callerOf, type FakeAccount, type FakeImage, type FakeWorld, pageOf } from "./fake-services.ts";
 import type { TokenKeys } from "./token-keys.ts";
 
 export const PNG_SIGNATURE = new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
-
-const hashtagsOf = (text: string) => [
-  ...new Set([...text.matchAll(/#([\p{L}\p{N}_]{1,100})/gu)].map((m) => (m[1] ?? "").toLowerCase())),
-];
-const mentionsOf = (text: string) => [
-  ...new Set([...text.matchAll(/@([a-z0-9._]{3,30})/gi)].map((m) => (m[1] ?? "").toLowerCase())),
-];
 
 /** Adds an image to the world as an upload would. */
 export function seedImage(
@@ -119,8 +113,8 @@ export function fakeImageService(
     },
     async listTagImages(request, ctx) {
       const viewer = await callerOf(keys, world, ctx);
-      const tag = request.tag.replace(/^#/, "").toLowerCase();
-      if (!/^[\p{L}\p{N}_]{1,100}$/u.test(tag)) throw new ConnectError("bad tag", Code.InvalidArgument);
+      const tag = normaliseHashtag(request.tag);
+      if (tag === undefined) throw new ConnectError("bad tag", Code.InvalidArgument);
       const tagged = world.images.filter((image) => image.hashtags.includes(tag));
       return pageOfImages(tagged, request.page, viewer.id);
     },
