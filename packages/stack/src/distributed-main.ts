@@ -25,6 +25,9 @@ runMain(async () => {
     dataDir: resolve(env.DATA_DIR),
     logLevel: env.LOG_LEVEL,
     echo: true,
+    // A service that dies is started again, with backoff; production leaves this to systemd or Kubernetes.
+    supervise: true,
+    logger,
   });
   // performance.now() counts from the start of the process, module loading included.
   logger.info(

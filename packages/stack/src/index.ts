@@ -1,4 +1,9 @@
-export { type DistributedStack, type DistributedStackOptions, startDistributedStack } from "./distributed.ts";
+export {
+  type DistributedStack,
+  type DistributedStackOptions,
+  type InstanceName,
+  startDistributedStack,
+} from "./distributed.ts";
 export { type EmbeddedStack, type EmbeddedStackOptions, startEmbeddedStack } from "./embedded.ts";
 export { freePort, freePorts } from "./free-port.ts";
 export { type Ports, type ServiceName, services } from "./services.ts";
