@@ -1,4 +1,5 @@
-// The only file that imports kafkajs (unmaintained since 2023): keep it swappable.
+// With the other kafka-*.ts files, the only ones that import kafkajs (unmaintained since 2023):
+// keep it swappable.
 import {
   type Admin,
   type Consumer,
