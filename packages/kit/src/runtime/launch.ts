@@ -2,6 +2,7 @@ import { hostname } from "node:os";
 import { rememberCallerDeadline } from "../discovery/caller-deadline.ts";
 import { errorBoundary } from "../errors/connect-boundary.ts";
 import { serviceLogger } from "../log/logger.ts";
+import { readinessOf, withGrpcConventions } from "../server/grpc-conventions.ts";
 import { listenNode } from "../server/node-server.ts";
 import { type LaunchedService, launchModule } from "./launch-module.ts";
 import type { ServiceModule, ServiceRuntime } from "./types.ts";
@@ -28,6 +29,7 @@ export async function launchService(
 ): Promise<LaunchedService> {
   const logger = serviceLogger(runtime.logger, module.name);
   const server = await listenNode({ host: listen.host, port: listen.port, drainMs: listen.drainMs, logger });
+  const stopping = new AbortController();
   return launchModule(module, runtime, {
     url: `http://${advertisedHost(listen)}:${server.port}`,
     listening: `${listen.host}:${server.port}`,
@@ -35,11 +37,18 @@ export async function launchService(
       server.attach({
         name: module.name,
         app: started.app,
-        routes: started.routes,
+        // Plus grpc.health.v1 (what /readyz says) and server reflection.
+        routes: withGrpcConventions(started.routes, {
+          readiness: readinessOf(started.app),
+          stopping: stopping.signal,
+        }),
         // Calls the handlers make inherit the incoming call's deadline (http2Instances).
         interceptors: [rememberCallerDeadline, errorBoundary(logger), ...(started.interceptors ?? [])],
       }),
-    close: () => server.close(),
+    close: () => {
+      stopping.abort();
+      return server.close();
+    },
   });
 }
 

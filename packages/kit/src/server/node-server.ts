@@ -1,7 +1,7 @@
 import * as http from "node:http";
 import * as http2 from "node:http2";
 import * as net from "node:net";
-import type { ConnectRouter, Interceptor } from "@connectrpc/connect";
+import { Code, type ConnectRouter, type Interceptor } from "@connectrpc/connect";
 import { connectNodeAdapter } from "@connectrpc/connect-node";
 import { getRequestListener } from "@hono/node-server";
 import { context, propagation, ROOT_CONTEXT, SpanKind, SpanStatusCode, trace } from "@opentelemetry/api";
@@ -9,6 +9,7 @@ import type { Logger } from "../log/logger.ts";
 import { kitTracer, tracesExported } from "../telemetry/trace-context.ts";
 import { defaultMaxBodyBytes } from "./connect-routes.ts";
 import type { FetchApp } from "./fetch-app.ts";
+import { answerGrpcStatus } from "./grpc-status-answer.ts";
 import { requestMetrics } from "./metrics.ts";
 import { describeRoute } from "./trace-requests.ts";
 
@@ -213,6 +214,14 @@ function handlersFor(site: NodeSite, logger: Logger | undefined): Handlers {
         routes: site.routes,
         interceptors: site.interceptors ?? [],
         readMaxBytes: site.maxBodyBytes ?? defaultMaxBodyBytes,
+        // A path without a gRPC route: a gRPC call gets Unimplemented; anything else (e.g. the
+        // gateway's Connect relay over HTTP/2) goes to the app. (The adapter hands on the Node
+        // objects it was given; its type for them only narrows `write`.)
+        fallback: (req, res) => {
+          if (grpcContentType.test(req.headers["content-type"] ?? ""))
+            answerUnmatchedGrpc(req, res as NodeResponse);
+          else fetch(req, res as NodeResponse);
+        },
       })
     : undefined;
   const service = site.name ?? "unknown";
@@ -256,17 +265,22 @@ function handlersFor(site: NodeSite, logger: Logger | undefined): Handlers {
   return { fetch, grpc };
 }
 
+function answerUnmatchedGrpc(req: NodeRequest, res: NodeResponse): void {
+  const path = req.url?.split("?")[0] ?? "";
+  answerGrpcStatus(
+    res,
+    Code.Unimplemented,
+    `no gRPC method ${path} on this port (server reflection lists those there are); ` +
+      "its other routes take HTTP/1.1, the Connect protocol or gRPC-web",
+  );
+}
+
 function answerStarting(req: NodeRequest, res: NodeResponse): void {
   // Both response kinds have these; TypeScript cannot call through their union.
   const out = res as http.ServerResponse;
   if (grpcContentType.test(req.headers["content-type"] ?? "")) {
-    // Trailers-only gRPC response: Unavailable, so clients retry elsewhere.
-    out.writeHead(200, {
-      "content-type": "application/grpc",
-      "grpc-status": "14",
-      "grpc-message": "starting",
-    });
-    out.end();
+    // Unavailable, so clients retry elsewhere.
+    answerGrpcStatus(res, Code.Unavailable, "starting");
     return;
   }
   out.writeHead(503, { "content-type": "application/problem+json", "retry-after": "1" });
