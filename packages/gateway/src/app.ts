@@ -1,9 +1,5 @@
-import { cors as connectCors, createClient } from "@connectrpc/connect";
+import { cors as connectCors } from "@connectrpc/connect";
 import { OpenAPIHono } from "@hono/zod-openapi";
-import { AuthService } from "@instagram/contracts/auth";
-import { CommentService } from "@instagram/contracts/comment";
-import { ImageService } from "@instagram/contracts/image";
-import { UserService } from "@instagram/contracts/user";
 import {
   type AccessTokenVerifier,
   HttpProblem,
@@ -22,6 +18,7 @@ import { type GatewayBindings, requireAccessToken } from "./auth/bearer.ts";
 import { errorHandler, notFound, validationProblem } from "./errors/handlers.ts";
 import { allowedMethodsOf } from "./errors/method-not-allowed.ts";
 import type { ImageServiceHttp } from "./peers/image-service-http.ts";
+import { type ServiceTransports, serviceClientsOf } from "./peers/service-clients.ts";
 import { registerAccountRoutes } from "./routes/accounts.ts";
 import { registerAuthRoutes } from "./routes/auth.ts";
 import { registerCommentRoutes } from "./routes/comments.ts";
@@ -31,7 +28,7 @@ import { registerFollowRoutes } from "./routes/follows.ts";
 import { registerImageFileRoutes, UPLOAD_PATH } from "./routes/image-files.ts";
 import { registerImageRoutes } from "./routes/images.ts";
 import { registerLikeRoutes } from "./routes/likes.ts";
-import { mountPublicRpcs, type ServiceTransports } from "./routes/public-rpcs.ts";
+import { mountPublicRpcs } from "./routes/public-rpcs.ts";
 import { registerUserRoutes } from "./routes/users.ts";
 
 export interface GatewayDeps {
@@ -112,10 +109,7 @@ export function createApp(deps: GatewayDeps): GatewayApp {
   });
 
   const routeDeps = {
-    auth: createClient(AuthService, deps.transports.auth),
-    user: createClient(UserService, deps.transports.user),
-    image: createClient(ImageService, deps.transports.image),
-    comment: createClient(CommentService, deps.transports.comment),
+    ...serviceClientsOf(deps.transports),
     imageFiles: deps.imageFiles,
     authenticate: requireAccessToken(deps.verifier),
     loginThrottle: deps.loginThrottle,

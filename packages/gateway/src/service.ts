@@ -12,7 +12,7 @@ import { clientAddressOf } from "./client-address.ts";
 import type { GatewayEnv } from "./env.ts";
 import { imageServiceHttpVia } from "./peers/image-service-http.ts";
 import { nodeUploadRelay } from "./peers/node-upload-relay.ts";
-import type { ServiceTransports } from "./routes/public-rpcs.ts";
+import type { ServiceTransports } from "./peers/service-clients.ts";
 
 export { type GatewayEnv, gatewayEnvSchema, loadGatewayEnv } from "./env.ts";
 

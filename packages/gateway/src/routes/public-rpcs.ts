@@ -10,13 +10,7 @@ import { ImageService } from "@instagram/contracts/image";
 import { UserService } from "@instagram/contracts/user";
 import { FIELD_ERRORS_KEY } from "@instagram/kit";
 import type { Hono } from "hono";
-
-export interface ServiceTransports {
-  auth: Transport;
-  user: Transport;
-  image: Transport;
-  comment: Transport;
-}
+import type { ServiceTransports } from "../peers/service-clients.ts";
 
 /** Methods meant for other services only; browsers never reach them through the gateway. */
 const internalMethods = new Set(["ListFolloweeIds", "BatchGetProfiles", "BatchGetImageOwners"]);
