@@ -1,3 +1,4 @@
+import type { BucketTarget } from "@instagram/audit";
 import { inject } from "vitest";
 import { Client } from "./client.ts";
 
@@ -15,7 +16,7 @@ declare module "vitest" {
      * Distributed mode: where the orphan audit can look (every service's schema, image-service's
      * files), for the audit in the test process or its CLI.
      */
-    auditTarget: { databaseUrl: string; blobDir: string } | undefined;
+    auditTarget: { databaseUrl: string; blobDir: string; bucket?: BucketTarget } | undefined;
     /**
      * Embedded mode: POST runs the orphan audit in the stack's own process (PGlite cannot be opened
      * twice) and answers `{ findings: string[] }`.

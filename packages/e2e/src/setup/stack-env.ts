@@ -1,3 +1,4 @@
+import type { BucketTarget } from "@instagram/audit";
 import { exportJWK, generateKeyPair } from "jose";
 import type { TestProject } from "vitest/node";
 import { Client } from "../client.ts";
@@ -53,7 +54,7 @@ export function provideStack(
   suite: SuiteEnvironment,
   faults: {
     controlUrl?: string;
-    auditTarget?: { databaseUrl: string; blobDir: string };
+    auditTarget?: { databaseUrl: string; blobDir: string; bucket?: BucketTarget };
     auditUrl?: string;
   } = {},
 ): void {
