@@ -8,6 +8,9 @@ const fileRefusal = (kind: DomainError["kind"], reason: string, message: string)
 
 export const imageNotFound = (): DomainError =>
   new DomainError("not-found", "image not found", { reason: "image-not-found" });
+/** A user id this service saw deleted, or a username it does not know as active. */
+export const userNotFound = (): DomainError =>
+  new DomainError("not-found", "user not found", { reason: "user-not-found" });
 export const notImageOwner = (): DomainError =>
   new DomainError("forbidden", "only the image's owner may do this", { reason: "not-image-owner" });
 /** A still-valid token of a user this service already saw deleted: it may not add anything. */

@@ -1,5 +1,5 @@
 import { normaliseMention } from "@instagram/contracts/text-entities";
-import { DomainError, isUuid, type ListPage, type ListPosition } from "@instagram/kit";
+import { isUuid, type ListPage, type ListPosition } from "@instagram/kit";
 import {
   findImageRecord,
   isDeletedOwner,
@@ -10,7 +10,7 @@ import {
   ownersOfImages,
 } from "../db/image-records.ts";
 import { normaliseTag, normaliseUsername } from "../domain/caption.ts";
-import { imageNotFound } from "../domain/errors.ts";
+import { badRequest, imageNotFound, userNotFound } from "../domain/errors.ts";
 import type { ImageRecord } from "../domain/image-record.ts";
 import type { ImageStore } from "./image-store.ts";
 
@@ -38,10 +38,8 @@ export async function listUserImages(
   input: Page & { user: string },
 ): Promise<ListPage<ImageRecord>> {
   const { user, ...page } = input;
-  const userNotFound = () => new DomainError("not-found", "user not found", { reason: "user-not-found" });
   if (!isUuid(user)) {
-    if (normaliseMention(user) === undefined)
-      throw new DomainError("invalid-input", "user_id must be a user id or a username");
+    if (normaliseMention(user) === undefined) throw badRequest("user_id must be a user id or a username");
     const listed = await listImagesOfUsername(store.db, { username: normaliseUsername(user), ...page });
     if (listed === undefined) throw userNotFound();
     return listed;
@@ -59,7 +57,7 @@ export function listTaggedImages(
   return listTagImages(store.db, { tag: normaliseTag(tag), ...page });
 }
 
-/** Images mentioning `@username`; an unknown username gives an empty page (user-service knows who exists). */
+/** Images mentioning `@username`; an unknown name gives an empty page (user-service knows who exists). */
 export function listMentioningImages(
   store: ImageStore,
   input: Page & { username: string },
@@ -74,7 +72,7 @@ export function ownersOf(
   ids: readonly string[],
 ): Promise<{ imageId: string; ownerId: string }[]> {
   if (ids.length > MAX_BATCH_IDS) {
-    throw new DomainError("invalid-input", `at most ${MAX_BATCH_IDS} ids per call`);
+    throw badRequest(`at most ${MAX_BATCH_IDS} ids per call`);
   }
   return ownersOfImages(store.db, [...new Set(ids.filter(isUuid))]);
 }
