@@ -20,6 +20,8 @@ describe("loadAuthEnv", () => {
       REFRESH_TOKEN_TTL_SECONDS: 2_592_000,
       LOGIN_MAX_FAILURES: 10,
       LOGIN_FAILURE_WINDOW_SECONDS: 900,
+      SESSION_RETENTION_SECONDS: 604_800,
+      SESSION_SWEEP_EVERY_SECONDS: 300,
       JWT_ISSUER: "instagram-clone",
     });
     expect(loadAuthEnv({}).JWT_PRIVATE_KEY).toBeUndefined();

@@ -18,6 +18,14 @@ export const authEnvSchema = commonEnvSchema.extend({
   /** Failed logins per login name within the window before further attempts get 429. */
   LOGIN_MAX_FAILURES: z.coerce.number({ error: "expected a number" }).int().min(1).default(10),
   LOGIN_FAILURE_WINDOW_SECONDS: seconds.default(15 * 60),
+  /**
+   * How long ended sessions (revoked, or whose last refresh token expired) and expired refresh
+   * tokens are kept before the sweep deletes them. While kept, a spent token presented again
+   * still revokes its session.
+   */
+  SESSION_RETENTION_SECONDS: seconds.default(7 * 24 * 60 * 60),
+  /** Time between two sweeps of ended sessions (the first runs at start). */
+  SESSION_SWEEP_EVERY_SECONDS: seconds.default(5 * 60),
 });
 
 export type AuthEnv = z.infer<typeof authEnvSchema>;

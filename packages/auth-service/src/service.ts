@@ -1,47 +1,81 @@
 import { fileURLToPath } from "node:url";
+import type { ConnectRouter } from "@connectrpc/connect";
 import {
+  type AccessTokenSigner,
   createAccessTokenSigner,
   createAccessTokenVerifier,
   createAuthInterceptor,
+  dependencyReadiness,
   type ServiceModule,
   startServiceEvents,
 } from "@instagram/kit";
 import { loadOrCreateSigningKey } from "@instagram/kit/node";
-import { sql } from "drizzle-orm";
 import { createApp } from "./app.ts";
 import { outbox as outboxTable } from "./db/schema/index.ts";
 import { createLoginThrottle } from "./domain/login-throttle.ts";
 import type { AuthEnv } from "./env.ts";
-import { createArgon2Hasher } from "./passwords.ts";
+import { createArgon2Hasher } from "./passwords/argon2-hasher.ts";
 import { authRoutes } from "./routes.ts";
 import { createAuthServiceImpl } from "./rpc/auth-service.ts";
+import { createAccounts } from "./use-cases/accounts.ts";
+import type { AuthDeps } from "./use-cases/deps.ts";
+import { startSessionSweep } from "./use-cases/session-retention.ts";
+import { createSessions } from "./use-cases/sessions.ts";
 
 export { type AuthEnv, loadAuthEnv } from "./env.ts";
 
 export const AUTH_SCHEMA = "auth";
-const migrationsFolder = fileURLToPath(new URL("./db/migrations", import.meta.url));
+export const authMigrationsFolder = fileURLToPath(new URL("./db/migrations", import.meta.url));
 
+/** The Connect routes over the use cases (the testbed builds them the same way). */
+export function createAuthRoutes(deps: AuthDeps): (router: ConnectRouter) => void {
+  return authRoutes(
+    createAuthServiceImpl({
+      accounts: createAccounts(deps),
+      sessions: createSessions(deps),
+      signer: deps.signer,
+    }),
+  );
+}
+
+/** JWT_PRIVATE_KEY, else the key file under DATA_DIR (created at first start). */
+async function signerOf(env: AuthEnv, dataDir: string): Promise<AccessTokenSigner> {
+  const privateJwk =
+    env.JWT_PRIVATE_KEY !== undefined
+      ? JSON.parse(env.JWT_PRIVATE_KEY)
+      : await loadOrCreateSigningKey(`${dataDir}/keys/auth-signing-key.json`);
+  return createAccessTokenSigner({
+    privateJwk,
+    issuer: env.JWT_ISSUER,
+    ttlSeconds: env.ACCESS_TOKEN_TTL_SECONDS,
+  });
+}
+
+/**
+ * auth-service: accounts, sessions and their refresh tokens, the access-token signing key (JWKS).
+ * Publishes `accounts`; consumes nothing. Sweeps ended sessions past their retention.
+ */
 export function createAuthService(env: AuthEnv): ServiceModule {
   return {
     name: "auth",
     schema: AUTH_SCHEMA,
-    migrationsFolder,
+    migrationsFolder: authMigrationsFolder,
     async start(ctx) {
       const db = ctx.db;
       if (db === undefined) throw new Error("auth-service needs a database");
-      const logger = ctx.logger;
-      const privateJwk =
-        env.JWT_PRIVATE_KEY !== undefined
-          ? JSON.parse(env.JWT_PRIVATE_KEY)
-          : await loadOrCreateSigningKey(`${ctx.runtime.dataDir}/keys/auth-signing-key.json`);
-      const signer = await createAccessTokenSigner({
-        privateJwk,
-        issuer: env.JWT_ISSUER,
-        ttlSeconds: env.ACCESS_TOKEN_TTL_SECONDS,
-      });
+      const { logger, runtime } = ctx;
+      const signer = await signerOf(env, runtime.dataDir);
       const verifier = createAccessTokenVerifier({ issuer: env.JWT_ISSUER, jwks: signer.jwks() });
-      const events = await startServiceEvents({ db, bus: ctx.runtime.bus, logger, outbox: outboxTable });
-      const impl = createAuthServiceImpl({
+      const events = await startServiceEvents({ db, bus: runtime.bus, logger, outbox: outboxTable });
+      const sweep = startSessionSweep({
+        db,
+        logger,
+        retention: {
+          keepSeconds: env.SESSION_RETENTION_SECONDS,
+          everySeconds: env.SESSION_SWEEP_EVERY_SECONDS,
+        },
+      });
+      const routes = createAuthRoutes({
         db,
         hasher: createArgon2Hasher(),
         signer,
@@ -53,20 +87,19 @@ export function createAuthService(env: AuthEnv): ServiceModule {
         refreshTokenTtlSeconds: env.REFRESH_TOKEN_TTL_SECONDS,
         logger,
         now: () => new Date(),
-        onPublished: events.published,
       });
-      const routes = authRoutes(impl);
       const interceptors = [createAuthInterceptor(verifier)];
-      const app = createApp({
+      const readiness = ctx.readiness ?? dependencyReadiness({ db, bus: runtime.bus });
+      const app = createApp({ routes, interceptors, signer, logger, readiness });
+      return {
+        app,
         routes,
         interceptors,
-        signer,
-        logger,
-        readiness: async () => {
-          await db.execute(sql`select 1`);
+        async stop() {
+          await sweep.stop();
+          await events.stop();
         },
-      });
-      return { app, routes, interceptors, stop: events.stop };
+      };
     },
   };
 }

@@ -1,5 +1,6 @@
 import type { Executor } from "@instagram/kit";
-import { and, eq, isNull } from "drizzle-orm";
+import { and, eq, exists, gte, inArray, isNull, lt, sql } from "drizzle-orm";
+import { alias } from "drizzle-orm/pg-core";
 import type { RefreshTokenState } from "../domain/refresh-token.ts";
 import { accounts, refreshTokens, sessions } from "./schema/index.ts";
 
@@ -46,4 +47,27 @@ export async function spendRefreshToken(ex: Executor, tokenHash: string, at: Dat
     .where(and(eq(refreshTokens.tokenHash, tokenHash), isNull(refreshTokens.spentAt)))
     .returning({ tokenHash: refreshTokens.tokenHash });
   return rows.length > 0;
+}
+
+/**
+ * Deletes up to `limit` refresh tokens that expired before `cutoff` in sessions that live on (a
+ * later token of theirs is still valid then): the spent links of a long session. Sessions that
+ * ended go whole, with deleteSessionsExpiredBefore. Returns how many.
+ */
+export async function deleteTokensExpiredBefore(ex: Executor, cutoff: Date, limit: number): Promise<number> {
+  const later = alias(refreshTokens, "later");
+  const sessionLivesOn = ex
+    .select({ one: sql`1` })
+    .from(later)
+    .where(and(eq(later.sessionId, refreshTokens.sessionId), gte(later.expiresAt, cutoff)));
+  const expired = ex
+    .select({ tokenHash: refreshTokens.tokenHash })
+    .from(refreshTokens)
+    .where(and(lt(refreshTokens.expiresAt, cutoff), exists(sessionLivesOn)))
+    .limit(limit);
+  const rows = await ex
+    .delete(refreshTokens)
+    .where(inArray(refreshTokens.tokenHash, expired))
+    .returning({ tokenHash: refreshTokens.tokenHash });
+  return rows.length;
 }

@@ -1,6 +1,7 @@
 import type { Executor } from "@instagram/kit";
-import { and, eq, isNull, ne } from "drizzle-orm";
-import { sessions } from "./schema/index.ts";
+import { and, eq, gte, inArray, isNull, lt, ne, notExists, sql } from "drizzle-orm";
+import { alias } from "drizzle-orm/pg-core";
+import { refreshTokens, sessions } from "./schema/index.ts";
 
 export async function insertSession(
   ex: Executor,
@@ -29,5 +30,43 @@ export async function revokeOtherSessions(
     .set({ revokedAt: at })
     .where(keepSessionId === undefined ? live : and(live, ne(sessions.id, keepSessionId)))
     .returning({ id: sessions.id });
+  return rows.length;
+}
+
+/** Deletes up to `limit` sessions revoked before `cutoff` (their refresh tokens go with them); returns how many. */
+export async function deleteSessionsRevokedBefore(
+  ex: Executor,
+  cutoff: Date,
+  limit: number,
+): Promise<number> {
+  const ended = ex
+    .select({ id: sessions.id })
+    .from(sessions)
+    .where(lt(sessions.revokedAt, cutoff))
+    .limit(limit);
+  const rows = await ex.delete(sessions).where(inArray(sessions.id, ended)).returning({ id: sessions.id });
+  return rows.length;
+}
+
+/**
+ * Deletes up to `limit` sessions whose every refresh token expired before `cutoff`: none can be
+ * refreshed any more (their tokens go with them); returns how many.
+ */
+export async function deleteSessionsExpiredBefore(
+  ex: Executor,
+  cutoff: Date,
+  limit: number,
+): Promise<number> {
+  const later = alias(refreshTokens, "later");
+  const stillRefreshable = ex
+    .select({ one: sql`1` })
+    .from(later)
+    .where(and(eq(later.sessionId, refreshTokens.sessionId), gte(later.expiresAt, cutoff)));
+  const ended = ex
+    .selectDistinct({ id: refreshTokens.sessionId })
+    .from(refreshTokens)
+    .where(and(lt(refreshTokens.expiresAt, cutoff), notExists(stillRefreshable)))
+    .limit(limit);
+  const rows = await ex.delete(sessions).where(inArray(sessions.id, ended)).returning({ id: sessions.id });
   return rows.length;
 }

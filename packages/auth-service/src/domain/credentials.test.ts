@@ -1,15 +1,15 @@
+import { isDomainError } from "@instagram/kit";
 import { describe, expect, it } from "vitest";
 import { parseLogin, parsePasswordChange, parseSignUp, requireValue } from "./credentials.ts";
-import { InvalidInput } from "./errors.ts";
 
 function problemsOf(run: () => unknown): { path: string; message: string }[] {
   try {
     run();
   } catch (error) {
-    if (error instanceof InvalidInput) return error.problems;
+    if (isDomainError(error, "invalid-input")) return [...error.fieldErrors];
     throw error;
   }
-  throw new Error("expected InvalidInput");
+  throw new Error("expected an invalid-input refusal");
 }
 
 const valid = { username: "alice_01", email: "alice@example.com", password: "correct horse" };

@@ -1,4 +1,4 @@
-import { type FieldProblem, InvalidInput } from "./errors.ts";
+import { type FieldError, invalidInput } from "@instagram/kit";
 
 export const USERNAME_MIN = 3;
 export const USERNAME_MAX = 30;
@@ -48,7 +48,7 @@ export function passwordProblem(password: string): string | undefined {
   return undefined;
 }
 
-function collect(checks: [path: string, problem: string | undefined][]): FieldProblem[] {
+function collect(checks: [path: string, problem: string | undefined][]): FieldError[] {
   return checks.flatMap(([path, message]) => (message === undefined ? [] : [{ path, message }]));
 }
 
@@ -58,7 +58,7 @@ export interface NewAccount {
   password: string;
 }
 
-/** Normalises a sign-up and checks every field; throws InvalidInput listing all problems. */
+/** Normalises a sign-up and checks every field; throws invalid-input listing all problems. */
 export function parseSignUp(input: NewAccount): NewAccount {
   const username = normaliseUsername(input.username);
   const email = normaliseEmail(input.email);
@@ -67,7 +67,7 @@ export function parseSignUp(input: NewAccount): NewAccount {
     ["email", emailProblem(email)],
     ["password", passwordProblem(input.password)],
   ]);
-  if (problems.length > 0) throw new InvalidInput(problems);
+  if (problems.length > 0) throw invalidInput(problems);
   return { username, email, password: input.password };
 }
 
@@ -94,7 +94,7 @@ export function parseLogin(input: { username: string; password: string }): Login
           : undefined,
     ],
   ]);
-  if (problems.length > 0) throw new InvalidInput(problems);
+  if (problems.length > 0) throw invalidInput(problems);
   const identifier: LoginIdentifier = key.includes("@")
     ? { by: "email", email: key }
     : { by: "username", username: key };
@@ -111,12 +111,12 @@ export function parsePasswordChange(input: PasswordChange): PasswordChange {
     ["currentPassword", input.currentPassword.length === 0 ? "is required" : undefined],
     ["newPassword", passwordProblem(input.newPassword)],
   ]);
-  if (problems.length > 0) throw new InvalidInput(problems);
+  if (problems.length > 0) throw invalidInput(problems);
   return input;
 }
 
 /** A value that must be present but is judged elsewhere (a confirming password, a refresh token). */
 export function requireValue(path: string, value: string): string {
-  if (value.length === 0) throw new InvalidInput([{ path, message: "is required" }]);
+  if (value.length === 0) throw invalidInput([{ path, message: "is required" }]);
   return value;
 }

@@ -1,110 +1,82 @@
-import type { FieldError } from "@instagram/kit";
+import { DomainError } from "@instagram/kit";
 
-/** A problem with one input field, as the gateway reports it: `{ path, message }`. */
-export type FieldProblem = FieldError;
+// auth-service's refusals. The kit maps each kind to its Connect code (and, at the gateway, its
+// HTTP status); `reason` names the refusal for tests and logs.
 
-export type AuthErrorKind =
-  | "invalid_input"
-  | "username_taken"
-  | "email_taken"
-  | "invalid_credentials"
-  | "too_many_login_attempts"
-  | "wrong_password"
-  | "account_not_found"
-  | "unknown_refresh_token"
-  | "refresh_token_expired"
-  | "refresh_token_reused"
-  | "session_revoked";
-
-/** Every rule the auth domain can refuse; the RPC layer maps `kind` to a Connect code. */
-export abstract class AuthError extends Error {
-  abstract readonly kind: AuthErrorKind;
-  /** Field problems to report with the error (empty when the error is not about a field). */
-  readonly problems: FieldProblem[];
-
-  constructor(message: string, problems: FieldProblem[] = []) {
-    super(message);
-    this.name = new.target.name;
-    this.problems = problems;
-  }
-}
-
-export class InvalidInput extends AuthError {
-  readonly kind = "invalid_input";
-  constructor(problems: FieldProblem[]) {
-    super(problems.map((p) => `${p.path}: ${p.message}`).join("; "), problems);
-  }
-}
-
-export class UsernameTaken extends AuthError {
-  readonly kind = "username_taken";
+export class UsernameTaken extends DomainError {
   constructor() {
-    super("username is already taken", [{ path: "username", message: "is already taken" }]);
+    super("conflict", "username is already taken", {
+      reason: "username-taken",
+      fieldErrors: [{ path: "username", message: "is already taken" }],
+    });
   }
 }
 
-export class EmailTaken extends AuthError {
-  readonly kind = "email_taken";
+export class EmailTaken extends DomainError {
   constructor() {
-    super("email is already registered", [{ path: "email", message: "is already registered" }]);
+    super("conflict", "email is already registered", {
+      reason: "email-taken",
+      fieldErrors: [{ path: "email", message: "is already registered" }],
+    });
   }
 }
 
 /** Unknown user or wrong password: deliberately the same error for both. */
-export class InvalidCredentials extends AuthError {
-  readonly kind = "invalid_credentials";
+export class InvalidCredentials extends DomainError {
   constructor() {
-    super("invalid username or password");
+    super("unauthenticated", "invalid username or password", { reason: "invalid-credentials" });
   }
 }
 
-export class TooManyLoginAttempts extends AuthError {
-  readonly kind = "too_many_login_attempts";
-  constructor(readonly retryAfterSeconds: number) {
-    super(`too many failed login attempts; retry in ${retryAfterSeconds} s`);
+export class TooManyLoginAttempts extends DomainError {
+  constructor(retryAfterSeconds: number) {
+    super("too-many-requests", `too many failed login attempts; retry in ${retryAfterSeconds} s`, {
+      reason: "too-many-login-attempts",
+      retryAfterSeconds,
+    });
   }
 }
 
 /** The signed-in user confirmed an action with a password that is not theirs. */
-export class WrongPassword extends AuthError {
-  readonly kind = "wrong_password";
+export class WrongPassword extends DomainError {
   constructor(path: string) {
-    super("the password is wrong", [{ path, message: "is wrong" }]);
+    super("forbidden", "the password is wrong", {
+      reason: "wrong-password",
+      fieldErrors: [{ path, message: "is wrong" }],
+    });
   }
 }
 
-export class AccountNotFound extends AuthError {
-  readonly kind = "account_not_found";
+/** A valid token whose account is gone: the caller is no longer anyone. */
+export class AccountNotFound extends DomainError {
   constructor() {
-    super("the account does not exist");
+    super("unauthenticated", "the account does not exist", { reason: "account-not-found" });
   }
 }
 
-export class UnknownRefreshToken extends AuthError {
-  readonly kind = "unknown_refresh_token";
+export class UnknownRefreshToken extends DomainError {
   constructor() {
-    super("the refresh token is not valid");
+    super("unauthenticated", "the refresh token is not valid", { reason: "unknown-refresh-token" });
   }
 }
 
-export class RefreshTokenExpired extends AuthError {
-  readonly kind = "refresh_token_expired";
+export class RefreshTokenExpired extends DomainError {
   constructor() {
-    super("the refresh token has expired");
+    super("unauthenticated", "the refresh token has expired", { reason: "refresh-token-expired" });
   }
 }
 
 /** A spent refresh token came back: whoever holds the family may be an attacker. */
-export class RefreshTokenReused extends AuthError {
-  readonly kind = "refresh_token_reused";
+export class RefreshTokenReused extends DomainError {
   constructor() {
-    super("the refresh token was already used; the session is revoked");
+    super("unauthenticated", "the refresh token was already used; the session is revoked", {
+      reason: "refresh-token-reused",
+    });
   }
 }
 
-export class SessionRevoked extends AuthError {
-  readonly kind = "session_revoked";
+export class SessionRevoked extends DomainError {
   constructor() {
-    super("the session has been revoked");
+    super("unauthenticated", "the session has been revoked", { reason: "session-revoked" });
   }
 }

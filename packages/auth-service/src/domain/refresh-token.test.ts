@@ -1,6 +1,14 @@
 import { describe, expect, it } from "vitest";
 import { RefreshTokenExpired, RefreshTokenReused, SessionRevoked, UnknownRefreshToken } from "./errors.ts";
-import { judgeLogout, judgeRefresh, type RefreshTokenState, refreshTokenExpiry } from "./refresh-token.ts";
+import {
+  hashRefreshToken,
+  isWellFormedRefreshToken,
+  judgeLogout,
+  judgeRefresh,
+  newRefreshToken,
+  type RefreshTokenState,
+  refreshTokenExpiry,
+} from "./refresh-token.ts";
 
 const now = new Date("2026-01-01T12:00:00Z");
 const live: RefreshTokenState = {
@@ -67,5 +75,31 @@ describe("judgeLogout", () => {
 describe("refreshTokenExpiry", () => {
   it("adds the time to live in seconds", () => {
     expect(refreshTokenExpiry(now, 90).toISOString()).toBe("2026-01-01T12:01:30.000Z");
+  });
+});
+
+describe("refresh tokens", () => {
+  it("are 32 random bytes in base64url, different every time", () => {
+    const tokens = new Set(Array.from({ length: 50 }, newRefreshToken));
+    expect(tokens.size).toBe(50);
+    for (const token of tokens) {
+      expect(token).toMatch(/^[A-Za-z0-9_-]{43}$/);
+      expect(isWellFormedRefreshToken(token)).toBe(true);
+    }
+  });
+
+  it("refuses what cannot be one of ours", () => {
+    expect(isWellFormedRefreshToken("")).toBe(false);
+    expect(isWellFormedRefreshToken(`${newRefreshToken()}x`)).toBe(false);
+    expect(isWellFormedRefreshToken(`${"a".repeat(42)}=`)).toBe(false);
+  });
+
+  it("hash to the hex SHA-256 of the token text", async () => {
+    // SHA-256("abc"), FIPS 180-2 test vector.
+    expect(await hashRefreshToken("abc")).toBe(
+      "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad",
+    );
+    const token = newRefreshToken();
+    expect(await hashRefreshToken(token)).toBe(await hashRefreshToken(token));
   });
 });

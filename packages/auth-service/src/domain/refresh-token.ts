@@ -1,10 +1,5 @@
-import {
-  type AuthError,
-  RefreshTokenExpired,
-  RefreshTokenReused,
-  SessionRevoked,
-  UnknownRefreshToken,
-} from "./errors.ts";
+import type { DomainError } from "@instagram/kit";
+import { RefreshTokenExpired, RefreshTokenReused, SessionRevoked, UnknownRefreshToken } from "./errors.ts";
 
 /**
  * A session is a family of refresh tokens: logging in starts one, every refresh spends the
@@ -21,8 +16,8 @@ export interface RefreshTokenState {
 
 export type RefreshVerdict =
   | { action: "rotate" }
-  | { action: "revoke_session"; error: AuthError }
-  | { action: "reject"; error: AuthError };
+  | { action: "revoke_session"; error: DomainError }
+  | { action: "reject"; error: DomainError };
 
 export function judgeRefresh(state: RefreshTokenState | undefined, now: Date): RefreshVerdict {
   if (state === undefined) return { action: "reject", error: new UnknownRefreshToken() };
@@ -38,7 +33,7 @@ export function judgeRefresh(state: RefreshTokenState | undefined, now: Date): R
 export type LogoutVerdict =
   | { action: "revoke_session" }
   | { action: "nothing" }
-  | { action: "reject"; error: AuthError };
+  | { action: "reject"; error: DomainError };
 
 export function judgeLogout(state: RefreshTokenState | undefined, callerId: string): LogoutVerdict {
   if (state === undefined || state.accountId !== callerId) {
@@ -51,4 +46,31 @@ export function judgeLogout(state: RefreshTokenState | undefined, callerId: stri
 /** When a refresh token presented now stops working (sliding: each rotation extends it). */
 export function refreshTokenExpiry(now: Date, ttlSeconds: number): Date {
   return new Date(now.getTime() + ttlSeconds * 1000);
+}
+
+// Opaque refresh tokens: 32 random bytes, base64url. Only their SHA-256 is stored, so a leaked
+// table cannot be replayed. Web Crypto only, so this runs on Node and Deno alike.
+
+const TOKEN_BYTES = 32;
+const tokenPattern = /^[A-Za-z0-9_-]{43}$/;
+
+function base64url(bytes: Uint8Array): string {
+  let binary = "";
+  for (const byte of bytes) binary += String.fromCharCode(byte);
+  return btoa(binary).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
+}
+
+export function newRefreshToken(): string {
+  return base64url(crypto.getRandomValues(new Uint8Array(TOKEN_BYTES)));
+}
+
+/** False for anything that cannot be a token we issued (saves a database round trip). */
+export function isWellFormedRefreshToken(token: string): boolean {
+  return tokenPattern.test(token);
+}
+
+/** Hex SHA-256 of the token: the key refresh tokens are stored and looked up under. */
+export async function hashRefreshToken(token: string): Promise<string> {
+  const digest = new Uint8Array(await crypto.subtle.digest("SHA-256", new TextEncoder().encode(token)));
+  return Array.from(digest, (byte) => byte.toString(16).padStart(2, "0")).join("");
 }

@@ -1,84 +1,27 @@
 import { fromBinary } from "@bufbuild/protobuf";
 import { timestampDate } from "@bufbuild/protobuf/wkt";
-import { Code, ConnectError, createClient, createRouterTransport } from "@connectrpc/connect";
-import {
-  AccountCreatedSchema,
-  AccountDeletedSchema,
-  AuthService,
-  type TokenPair,
-} from "@instagram/contracts/auth";
+import { Code, ConnectError } from "@connectrpc/connect";
+import { AccountCreatedSchema, AccountDeletedSchema, type TokenPair } from "@instagram/contracts/auth";
 import { eventSchema } from "@instagram/contracts/events";
-import {
-  createAccessTokenSigner,
-  createAccessTokenVerifier,
-  createAuthInterceptor,
-  createLogger,
-  createOutbox,
-  type DatabaseHandle,
-  fieldErrorsOf as fieldErrors,
-  generateSigningKey,
-  migrate,
-} from "@instagram/kit";
-import { createPostgresConnector } from "@instagram/kit/node";
-import { createTestDatabase, connectFailure as failure } from "@instagram/kit/testing";
-import { and, eq, sql } from "drizzle-orm";
+import { createAccessTokenVerifier, fieldErrorsOf as fieldErrors, generateSigningKey } from "@instagram/kit";
+import { connectFailure as failure } from "@instagram/kit/testing";
+import { and, eq } from "drizzle-orm";
 import { decodeJwt, importJWK, SignJWT } from "jose";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { outbox, sessions } from "../db/schema/index.ts";
-import { createLoginThrottle } from "../domain/login-throttle.ts";
-import { loadAuthEnv } from "../env.ts";
-import { createArgon2Hasher, testArgon2Cost } from "../passwords.ts";
-import { authRoutes } from "../routes.ts";
-import { createAuthService } from "../service.ts";
-import { createAuthServiceImpl } from "./auth-service.ts";
+import { bearer, createTestbed, TEST_ISSUER as ISSUER, type Testbed } from "../testing/testbed.ts";
 
-const ISSUER = "instagram-clone";
-const REFRESH_TTL_SECONDS = 3600;
-const MAX_LOGIN_FAILURES = 4;
-
-let database: DatabaseHandle;
-let privateJwk: Awaited<ReturnType<typeof generateSigningKey>>;
-let client: ReturnType<typeof createClient<typeof AuthService>>;
-let clock = new Date("2026-03-01T10:00:00Z");
-
-/** PGlite by default; a real PostgreSQL when AUTH_TEST_DATABASE_URL is set (its "auth" schema is replaced). */
-async function openTestDatabase(): Promise<DatabaseHandle> {
-  const module = createAuthService(loadAuthEnv({}));
-  const url = process.env.AUTH_TEST_DATABASE_URL;
-  if (!url) return createTestDatabase(module);
-  const connector = createPostgresConnector({ url });
-  const handle = await connector.connect();
-  await handle.db.execute(sql`drop schema if exists auth cascade`);
-  await migrate(handle, { schema: module.schema ?? "auth", migrationsFolder: module.migrationsFolder ?? "" });
-  return { ...handle, close: () => handle.close().then(() => connector.close()) };
-}
+let testbed: Testbed;
+let client: Testbed["client"];
 
 beforeAll(async () => {
-  database = await openTestDatabase();
-  privateJwk = await generateSigningKey();
-  const signer = await createAccessTokenSigner({ privateJwk, issuer: ISSUER, ttlSeconds: 900 });
-  const impl = createAuthServiceImpl({
-    db: database.db,
-    hasher: createArgon2Hasher(testArgon2Cost),
-    signer,
-    outbox: createOutbox(outbox),
-    throttle: createLoginThrottle({ maxFailures: MAX_LOGIN_FAILURES, windowSeconds: 60 }),
-    refreshTokenTtlSeconds: REFRESH_TTL_SECONDS,
-    logger: createLogger({ service: "auth", level: "silent" }),
-    now: () => clock,
-  });
-  const verifier = createAccessTokenVerifier({ issuer: ISSUER, jwks: signer.jwks() });
-  const transport = createRouterTransport(authRoutes(impl), {
-    router: { interceptors: [createAuthInterceptor(verifier)] },
-  });
-  client = createClient(AuthService, transport);
+  testbed = await createTestbed();
+  client = testbed.client;
 });
 
 afterAll(async () => {
-  await database?.close();
+  await testbed?.close();
 });
-
-const bearer = (accessToken: string) => ({ headers: { authorization: `Bearer ${accessToken}` } });
 
 async function signUp(username: string, password = "correct horse") {
   const { account } = await client.signUp({ username, email: `${username}@example.com`, password });
@@ -93,7 +36,7 @@ async function login(username: string, password = "correct horse"): Promise<Toke
 }
 
 async function outboxRows(aggregateId: string, type: string) {
-  return database.db
+  return testbed.db
     .select()
     .from(outbox)
     .where(and(eq(outbox.aggregateId, aggregateId), eq(outbox.type, type)));
@@ -116,7 +59,7 @@ describe("SignUp, Login, GetAccount", () => {
 
     const { account: me } = await client.getAccount({}, bearer(tokens.accessToken));
     expect(me).toMatchObject({ id: account.id, username: "alice", email: "alice@example.com" });
-    expect(me?.createdAt && timestampDate(me.createdAt).toISOString()).toBe(clock.toISOString());
+    expect(me?.createdAt && timestampDate(me.createdAt).toISOString()).toBe(testbed.now().toISOString());
   });
 
   it("publishes accounts.CREATED with the account in the same transaction", async () => {
@@ -128,7 +71,7 @@ describe("SignUp, Login, GetAccount", () => {
     const event = fromBinary(AccountCreatedSchema, row?.payload ?? new Uint8Array());
     expect(event.accountId).toBe(account.id);
     expect(event.username).toBe("carol");
-    expect(event.createdAt && timestampDate(event.createdAt).toISOString()).toBe(clock.toISOString());
+    expect(event.createdAt && timestampDate(event.createdAt).toISOString()).toBe(testbed.now().toISOString());
   });
 
   it("refuses bad input with every field problem in x-field-errors", async () => {
@@ -188,7 +131,7 @@ describe("SignUp, Login, GetAccount", () => {
 
   it("locks a login name after repeated failures, even for the right password", async () => {
     await signUp("gina");
-    for (let i = 0; i < MAX_LOGIN_FAILURES; i++) {
+    for (let i = 0; i < testbed.maxLoginFailures; i++) {
       expect((await failure(client.login({ username: "gina", password: "wrong password" }))).code).toBe(
         Code.Unauthenticated,
       );
@@ -196,7 +139,7 @@ describe("SignUp, Login, GetAccount", () => {
     const locked = await failure(client.login({ username: "gina", password: "correct horse" }));
     expect(locked.code).toBe(Code.ResourceExhausted);
     expect(Number(locked.metadata.get("retry-after"))).toBeGreaterThan(0);
-    clock = new Date(clock.getTime() + 61_000);
+    testbed.advance(61);
     expect((await login("gina")).accessToken).not.toBe("");
   });
 
@@ -238,7 +181,7 @@ describe("Refresh", () => {
   it("refuses an expired refresh token", async () => {
     await signUp("jane");
     const tokens = await login("jane");
-    clock = new Date(clock.getTime() + REFRESH_TTL_SECONDS * 1000);
+    testbed.advance(testbed.refreshTokenTtlSeconds);
     expect((await failure(client.refresh({ refreshToken: tokens.refreshToken }))).code).toBe(
       Code.Unauthenticated,
     );
@@ -377,7 +320,7 @@ describe("DeleteAccount", () => {
     const event = fromBinary(AccountDeletedSchema, row?.payload ?? new Uint8Array());
     expect(event).toMatchObject({ accountId: account.id, username: "sam" });
 
-    expect(await database.db.select().from(sessions).where(eq(sessions.accountId, account.id))).toEqual([]);
+    expect(await testbed.db.select().from(sessions).where(eq(sessions.accountId, account.id))).toEqual([]);
     expect((await failure(client.refresh({ refreshToken: tokens.refreshToken }))).code).toBe(
       Code.Unauthenticated,
     );
@@ -396,9 +339,9 @@ describe("DeleteAccount", () => {
 describe("access tokens", () => {
   async function craft(
     claims: Record<string, unknown>,
-    opts: { expiresAt: number; issuer?: string; jwk?: typeof privateJwk },
+    opts: { expiresAt: number; issuer?: string; jwk?: Testbed["privateJwk"] },
   ): Promise<string> {
-    const jwk = opts.jwk ?? privateJwk;
+    const jwk = opts.jwk ?? testbed.privateJwk;
     const key = await importJWK(jwk, "EdDSA");
     return new SignJWT(claims)
       .setProtectedHeader({ alg: "EdDSA" })

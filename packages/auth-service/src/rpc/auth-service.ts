@@ -1,12 +1,10 @@
 import { timestampFromDate } from "@bufbuild/protobuf/wkt";
 import type { HandlerContext, ServiceImpl } from "@connectrpc/connect";
 import type { AuthService } from "@instagram/contracts/auth";
-import { callerClaimsOf, requireCaller } from "@instagram/kit";
-import { createAccounts } from "../accounts.ts";
+import { type AccessTokenSigner, callerClaimsOf, requireCaller } from "@instagram/kit";
 import type { AccountRow } from "../db/schema/index.ts";
-import type { AuthDeps } from "../deps.ts";
-import { createSessions, SESSION_CLAIM } from "../sessions.ts";
-import { toConnectError } from "./errors.ts";
+import type { Accounts } from "../use-cases/accounts.ts";
+import { SESSION_CLAIM, type Sessions } from "../use-cases/sessions.ts";
 
 function accountMessage(account: AccountRow) {
   return {
@@ -17,69 +15,62 @@ function accountMessage(account: AccountRow) {
   };
 }
 
-export function createAuthServiceImpl(deps: AuthDeps): ServiceImpl<typeof AuthService> {
-  const accounts = createAccounts(deps);
-  const sessions = createSessions(deps);
+/** The session the caller's access token belongs to, if it names one. */
+function callerSessionId(ctx: HandlerContext): string | undefined {
+  const sid = callerClaimsOf(ctx)?.[SESSION_CLAIM];
+  return typeof sid === "string" ? sid : undefined;
+}
 
-  async function guard<T>(work: () => Promise<T>): Promise<T> {
-    try {
-      return await work();
-    } catch (error) {
-      throw toConnectError(error, deps.logger);
-    }
-  }
-
-  /** The session the caller's access token belongs to, if it names one. */
-  function callerSessionId(ctx: HandlerContext): string | undefined {
-    const sid = callerClaimsOf(ctx)?.[SESSION_CLAIM];
-    return typeof sid === "string" ? sid : undefined;
-  }
-
+/** Thin: who is calling, then the use case; the kit maps the refusals. */
+export function createAuthServiceImpl(opts: {
+  accounts: Accounts;
+  sessions: Sessions;
+  signer: AccessTokenSigner;
+}): ServiceImpl<typeof AuthService> {
+  const { accounts, sessions, signer } = opts;
   return {
-    signUp: (req) =>
-      guard(async () => ({
-        account: accountMessage(
-          await accounts.signUp({ username: req.username, email: req.email, password: req.password }),
-        ),
-      })),
+    async signUp(req) {
+      const account = await accounts.signUp({
+        username: req.username,
+        email: req.email,
+        password: req.password,
+      });
+      return { account: accountMessage(account) };
+    },
 
-    login: (req) =>
-      guard(async () => {
-        const { accountId, tokens } = await sessions.login({
-          username: req.username,
-          password: req.password,
-        });
-        return { accountId, tokens };
-      }),
+    async login(req) {
+      return sessions.login({ username: req.username, password: req.password });
+    },
 
-    refresh: (req) => guard(async () => ({ tokens: await sessions.refresh(req.refreshToken) })),
+    async refresh(req) {
+      return { tokens: await sessions.refresh(req.refreshToken) };
+    },
 
-    logout: (req, ctx) =>
-      guard(async () => {
-        await sessions.logout(requireCaller(ctx), req.refreshToken);
-        return {};
-      }),
+    async logout(req, ctx) {
+      await sessions.logout(requireCaller(ctx), req.refreshToken);
+      return {};
+    },
 
-    getAccount: (_req, ctx) =>
-      guard(async () => ({ account: accountMessage(await accounts.get(requireCaller(ctx))) })),
+    async getAccount(_req, ctx) {
+      return { account: accountMessage(await accounts.get(requireCaller(ctx))) };
+    },
 
-    changePassword: (req, ctx) =>
-      guard(async () => {
-        const caller = requireCaller(ctx);
-        await accounts.changePassword(
-          caller,
-          { currentPassword: req.currentPassword, newPassword: req.newPassword },
-          { refreshToken: req.refreshToken, sessionId: callerSessionId(ctx) },
-        );
-        return {};
-      }),
+    async changePassword(req, ctx) {
+      await accounts.changePassword(
+        requireCaller(ctx),
+        { currentPassword: req.currentPassword, newPassword: req.newPassword },
+        { refreshToken: req.refreshToken, sessionId: callerSessionId(ctx) },
+      );
+      return {};
+    },
 
-    deleteAccount: (req, ctx) =>
-      guard(async () => {
-        await accounts.delete(requireCaller(ctx), req.password);
-        return {};
-      }),
+    async deleteAccount(req, ctx) {
+      await accounts.delete(requireCaller(ctx), req.password);
+      return {};
+    },
 
-    getJwks: () => guard(async () => ({ jwksJson: JSON.stringify(deps.signer.jwks()) })),
+    async getJwks() {
+      return { jwksJson: JSON.stringify(signer.jwks()) };
+    },
   };
 }

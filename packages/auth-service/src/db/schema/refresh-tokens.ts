@@ -14,5 +14,9 @@ export const refreshTokens = authSchema.table(
     expiresAt: timestamp("expires_at", { withTimezone: true }).notNull(),
     spentAt: timestamp("spent_at", { withTimezone: true }),
   },
-  (table) => [index("refresh_tokens_session_id_idx").on(table.sessionId)],
+  (table) => [
+    index("refresh_tokens_session_id_idx").on(table.sessionId),
+    // The retention sweep's way in: tokens expired before its cutoff.
+    index("refresh_tokens_expires_at_idx").on(table.expiresAt),
+  ],
 );

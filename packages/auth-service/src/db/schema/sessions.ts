@@ -1,3 +1,4 @@
+import { isNotNull } from "drizzle-orm";
 import { index, timestamp, uuid } from "drizzle-orm/pg-core";
 import { accounts } from "./accounts.ts";
 import { authSchema } from "./auth-schema.ts";
@@ -13,7 +14,11 @@ export const sessions = authSchema.table(
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
     revokedAt: timestamp("revoked_at", { withTimezone: true }),
   },
-  (table) => [index("sessions_account_id_idx").on(table.accountId)],
+  (table) => [
+    index("sessions_account_id_idx").on(table.accountId),
+    // The retention sweep's way in: revoked sessions only.
+    index("sessions_revoked_at_idx").on(table.revokedAt).where(isNotNull(table.revokedAt)),
+  ],
 );
 
 export type SessionRow = typeof sessions.$inferSelect;

@@ -1,18 +1,18 @@
-import { type Executor, newId } from "@instagram/kit";
-
-import { findAccountByEmail, findAccountByUsername } from "./db/accounts.ts";
-import { findRefreshToken, insertRefreshToken, spendRefreshToken } from "./db/refresh-tokens.ts";
-import { insertSession, revokeSession } from "./db/sessions.ts";
-import type { AuthDeps } from "./deps.ts";
-import { parseLogin, requireValue } from "./domain/credentials.ts";
+import { type DomainError, type Executor, newId } from "@instagram/kit";
+import { findAccountByEmail, findAccountByUsername } from "../db/accounts.ts";
+import { findRefreshToken, insertRefreshToken, spendRefreshToken } from "../db/refresh-tokens.ts";
+import { insertSession, revokeSession } from "../db/sessions.ts";
+import { parseLogin, requireValue } from "../domain/credentials.ts";
+import { InvalidCredentials, RefreshTokenReused, UnknownRefreshToken } from "../domain/errors.ts";
 import {
-  type AuthError,
-  InvalidCredentials,
-  RefreshTokenReused,
-  UnknownRefreshToken,
-} from "./domain/errors.ts";
-import { judgeLogout, judgeRefresh, refreshTokenExpiry } from "./domain/refresh-token.ts";
-import { hashRefreshToken, isWellFormedRefreshToken, newRefreshToken } from "./refresh-tokens.ts";
+  hashRefreshToken,
+  isWellFormedRefreshToken,
+  judgeLogout,
+  judgeRefresh,
+  newRefreshToken,
+  refreshTokenExpiry,
+} from "../domain/refresh-token.ts";
+import type { AuthDeps } from "./deps.ts";
 
 export interface TokenPair {
   accessToken: string;
@@ -26,7 +26,7 @@ export interface TokenPair {
 export const SESSION_CLAIM = "sid";
 
 type Rotation =
-  | { refused: AuthError }
+  | { refused: DomainError }
   | { account: { accountId: string; username: string }; sessionId: string; next: string };
 
 export interface Sessions {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { createArgon2Hasher, testArgon2Cost } from "./passwords.ts";
+import { createArgon2Hasher, testArgon2Cost } from "./argon2-hasher.ts";
 
 describe("argon2 password hasher", () => {
   const hasher = createArgon2Hasher(testArgon2Cost);

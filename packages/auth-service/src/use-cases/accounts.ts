@@ -7,20 +7,20 @@ import {
   findAccountByUsername,
   insertAccount,
   updatePasswordHash,
-} from "./db/accounts.ts";
-import { findRefreshToken } from "./db/refresh-tokens.ts";
-import type { AccountRow } from "./db/schema/index.ts";
-import { revokeOtherSessions } from "./db/sessions.ts";
-import type { AuthDeps } from "./deps.ts";
+} from "../db/accounts.ts";
+import { findRefreshToken } from "../db/refresh-tokens.ts";
+import type { AccountRow } from "../db/schema/index.ts";
+import { revokeOtherSessions } from "../db/sessions.ts";
 import {
   type NewAccount,
   type PasswordChange,
   parsePasswordChange,
   parseSignUp,
   requireValue,
-} from "./domain/credentials.ts";
-import { AccountNotFound, EmailTaken, UsernameTaken, WrongPassword } from "./domain/errors.ts";
-import { hashRefreshToken, isWellFormedRefreshToken } from "./refresh-tokens.ts";
+} from "../domain/credentials.ts";
+import { AccountNotFound, EmailTaken, UsernameTaken, WrongPassword } from "../domain/errors.ts";
+import { hashRefreshToken, isWellFormedRefreshToken } from "../domain/refresh-token.ts";
+import type { AuthDeps } from "./deps.ts";
 
 export interface Accounts {
   signUp(input: NewAccount): Promise<AccountRow>;
@@ -85,7 +85,6 @@ export function createAccounts(deps: AuthDeps): Accounts {
           });
           return inserted;
         });
-        deps.onPublished?.();
         return row;
       } catch (error) {
         if (!isUniqueViolation(error)) throw error;
@@ -121,7 +120,6 @@ export function createAccounts(deps: AuthDeps): Accounts {
           payload: { accountId: deleted.id, username: deleted.username },
         });
       });
-      deps.onPublished?.();
     },
   };
 }

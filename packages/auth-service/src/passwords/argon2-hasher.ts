@@ -1,5 +1,5 @@
 import { hash, verify } from "@node-rs/argon2";
-import type { PasswordHasher } from "./domain/password-hasher.ts";
+import type { PasswordHasher } from "../domain/password-hasher.ts";
 
 /** argon2id with OWASP's minimum (19 MiB, 2 passes); the cost is recorded in each hash. */
 export interface Argon2Cost {

@@ -1,0 +1,15 @@
+import type { AccessTokenSigner, Database, Logger, Outbox } from "@instagram/kit";
+import type { LoginThrottle } from "../domain/login-throttle.ts";
+import type { PasswordHasher } from "../domain/password-hasher.ts";
+
+/** What the auth use cases need; service.ts builds it (the testbed through it). */
+export interface AuthDeps {
+  db: Database;
+  hasher: PasswordHasher;
+  signer: AccessTokenSigner;
+  outbox: Outbox;
+  throttle: LoginThrottle;
+  refreshTokenTtlSeconds: number;
+  logger: Logger;
+  now: () => Date;
+}
