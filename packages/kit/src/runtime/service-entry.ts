@@ -3,7 +3,7 @@ import type { Environment } from "../config/parse-env.ts";
 import { createLogger } from "../log/logger.ts";
 import { launchService } from "./launch.ts";
 import { runMain } from "./run-main.ts";
-import { createRuntimeFromEnv } from "./runtime-from-env.ts";
+import { createRuntimeFromEnv, type RuntimeFromEnvOptions } from "./runtime-from-env.ts";
 import type { ServiceModule } from "./types.ts";
 
 /**
@@ -15,11 +15,13 @@ export function runServiceMain<E extends CommonEnv>(
   name: string,
   loadEnv: (source: Environment) => E,
   createModule: (env: E) => ServiceModule,
+  /** e.g. { events: false } for a service that neither publishes nor consumes (the gateway). */
+  options?: RuntimeFromEnvOptions,
 ): void {
   runMain(
     async () => {
       const env = loadEnv(process.env);
-      const runtime = await createRuntimeFromEnv(env, name);
+      const runtime = await createRuntimeFromEnv(env, name, options);
       const launched = await launchService(createModule(env), runtime, {
         host: env.HOST,
         port: env.PORT,

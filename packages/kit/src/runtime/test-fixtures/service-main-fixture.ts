@@ -8,4 +8,5 @@ runServiceMain(
   "hello",
   (source) => parseEnv(commonEnvSchema, source),
   () => createHelloModule((line) => process.stdout.write(`${line}\n`)),
+  { events: false },
 );
