@@ -1,15 +1,7 @@
 import { createRoute, z } from "@hono/zod-openapi";
-import type { GatewayApp, RouteDeps } from "./context.ts";
-import { callOptions } from "./context.ts";
+import { callOptions, type GatewayApp, type RouteDeps, signedIn } from "./context.ts";
 import { accountJson } from "./representations.ts";
-import {
-  AccountSchema,
-  bearerSecurity,
-  jsonAnswer,
-  jsonBody,
-  problemAnswer,
-  unauthorizedAnswer,
-} from "./schemas.ts";
+import { AccountSchema, jsonAnswer, jsonBody, problemAnswer, unauthorizedAnswer } from "./schemas.ts";
 
 const SignUpBody = z
   .object({
@@ -61,8 +53,7 @@ export function registerAccountRoutes(app: GatewayApp, deps: RouteDeps): void {
       path: "/v1/accounts/me",
       tags: ["Accounts"],
       summary: "The caller's account",
-      security: bearerSecurity,
-      middleware: [deps.authenticate] as const,
+      ...signedIn(deps),
       responses: { 200: jsonAnswer(AccountSchema, "The caller's account."), 401: unauthorizedAnswer },
     }),
     async (c) => {
@@ -78,8 +69,7 @@ export function registerAccountRoutes(app: GatewayApp, deps: RouteDeps): void {
       tags: ["Accounts"],
       summary: "Change the password",
       description: "Every other session of the account is revoked.",
-      security: bearerSecurity,
-      middleware: [deps.authenticate] as const,
+      ...signedIn(deps),
       request: { body: jsonBody(ChangePasswordBody) },
       responses: {
         204: { description: "Changed." },
@@ -109,8 +99,7 @@ export function registerAccountRoutes(app: GatewayApp, deps: RouteDeps): void {
       tags: ["Accounts"],
       summary: "Delete the account",
       description: "Everything the user owns disappears from every service.",
-      security: bearerSecurity,
-      middleware: [deps.authenticate] as const,
+      ...signedIn(deps),
       request: { body: jsonBody(DeleteAccountBody) },
       responses: {
         204: { description: "Deleted." },

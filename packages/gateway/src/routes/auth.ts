@@ -1,17 +1,9 @@
 import { Code, ConnectError } from "@connectrpc/connect";
 import { createRoute, z } from "@hono/zod-openapi";
 import { HttpProblem } from "@instagram/kit";
-import type { GatewayApp, RouteDeps } from "./context.ts";
-import { callOptions } from "./context.ts";
+import { callOptions, type GatewayApp, type RouteDeps, signedIn } from "./context.ts";
 import { tokenPairJson } from "./representations.ts";
-import {
-  bearerSecurity,
-  jsonAnswer,
-  jsonBody,
-  problemAnswer,
-  TokenPairSchema,
-  unauthorizedAnswer,
-} from "./schemas.ts";
+import { jsonAnswer, jsonBody, problemAnswer, TokenPairSchema, unauthorizedAnswer } from "./schemas.ts";
 
 const LoginBody = z
   .object({
@@ -89,8 +81,7 @@ export function registerAuthRoutes(app: GatewayApp, deps: RouteDeps): void {
       path: "/v1/auth/logout",
       tags: ["Sessions"],
       summary: "Log out",
-      security: bearerSecurity,
-      middleware: [deps.authenticate] as const,
+      ...signedIn(deps),
       request: { body: jsonBody(RefreshTokenBody) },
       responses: {
         204: { description: "The session is over." },

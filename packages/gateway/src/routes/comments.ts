@@ -1,9 +1,7 @@
 import { createRoute, z } from "@hono/zod-openapi";
-import type { GatewayApp, RouteDeps } from "./context.ts";
-import { callOptions } from "./context.ts";
+import { callOptions, type GatewayApp, pageRequest, type RouteDeps, signedIn } from "./context.ts";
 import { commentJson, commentPageJson } from "./representations.ts";
 import {
-  bearerSecurity,
   CommentPageSchema,
   CommentSchema,
   ImageIdParamSchema,
@@ -37,8 +35,7 @@ export function registerCommentRoutes(app: GatewayApp, deps: RouteDeps): void {
       path: "/v1/images/{id}/comments",
       tags: ["Comments"],
       summary: "Comment on an image",
-      security: bearerSecurity,
-      middleware: [deps.authenticate] as const,
+      ...signedIn(deps),
       request: { params: ImageIdParamSchema, body: jsonBody(NewCommentBody) },
       responses: {
         201: jsonAnswer(CommentSchema, "The new comment."),
@@ -61,8 +58,7 @@ export function registerCommentRoutes(app: GatewayApp, deps: RouteDeps): void {
       path: "/v1/images/{id}/comments",
       tags: ["Comments"],
       summary: "An image's comments, oldest first",
-      security: bearerSecurity,
-      middleware: [deps.authenticate] as const,
+      ...signedIn(deps),
       request: { params: ImageIdParamSchema, query: PageQuerySchema },
       responses: {
         200: jsonAnswer(CommentPageSchema, "A page of comments."),
@@ -73,9 +69,8 @@ export function registerCommentRoutes(app: GatewayApp, deps: RouteDeps): void {
     }),
     async (c) => {
       const { id } = c.req.valid("param");
-      const { limit, cursor } = c.req.valid("query");
       const page = await deps.comment.listComments(
-        { imageId: id, page: { limit, cursor: cursor ?? "" } },
+        { imageId: id, page: pageRequest(c.req.valid("query")) },
         callOptions(c),
       );
       return c.json(commentPageJson(page), 200);
@@ -89,8 +84,7 @@ export function registerCommentRoutes(app: GatewayApp, deps: RouteDeps): void {
       tags: ["Comments"],
       summary: "Delete a comment",
       description: "Its author or the image's owner may.",
-      security: bearerSecurity,
-      middleware: [deps.authenticate] as const,
+      ...signedIn(deps),
       request: { params: CommentParamSchema },
       responses: {
         204: { description: "Deleted." },

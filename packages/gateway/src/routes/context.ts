@@ -5,6 +5,7 @@ import type { Context, MiddlewareHandler } from "hono";
 import type { Caller, GatewayBindings } from "../auth/bearer.ts";
 import type { ImageServiceHttp } from "../peers/image-service-http.ts";
 import type { ServiceClients } from "../peers/service-clients.ts";
+import { bearerSecurity } from "./schemas.ts";
 
 export type GatewayApp = OpenAPIHono<GatewayBindings>;
 
@@ -24,4 +25,17 @@ export interface RouteDeps extends ServiceClients {
  */
 export function callOptions(c: { var: { caller: Caller }; req: { raw: Request } }): CallOptions {
   return { headers: { authorization: c.var.caller.authorization }, signal: c.req.raw.signal };
+}
+
+/** The route options of an endpoint that needs an access token: documented as such, checked first. */
+export function signedIn(deps: RouteDeps) {
+  return { security: bearerSecurity, middleware: deps.authenticate };
+}
+
+/** A page as the services take it, from the `limit` and `cursor` query parameters. */
+export function pageRequest(query: { limit: number; cursor?: string | undefined }): {
+  limit: number;
+  cursor: string;
+} {
+  return { limit: query.limit, cursor: query.cursor ?? "" };
 }

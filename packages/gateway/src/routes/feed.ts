@@ -1,9 +1,7 @@
 import { createRoute } from "@hono/zod-openapi";
-import type { GatewayApp, RouteDeps } from "./context.ts";
-import { callOptions } from "./context.ts";
+import { callOptions, type GatewayApp, pageRequest, type RouteDeps, signedIn } from "./context.ts";
 import { imagePageJson } from "./representations.ts";
 import {
-  bearerSecurity,
   ImagePageSchema,
   jsonAnswer,
   PageQuerySchema,
@@ -21,8 +19,7 @@ export function registerFeedRoutes(app: GatewayApp, deps: RouteDeps): void {
       description:
         "A follow shows the followee's images within a second or so; an unfollow takes them away " +
         "as quickly; a deleted image leaves every feed at once.",
-      security: bearerSecurity,
-      middleware: [deps.authenticate] as const,
+      ...signedIn(deps),
       request: { query: PageQuerySchema },
       responses: {
         200: jsonAnswer(ImagePageSchema, "A page of the feed."),
@@ -31,8 +28,7 @@ export function registerFeedRoutes(app: GatewayApp, deps: RouteDeps): void {
       },
     }),
     async (c) => {
-      const { limit, cursor } = c.req.valid("query");
-      const page = await deps.image.getFeed({ page: { limit, cursor: cursor ?? "" } }, callOptions(c));
+      const page = await deps.image.getFeed({ page: pageRequest(c.req.valid("query")) }, callOptions(c));
       return c.json(imagePageJson(page), 200);
     },
   );

@@ -1,9 +1,7 @@
 import { createRoute } from "@hono/zod-openapi";
-import type { GatewayApp, RouteDeps } from "./context.ts";
-import { callOptions } from "./context.ts";
+import { callOptions, type GatewayApp, pageRequest, type RouteDeps, signedIn } from "./context.ts";
 import { profilePageJson } from "./representations.ts";
 import {
-  bearerSecurity,
   jsonAnswer,
   PageQuerySchema,
   ProfilePageSchema,
@@ -20,8 +18,7 @@ export function registerFollowRoutes(app: GatewayApp, deps: RouteDeps): void {
       tags: ["Follows"],
       summary: "Follow a user",
       description: "Idempotent: following someone you already follow changes nothing.",
-      security: bearerSecurity,
-      middleware: [deps.authenticate] as const,
+      ...signedIn(deps),
       request: { params: UsernameParamSchema },
       responses: {
         204: { description: "The caller follows the user." },
@@ -44,8 +41,7 @@ export function registerFollowRoutes(app: GatewayApp, deps: RouteDeps): void {
       tags: ["Follows"],
       summary: "Unfollow a user",
       description: "Idempotent: unfollowing someone you do not follow changes nothing.",
-      security: bearerSecurity,
-      middleware: [deps.authenticate] as const,
+      ...signedIn(deps),
       request: { params: UsernameParamSchema },
       responses: {
         204: { description: "The caller does not follow the user." },
@@ -66,8 +62,7 @@ export function registerFollowRoutes(app: GatewayApp, deps: RouteDeps): void {
       path: "/v1/users/{username}/followers",
       tags: ["Follows"],
       summary: "Who follows a user",
-      security: bearerSecurity,
-      middleware: [deps.authenticate] as const,
+      ...signedIn(deps),
       request: { params: UsernameParamSchema, query: PageQuerySchema },
       responses: {
         200: jsonAnswer(ProfilePageSchema, "A page of the user's followers."),
@@ -78,9 +73,8 @@ export function registerFollowRoutes(app: GatewayApp, deps: RouteDeps): void {
     }),
     async (c) => {
       const { username } = c.req.valid("param");
-      const { limit, cursor } = c.req.valid("query");
       const page = await deps.user.listFollowers(
-        { username, page: { limit, cursor: cursor ?? "" } },
+        { username, page: pageRequest(c.req.valid("query")) },
         callOptions(c),
       );
       return c.json(profilePageJson(page), 200);
@@ -93,8 +87,7 @@ export function registerFollowRoutes(app: GatewayApp, deps: RouteDeps): void {
       path: "/v1/users/{username}/following",
       tags: ["Follows"],
       summary: "Whom a user follows",
-      security: bearerSecurity,
-      middleware: [deps.authenticate] as const,
+      ...signedIn(deps),
       request: { params: UsernameParamSchema, query: PageQuerySchema },
       responses: {
         200: jsonAnswer(ProfilePageSchema, "A page of the accounts the user follows."),
@@ -105,9 +98,8 @@ export function registerFollowRoutes(app: GatewayApp, deps: RouteDeps): void {
     }),
     async (c) => {
       const { username } = c.req.valid("param");
-      const { limit, cursor } = c.req.valid("query");
       const page = await deps.user.listFollowing(
-        { username, page: { limit, cursor: cursor ?? "" } },
+        { username, page: pageRequest(c.req.valid("query")) },
         callOptions(c),
       );
       return c.json(profilePageJson(page), 200);

@@ -1,11 +1,9 @@
 import { type CallOptions, Code, ConnectError } from "@connectrpc/connect";
 import { createRoute, z } from "@hono/zod-openapi";
 import type { Profile } from "@instagram/contracts/user";
-import type { GatewayApp, RouteDeps } from "./context.ts";
-import { callOptions } from "./context.ts";
+import { callOptions, type GatewayApp, pageRequest, type RouteDeps, signedIn } from "./context.ts";
 import { imageJson, imagePageJson } from "./representations.ts";
 import {
-  bearerSecurity,
   ImageIdParamSchema,
   ImagePageSchema,
   ImageSchema,
@@ -43,8 +41,7 @@ export function registerImageRoutes(app: GatewayApp, deps: RouteDeps): void {
       path: "/v1/images/{id}",
       tags: ["Images"],
       summary: "An image",
-      security: bearerSecurity,
-      middleware: [deps.authenticate] as const,
+      ...signedIn(deps),
       request: { params: ImageIdParamSchema },
       responses: {
         200: jsonAnswer(ImageSchema, "The image."),
@@ -66,8 +63,7 @@ export function registerImageRoutes(app: GatewayApp, deps: RouteDeps): void {
       tags: ["Images"],
       summary: "Delete an image",
       description: "Only its owner may; its likes, comments and files go with it.",
-      security: bearerSecurity,
-      middleware: [deps.authenticate] as const,
+      ...signedIn(deps),
       request: { params: ImageIdParamSchema },
       responses: {
         204: { description: "Deleted." },
@@ -89,8 +85,7 @@ export function registerImageRoutes(app: GatewayApp, deps: RouteDeps): void {
       path: "/v1/users/{username}/images",
       tags: ["Images"],
       summary: "A user's images, newest first",
-      security: bearerSecurity,
-      middleware: [deps.authenticate] as const,
+      ...signedIn(deps),
       request: { params: UsernameParamSchema, query: PageQuerySchema },
       responses: {
         200: jsonAnswer(ImagePageSchema, "A page of the user's images."),
@@ -101,9 +96,8 @@ export function registerImageRoutes(app: GatewayApp, deps: RouteDeps): void {
     }),
     async (c) => {
       const { username } = c.req.valid("param");
-      const { limit, cursor } = c.req.valid("query");
       const options = callOptions(c);
-      const page = { limit, cursor: cursor ?? "" };
+      const page = pageRequest(c.req.valid("query"));
       // One hop: image-service resolves the name in its own read model of users. A name it has
       // not heard of yet may still be a user: user-service says who exists, then by id.
       const listed = await deps.image
@@ -124,8 +118,7 @@ export function registerImageRoutes(app: GatewayApp, deps: RouteDeps): void {
       tags: ["Images"],
       summary: "Images whose caption has #tag, newest first",
       description: "The tag matches in any case.",
-      security: bearerSecurity,
-      middleware: [deps.authenticate] as const,
+      ...signedIn(deps),
       request: { params: TagParamSchema, query: PageQuerySchema },
       responses: {
         200: jsonAnswer(ImagePageSchema, "A page of images with the tag."),
@@ -135,9 +128,8 @@ export function registerImageRoutes(app: GatewayApp, deps: RouteDeps): void {
     }),
     async (c) => {
       const { tag } = c.req.valid("param");
-      const { limit, cursor } = c.req.valid("query");
       const page = await deps.image.listTagImages(
-        { tag, page: { limit, cursor: cursor ?? "" } },
+        { tag, page: pageRequest(c.req.valid("query")) },
         callOptions(c),
       );
       return c.json(imagePageJson(page), 200);
@@ -150,8 +142,7 @@ export function registerImageRoutes(app: GatewayApp, deps: RouteDeps): void {
       path: "/v1/users/{username}/mentions",
       tags: ["Images"],
       summary: "Images whose caption mentions @username, newest first",
-      security: bearerSecurity,
-      middleware: [deps.authenticate] as const,
+      ...signedIn(deps),
       request: { params: UsernameParamSchema, query: PageQuerySchema },
       responses: {
         200: jsonAnswer(ImagePageSchema, "A page of images mentioning the user."),
@@ -162,12 +153,11 @@ export function registerImageRoutes(app: GatewayApp, deps: RouteDeps): void {
     }),
     async (c) => {
       const { username } = c.req.valid("param");
-      const { limit, cursor } = c.req.valid("query");
       const options = callOptions(c);
       // image-service answers an unknown name with an empty page; the contract wants a 404.
       const profile = await existingProfile(deps, username, options);
       const page = await deps.image.listMentionImages(
-        { username: profile.username, page: { limit, cursor: cursor ?? "" } },
+        { username: profile.username, page: pageRequest(c.req.valid("query")) },
         options,
       );
       return c.json(imagePageJson(page), 200);

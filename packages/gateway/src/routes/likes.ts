@@ -1,10 +1,8 @@
 import { createRoute } from "@hono/zod-openapi";
 import type { Profile } from "@instagram/contracts/user";
-import type { GatewayApp, RouteDeps } from "./context.ts";
-import { callOptions } from "./context.ts";
+import { callOptions, type GatewayApp, pageRequest, type RouteDeps, signedIn } from "./context.ts";
 import { profilePageJson } from "./representations.ts";
 import {
-  bearerSecurity,
   ImageIdParamSchema,
   jsonAnswer,
   PageQuerySchema,
@@ -21,8 +19,7 @@ export function registerLikeRoutes(app: GatewayApp, deps: RouteDeps): void {
       tags: ["Likes"],
       summary: "Like an image",
       description: "Idempotent: liking an image you already like changes nothing.",
-      security: bearerSecurity,
-      middleware: [deps.authenticate] as const,
+      ...signedIn(deps),
       request: { params: ImageIdParamSchema },
       responses: {
         204: { description: "The caller likes the image." },
@@ -44,8 +41,7 @@ export function registerLikeRoutes(app: GatewayApp, deps: RouteDeps): void {
       tags: ["Likes"],
       summary: "Take back a like",
       description: "Idempotent: unliking an image you do not like changes nothing.",
-      security: bearerSecurity,
-      middleware: [deps.authenticate] as const,
+      ...signedIn(deps),
       request: { params: ImageIdParamSchema },
       responses: {
         204: { description: "The caller does not like the image." },
@@ -66,8 +62,7 @@ export function registerLikeRoutes(app: GatewayApp, deps: RouteDeps): void {
       path: "/v1/images/{id}/likes",
       tags: ["Likes"],
       summary: "Who likes an image, newest like first",
-      security: bearerSecurity,
-      middleware: [deps.authenticate] as const,
+      ...signedIn(deps),
       request: { params: ImageIdParamSchema, query: PageQuerySchema },
       responses: {
         200: jsonAnswer(ProfilePageSchema, "A page of the profiles of those who like the image."),
@@ -78,9 +73,8 @@ export function registerLikeRoutes(app: GatewayApp, deps: RouteDeps): void {
     }),
     async (c) => {
       const { id } = c.req.valid("param");
-      const { limit, cursor } = c.req.valid("query");
       const options = callOptions(c);
-      const likers = await deps.image.listLikers({ id, page: { limit, cursor: cursor ?? "" } }, options);
+      const likers = await deps.image.listLikers({ id, page: pageRequest(c.req.valid("query")) }, options);
       let profiles: Profile[] = [];
       if (likers.userIds.length > 0) {
         const found = await deps.user.batchGetProfiles({ ids: likers.userIds }, options);

@@ -1,9 +1,7 @@
 import { createRoute, z } from "@hono/zod-openapi";
-import type { GatewayApp, RouteDeps } from "./context.ts";
-import { callOptions } from "./context.ts";
+import { callOptions, type GatewayApp, pageRequest, type RouteDeps, signedIn } from "./context.ts";
 import { profileJson, profilePageJson } from "./representations.ts";
 import {
-  bearerSecurity,
   jsonAnswer,
   jsonBody,
   PageQuerySchema,
@@ -35,8 +33,7 @@ export function registerUserRoutes(app: GatewayApp, deps: RouteDeps): void {
       path: "/v1/users/me",
       tags: ["Users"],
       summary: "The caller's profile",
-      security: bearerSecurity,
-      middleware: [deps.authenticate] as const,
+      ...signedIn(deps),
       responses: { 200: jsonAnswer(ProfileSchema, "The caller's profile."), 401: unauthorizedAnswer },
     }),
     async (c) => {
@@ -51,8 +48,7 @@ export function registerUserRoutes(app: GatewayApp, deps: RouteDeps): void {
       path: "/v1/users/me",
       tags: ["Users"],
       summary: "Edit the caller's profile",
-      security: bearerSecurity,
-      middleware: [deps.authenticate] as const,
+      ...signedIn(deps),
       request: { body: jsonBody(UpdateProfileBody) },
       responses: {
         200: jsonAnswer(ProfileSchema, "The updated profile."),
@@ -73,8 +69,7 @@ export function registerUserRoutes(app: GatewayApp, deps: RouteDeps): void {
       path: "/v1/users/{username}",
       tags: ["Users"],
       summary: "A profile",
-      security: bearerSecurity,
-      middleware: [deps.authenticate] as const,
+      ...signedIn(deps),
       request: { params: UsernameParamSchema },
       responses: {
         200: jsonAnswer(ProfileSchema, "The profile."),
@@ -98,8 +93,7 @@ export function registerUserRoutes(app: GatewayApp, deps: RouteDeps): void {
       path: "/v1/users",
       tags: ["Users"],
       summary: "Find users by username prefix",
-      security: bearerSecurity,
-      middleware: [deps.authenticate] as const,
+      ...signedIn(deps),
       request: { query: SearchQuerySchema },
       responses: {
         200: jsonAnswer(ProfilePageSchema, "A page of profiles whose username starts with the query."),
@@ -108,9 +102,9 @@ export function registerUserRoutes(app: GatewayApp, deps: RouteDeps): void {
       },
     }),
     async (c) => {
-      const { query, limit, cursor } = c.req.valid("query");
+      const { query } = c.req.valid("query");
       const page = await deps.user.searchProfiles(
-        { query, page: { limit, cursor: cursor ?? "" } },
+        { query, page: pageRequest(c.req.valid("query")) },
         callOptions(c),
       );
       return c.json(profilePageJson(page), 200);
