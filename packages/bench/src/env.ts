@@ -1,13 +1,23 @@
 import { type Environment, parseEnv } from "@instagram/kit";
 import { z } from "zod";
 
-export const scenarioNames = ["path", "upload", "cascade", "memory", "reads", "mixed", "settle"] as const;
+export const scenarioNames = [
+  "path",
+  "upload",
+  "cascade",
+  "memory",
+  "reads",
+  "mixed",
+  "settle",
+  // upload end to end with image files on the filesystem and in S3 (a private SeaweedFS)
+  "stores",
+] as const;
 export type ScenarioName = (typeof scenarioNames)[number];
 
 const benchEnvSchema = z.object({
   /** Multiplies iteration counts and data sizes: 0.1 for a quick run, 1 for the real thing. */
   BENCH_SCALE: z.coerce.number().positive().max(10).default(1),
-  /** Comma-separated subset of path, upload, cascade, memory, reads, mixed, settle. */
+  /** Comma-separated subset of path, upload, cascade, memory, reads, mixed, settle, stores. */
   BENCH_ONLY: z
     .string()
     .regex(new RegExp(`^(${scenarioNames.join("|")})(,(${scenarioNames.join("|")}))*$`), {

@@ -9,6 +9,7 @@ import { runDistributedLoad } from "./distributed-load.ts";
 import { loadBenchEnv, planFor, selectedScenarios } from "./env.ts";
 import { GatewayClient, type Person } from "./gateway-client.ts";
 import { type LocalInfra, startLocalInfra } from "./local-infra.ts";
+import { startLocalObjectStore } from "./local-object-store.ts";
 import { describeMachine, loadAverage, machineSlug } from "./machine.ts";
 import { listenerPid } from "./process-memory.ts";
 import { type BenchReport, summaryTable, writeReport } from "./report.ts";
@@ -20,6 +21,7 @@ import { measureEmbeddedReads } from "./scenarios/embedded-reads.ts";
 import { measureRequestPath } from "./scenarios/request-path.ts";
 import { measureUploadLatency } from "./scenarios/upload-latency.ts";
 import { measureUploadMemory } from "./scenarios/upload-memory.ts";
+import { measureUploadStores } from "./scenarios/upload-stores.ts";
 
 const env = loadBenchEnv(process.env);
 const plan = planFor(env.BENCH_SCALE, env.BENCH_CASCADE_USERS, {
@@ -149,6 +151,40 @@ try {
     } finally {
       await stack.stop();
     }
+  }
+
+  if (selected.has("stores")) {
+    await attempt("upload: files | S3", async () => {
+      log("starting a private SeaweedFS (scripts/seaweedfs.sh; the first run builds it)");
+      const objectStore = await startLocalObjectStore(workDir);
+      const stacks: Awaited<ReturnType<typeof startEmbeddedStack>>[] = [];
+      try {
+        const storeUnderTest = async (name: string, blobEnv: Record<string, string>) => {
+          const stack = await startEmbeddedStack({
+            dataDir: join(workDir, `stores-${name}`),
+            ports: await freePorts(services.map((service) => service.name)),
+            logLevel: env.BENCH_LOG_LEVEL,
+            env: { ...stackEnv, ...blobEnv },
+          });
+          stacks.push(stack);
+          const api = new GatewayClient(stack.gatewayUrl);
+          const person = await api.newPerson(`st${name}`);
+          await profileReady(api, person);
+          return { api, token: person.token };
+        };
+        const file = await storeUnderTest("file", { BLOB_STORE: "file" });
+        const s3 = await storeUnderTest("s3", objectStore.env);
+        report.scenarios.uploadStores = await measureUploadStores({
+          file,
+          s3,
+          ...plan.upload,
+          deadline: Date.now() + plan.upload.budgetMs * 2,
+        });
+      } finally {
+        for (const stack of stacks) await stack.stop();
+        await objectStore.stop();
+      }
+    });
   }
 
   if (!backing && (distributedLoad || (selected.has("memory") && env.BENCH_INFRA === "1"))) {

@@ -11,6 +11,7 @@ import type { ReadPathsResult } from "./scenarios/read-paths.ts";
 import type { RequestPathResult } from "./scenarios/request-path.ts";
 import type { UploadLatencyResult } from "./scenarios/upload-latency.ts";
 import type { UploadMemoryResult } from "./scenarios/upload-memory.ts";
+import type { UploadStoresResult } from "./scenarios/upload-stores.ts";
 import { fixed, renderTable, times } from "./table.ts";
 
 export interface MemoryScenarioReport extends UploadMemoryResult {
@@ -32,6 +33,8 @@ export interface BenchReport {
     /** Only with PostgreSQL + Kafka: without a shared bus, separate processes never create profiles. */
     requestPathDistributed?: RequestPathResult;
     uploadLatency?: UploadLatencyResult;
+    /** Upload and read back with image files on the filesystem and in S3 (SeaweedFS). */
+    uploadStores?: UploadStoresResult;
     deletionCascade?: CascadeResult;
     uploadMemory?: MemoryScenarioReport;
     /** Distributed stack on PostgreSQL + Kafka against the one-process baseline. */
@@ -86,6 +89,31 @@ export function summaryTable(report: BenchReport): string {
       fixed(u.sharpMs.p95),
       fixed(u.uploadMs.p95),
       times(u.ratioP95),
+    ]);
+  }
+  const stores = report.scenarios.uploadStores;
+  if (stores) {
+    const { file, s3 } = stores;
+    rows.push([
+      `upload 1 MP JPEG, embedded (n=${stores.iterations})`,
+      "p50 ms",
+      fixed(file.uploadMs.p50),
+      fixed(s3.uploadMs.p50),
+      times(stores.uploadRatioP50),
+    ]);
+    rows.push([
+      "  files | S3 (SeaweedFS)",
+      "p95 ms",
+      fixed(file.uploadMs.p95),
+      fixed(s3.uploadMs.p95),
+      times(s3.uploadMs.p95 / file.uploadMs.p95),
+    ]);
+    rows.push([
+      "  GET content, files | S3",
+      "p50 ms",
+      fixed(file.contentMs.p50),
+      fixed(s3.contentMs.p50),
+      times(stores.contentRatioP50),
     ]);
   }
   for (const [label, path] of [
