@@ -1,0 +1,98 @@
+// Each service SIGKILLed in the middle of a load of writes and started again: only the writes that
+// need the dead service fail (503 problem, quickly), none acknowledged is lost, counters end exact.
+// Then supervision: a service that dies on its own is started again by the stack.
+import type { InstanceName } from "@instagram/stack";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type FaultStack, startFaultStack } from "./fault-stack.ts";
+import { Ledger, report, type WriteKind } from "./ledger.ts";
+import { settle } from "./settle.ts";
+import { createPopulation, type Population, runLoad, sleep } from "./workload.ts";
+
+let faults: FaultStack;
+let population: Population;
+const setUp = new Ledger();
+beforeAll(async () => {
+  faults = await startFaultStack();
+  population = await createPopulation(faults.api, 8, setUp);
+});
+afterAll(async () => {
+  await faults?.stop();
+});
+
+/** The writes a dead service may fail: those it serves (the gateway: all of them). */
+const mayFail: Record<string, WriteKind[]> = {
+  auth: [],
+  user: ["follow"],
+  image: ["like", "upload", "comment"], // a comment on a new image asks image-service who owns it
+  comment: ["comment"],
+  gateway: ["follow", "like", "comment", "upload"],
+};
+
+const kills: { name: string; instances: InstanceName[] }[] = [
+  { name: "auth", instances: ["auth"] },
+  { name: "user", instances: ["user", "user.2"] },
+  { name: "image", instances: ["image"] },
+  { name: "comment", instances: ["comment"] },
+  { name: "gateway", instances: ["gateway"] },
+];
+
+describe("each service killed mid-load and restarted", () => {
+  it.each(kills)(
+    "$name: only its own writes fail, nothing acknowledged is lost",
+    async ({ name, instances }) => {
+      const ledger = new Ledger();
+      for (const write of setUp.writes) ledger.record(write);
+      const load = runLoad(faults.stack.gatewayUrl, population, ledger, { writes: 200, perSecond: 40 });
+      await sleep(1_500);
+      for (const instance of instances) await faults.stack.kill(instance);
+      await sleep(2_000);
+      await Promise.all(instances.map((instance) => faults.stack.restart(instance)));
+      await load;
+      const outcome = await settle(population, ledger);
+      const failed = ledger.failed();
+      report({
+        scenario: `${name}-service SIGKILLed mid-load, restarted after 2 s`,
+        sent: ledger.writes.length - setUp.writes.length,
+        acknowledged: ledger.acknowledged().length - setUp.writes.length,
+        failed: failed.length,
+        lost: outcome.lost.length,
+        convergeMs: outcome.convergeMs,
+        notes: [
+          ledger.failures().join(", "),
+          `slowest failure ${Math.max(0, ...failed.map((write) => write.ms))} ms`,
+        ].join("; "),
+      });
+      expect(outcome.lost).toEqual([]);
+      expect(outcome.wrongCounters).toEqual([]);
+      expect(failed.filter((write) => !mayFail[name]!.includes(write.kind))).toEqual([]);
+      // the gateway answers for a dead service at once, as a 503 problem (a dead gateway: no answer)
+      if (name !== "gateway") {
+        for (const write of failed) expect([write.status, write.ms < 6_000]).toEqual([503, true]);
+      }
+    },
+  );
+
+  it("supervision: a service that dies on its own is started again", async () => {
+    const before = faults.stack.pid("comment");
+    faults.stack.signal("comment", "SIGKILL");
+    const started = Date.now();
+    let after: number | undefined;
+    for (;;) {
+      after = faults.stack.pid("comment");
+      if (after !== undefined && after !== before) {
+        const ready = await fetch(`${faults.stack.instanceUrls.comment}/readyz`).then(
+          (response) => response.ok,
+          () => false,
+        );
+        if (ready) break;
+      }
+      if (Date.now() - started > 60_000) throw new Error("comment-service did not come back");
+      await sleep(100);
+    }
+    process.stdout.write(
+      `[faults] supervision: comment-service back ${Date.now() - started} ms after SIGKILL\n`,
+    );
+    const comment = await population.people[0]!.client.comment(population.images[0]!, "after the restart");
+    expect(comment.status, comment.text).toBe(201);
+  });
+});
