@@ -51,6 +51,7 @@ build() {
     echo "$WEED"
     return
   fi
+  if ! command -v go >/dev/null && [[ -x /usr/local/go/bin/go ]]; then PATH="/usr/local/go/bin:$PATH"; fi
   command -v go >/dev/null || die "go not found (the Go toolchain builds SeaweedFS)"
   local module src work
   say "downloading github.com/seaweedfs/seaweedfs@$VERSION from the Go module proxy"
