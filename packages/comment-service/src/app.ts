@@ -1,21 +1,9 @@
-import type { ConnectRouter, Interceptor } from "@connectrpc/connect";
-import { createServiceApp, type Logger } from "@instagram/kit";
+import { createServiceApp, type ServiceAppOptions } from "@instagram/kit";
 import type { Hono } from "hono";
 
-export interface AppDeps {
-  routes: (router: ConnectRouter) => void;
-  interceptors: Interceptor[];
-  readiness: () => Promise<void>;
-  logger?: Logger;
-}
+export type AppDeps = Omit<ServiceAppOptions, "name">;
 
 /** Connect routes + operations (/healthz, /readyz, /metrics), all from the kit; no node:* here. */
 export function createApp(deps: AppDeps): Hono {
-  return createServiceApp({
-    name: "comment",
-    routes: deps.routes,
-    interceptors: deps.interceptors,
-    readiness: deps.readiness,
-    logger: deps.logger,
-  });
+  return createServiceApp({ name: "comment", ...deps });
 }

@@ -5,6 +5,7 @@ import {
   createAccessTokenVerifier,
   createAuthInterceptor,
   type Database,
+  databaseService,
   dependencyReadiness,
   type EventBus,
   type EventHandlers,
@@ -38,14 +39,11 @@ export interface CommentServiceOptions {
  * exist and who owns them) and `users` (usernames, account deletion).
  */
 export function createCommentService(env: CommentEnv, opts: CommentServiceOptions = {}): ServiceModule {
-  return {
+  return databaseService({
     name: "comment",
     schema: COMMENTS_SCHEMA,
     migrationsFolder: commentMigrationsFolder,
-    async start(ctx) {
-      const db = ctx.db;
-      if (db === undefined) throw new Error("comment-service needs a database");
-      const { logger, runtime } = ctx;
+    async start({ db, logger, runtime, readiness }) {
       const imageOwners =
         opts.imageOwners ??
         (env.IMAGE_LOOKUP_TIMEOUT_MS > 0
@@ -61,11 +59,15 @@ export function createCommentService(env: CommentEnv, opts: CommentServiceOption
         createAccessTokenVerifier({ issuer: env.JWT_ISSUER, jwks: authServiceJwks(runtime.discovery) });
       const interceptors = [createAuthInterceptor(verifier)];
       const routes = commentRoutes(createCommentServiceImpl(running.deps));
-      const readiness = ctx.readiness ?? dependencyReadiness({ db, bus: runtime.bus });
-      const app = createApp({ routes, interceptors, logger, readiness });
+      const app = createApp({
+        routes,
+        interceptors,
+        logger,
+        readiness: readiness ?? dependencyReadiness({ db, bus: runtime.bus }),
+      });
       return { app, routes, interceptors, stop: running.stop };
     },
-  };
+  });
 }
 
 /** The outbox relay and the event consumer, and the use-case deps wired to them. */

@@ -5,6 +5,7 @@ import {
   createAccessTokenVerifier,
   createAuthInterceptor,
   type Database,
+  databaseService,
   dependencyReadiness,
   type Outbox,
   type ServiceModule,
@@ -32,14 +33,11 @@ export function createUserRoutes(deps: { db: Database; outbox: Outbox }): (route
 
 /** user-service: profiles and the follow graph; consumes accounts and images, publishes users. */
 export function createUserService(env: UserEnv): ServiceModule {
-  return {
+  return databaseService({
     name: "user",
     schema: USERS_SCHEMA,
     migrationsFolder: userMigrationsFolder,
-    async start(ctx) {
-      const db = ctx.db;
-      if (db === undefined) throw new Error("user-service needs a database");
-      const { logger, runtime } = ctx;
+    async start({ db, logger, runtime, readiness }) {
       const events = await startServiceEvents({
         db,
         bus: runtime.bus,
@@ -53,9 +51,13 @@ export function createUserService(env: UserEnv): ServiceModule {
       });
       const interceptors = [createAuthInterceptor(verifier)];
       const routes = createUserRoutes({ db, outbox: events.outbox });
-      const readiness = ctx.readiness ?? dependencyReadiness({ db, bus: runtime.bus });
-      const app = createApp({ routes, interceptors, logger, readiness });
+      const app = createApp({
+        routes,
+        interceptors,
+        logger,
+        readiness: readiness ?? dependencyReadiness({ db, bus: runtime.bus }),
+      });
       return { app, routes, interceptors, stop: events.stop };
     },
-  };
+  });
 }
