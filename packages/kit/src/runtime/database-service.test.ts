@@ -1,3 +1,4 @@
+import { Hono } from "hono";
 import { describe, expect, it } from "vitest";
 import type { Database } from "../db/types.ts";
 import { createTestRuntime } from "../testing.ts";
@@ -19,7 +20,7 @@ describe("databaseService", () => {
     migrationsFolder: "/nowhere",
     async start({ db }) {
       seen.push(db);
-      return { app: { fetch: async () => new Response("ok") } };
+      return { app: new Hono() };
     },
   });
 
