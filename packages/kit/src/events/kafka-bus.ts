@@ -46,6 +46,7 @@ const OCCURRED_AT = "occurred-at";
 const RETRY_BUDGET_MS = 30_000;
 /** kafkajs's longest wait between retries, and so before a crashed consumer restarts: recovery ≤ ~1 s. */
 const MAX_RETRY_TIME_MS = 1_000;
+const REBALANCE_TIMEOUT_MS = 2_000;
 /** How long ping() (readiness) and lag() (metrics) wait for the broker. */
 const PROBE_TIMEOUT_MS = 1_500;
 
@@ -164,7 +165,11 @@ export function createKafkaBus(opts: KafkaBusOptions): EventBus {
       groupId: onBroker(spec.group),
       // Quick to notice a dead member and to rebalance: tests and restarts start fast.
       sessionTimeout: 10_000,
-      rebalanceTimeout: 10_000,
+      // How long a rebalance waits for the members it knows. A consumer restarted after a broker
+      // outage joins as a new member while its old self is still listed: the join waited this
+      // long for it (10 s was most of the recovery time). Members rejoin between two messages,
+      // so a short wait costs nothing; one stuck waiting for its database rejoins after.
+      rebalanceTimeout: REBALANCE_TIMEOUT_MS,
       heartbeatInterval: 1_000,
       maxWaitTimeInMs: 100,
       allowAutoTopicCreation: false,
