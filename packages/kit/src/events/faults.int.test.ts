@@ -71,6 +71,31 @@ async function databaseHop(
   };
 }
 
+describe("kafka client", () => {
+  it("connects, sends and consumes without a TimeoutNegativeWarning (kafkajs's negative timer, fixed)", async () => {
+    const warnings: string[] = [];
+    const onWarning = (warning: Error) => void warnings.push(warning.name);
+    process.on("warning", onWarning);
+    const bus = kafkaBus(`kit-warn-${newId().slice(-8)}.`);
+    try {
+      const heard: string[] = [];
+      await bus.subscribe({
+        group: "warn-test",
+        topics: ["users"],
+        handle: async (e) => void heard.push(e.id),
+      });
+      const event = testEvent("users", "FOLLOWED", { followerId: "a", followeeId: "b" });
+      await bus.send([event]);
+      await vi.waitFor(() => expect(heard).toEqual([event.id]), { timeout: 30_000, interval: 50 });
+      await bus.ping();
+    } finally {
+      await bus.close();
+      process.off("warning", onWarning);
+    }
+    expect(warnings).not.toContain("TimeoutNegativeWarning");
+  }, 60_000);
+});
+
 describe("the postgres driver when the database goes away", () => {
   it("fails the statements of a transaction whose connection died (CONNECTION_CLOSED), and the process lives on", async () => {
     const hop = await databaseHop(required(databaseUrl, "TEST_DATABASE_URL"));
