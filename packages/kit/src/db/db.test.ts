@@ -1,6 +1,7 @@
-import { mkdtemp, rm } from "node:fs/promises";
+import { mkdtemp, readFile, rm } from "node:fs/promises";
+import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openTestDatabase, type TestDatabase, testMigrations } from "../events/test-fixtures/database.ts";
@@ -159,4 +160,14 @@ describe("PGlite connector", () => {
       await rm(dataDir, { recursive: true, force: true });
     }
   }, 60_000);
+});
+
+describe("postgres driver", () => {
+  it("carries the closed-socket guard (root postinstall): a database going away cannot crash the process", async () => {
+    const root = join(dirname(createRequire(import.meta.url).resolve("postgres")), "..", "..");
+    for (const file of ["src/connection.js", "cjs/src/connection.js"]) {
+      const source = await readFile(join(root, file), "utf8");
+      expect(source, file).toContain("/* instagram: closed-socket guard */");
+    }
+  });
 });

@@ -8,8 +8,10 @@ import { startConsumer } from "./consumer.ts";
 import type { EventEnvelope } from "./envelope.ts";
 import { createInProcessBus } from "./in-process-bus.ts";
 import { startInboxSweep } from "./inbox-sweep.ts";
+import { createOutbox } from "./outbox.ts";
+import { startOutboxRelay } from "./outbox-relay.ts";
 import { openTestDatabase, type TestDatabase } from "./test-fixtures/database.ts";
-import { followerCounts, inbox } from "./test-fixtures/schema.ts";
+import { followerCounts, inbox, outbox } from "./test-fixtures/schema.ts";
 
 /** A pino logger whose lines are kept, parsed. */
 function recordingLogger() {
@@ -34,13 +36,14 @@ async function metricValue(name: string, labels: Record<string, string>): Promis
   return sample?.value ?? 0;
 }
 
-describe("consumer faults", () => {
-  let database: TestDatabase;
-  beforeAll(async () => {
-    database = await openTestDatabase();
-  }, 60_000);
-  afterAll(() => database?.close());
+// One database for the file (each test uses its own consumer names and rows).
+let database: TestDatabase;
+beforeAll(async () => {
+  database = await openTestDatabase();
+}, 60_000);
+afterAll(() => database?.close());
 
+describe("consumer faults", () => {
   it("waits out a transient fault however long it lasts: applied once, never dead-lettered, two log lines", async () => {
     const bus = createInProcessBus();
     const dead: EventEnvelope[] = [];
@@ -185,12 +188,6 @@ describe("consumer faults", () => {
 });
 
 describe("inbox sweep", () => {
-  let database: TestDatabase;
-  beforeAll(async () => {
-    database = await openTestDatabase();
-  }, 60_000);
-  afterAll(() => database?.close());
-
   it("deletes one consumer's rows past the retention, in batches, and counts them", async () => {
     const old = new Date(Date.now() - 8 * 24 * 3_600_000);
     const rows = (consumer: string, processedAt: Date, count: number) =>
@@ -218,5 +215,60 @@ describe("inbox sweep", () => {
     const left = await database.db.select({ consumer: inbox.consumer }).from(inbox);
     expect(left.filter((row) => row.consumer === "sweeper")).toHaveLength(4);
     expect(left.filter((row) => row.consumer === "someone-else")).toHaveLength(3);
+  });
+});
+
+describe("event metrics", () => {
+  it("exposes the outbox backlog (unsent rows) while the bus refuses them", async () => {
+    const bus = createInProcessBus();
+    const refusing = { ...bus, send: () => Promise.reject(new Error("bus refuses")) };
+    const relay = startOutboxRelay({
+      db: database.db,
+      table: outbox,
+      bus: refusing,
+      logger: pino({ level: "silent" }),
+      notifications: false,
+    });
+    const publishing = createOutbox(outbox);
+    await database.db.transaction(async (tx) => {
+      for (const followeeId of ["x", "y", "z"])
+        await publishing.publish(tx, {
+          topic: "users",
+          type: "FOLLOWED",
+          aggregateId: followeeId,
+          payload: { followerId: "a", followeeId },
+        });
+    });
+    expect(await metricValue("outbox_backlog", { outbox: "kit_test" })).toBe(3);
+    await relay.stop();
+    await bus.close();
+  });
+
+  it("exposes each consumer's lag per topic and partition", async () => {
+    const bus = createInProcessBus();
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    const consumer = await startConsumer({
+      name: "lagging",
+      db: database.db,
+      inbox,
+      bus,
+      logger: pino({ level: "silent" }),
+      handlers: { users: { FOLLOWED: () => held } },
+    });
+    await bus.send(
+      [1, 2].map((n) => testEvent("users", "FOLLOWED", { followerId: `${n}`, followeeId: "x" })),
+    );
+    expect(await metricValue("consumer_lag", { consumer: "lagging", topic: "users", partition: "0" })).toBe(
+      2,
+    );
+    release();
+    await vi.waitFor(async () =>
+      expect(await metricValue("consumer_lag", { consumer: "lagging", topic: "users" })).toBe(0),
+    );
+    await consumer.stop();
+    await bus.close();
   });
 });

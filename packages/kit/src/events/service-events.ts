@@ -4,6 +4,7 @@ import type { Database } from "../db/types.ts";
 import type { Logger } from "../log/logger.ts";
 import { type EventHandlers, startConsumer } from "./consumer.ts";
 import type { EventBus } from "./envelope.ts";
+import type { InboxRetention } from "./inbox-sweep.ts";
 import { createOutbox, type Outbox } from "./outbox.ts";
 import { startOutboxRelay } from "./outbox-relay.ts";
 
@@ -23,8 +24,11 @@ export interface ServiceEventsOptions {
      * transaction commits. `published` is kept for existing callers: calling it is not needed.
      */
     handlers: (outbox: Outbox, published: () => void) => EventHandlers;
+    /** Deterministic failures before an event is dead-lettered (transient faults never count). */
     maxAttempts?: number;
     retryDelayMs?: number;
+    /** Inbox rows kept this long (default 7 days), swept periodically. */
+    inboxRetention?: InboxRetention;
   };
 }
 
