@@ -1,6 +1,7 @@
 // Kafka SIGKILLed in the middle of a load of writes, started again a few seconds later: no write
 // fails (the outboxes hold the events), none is lost, every counter ends exact.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { deadLetterCount } from "./dead-letters.ts";
 import { type FaultStack, startFaultStack } from "./fault-stack.ts";
 import { killKafka, startKafka } from "./infrastructure-control.ts";
 import { Ledger, report } from "./ledger.ts";
@@ -36,6 +37,7 @@ describe("Kafka killed mid-load", () => {
       convergeMs: outcome.convergeMs,
       notes: ledger.failures().join(", "),
     });
+    expect(await deadLetterCount(faults.kafkaBrokers, faults.namespace)).toBe(0);
     expect(outcome.lost).toEqual([]);
     expect(outcome.wrongCounters).toEqual([]);
     expect(ledger.failures()).toEqual([]);
