@@ -302,13 +302,14 @@ export function createKafkaBus(opts: KafkaBusOptions): EventBus {
 
     async ping() {
       if (closed) throw new Error("kafka bus is closed");
-      if (kafkaLog.outage.down) throw new Error("kafka is unreachable");
       const down = [...crashed].map((spec) => spec.group);
       if (down.length > 0) throw new Error(`kafka consumer not running: ${down.join(", ")}`);
       await withinProbeTime(
         adminClient().then((client) => client.describeCluster()),
         "describe cluster",
       );
+      // A bus that only publishes, and rarely, would otherwise not hear of the broker's return.
+      kafkaLog.reachable();
     },
 
     async lag(group, topics): Promise<PartitionLag[]> {
