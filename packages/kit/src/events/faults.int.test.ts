@@ -96,6 +96,36 @@ describe("kafka client", () => {
   }, 60_000);
 });
 
+describe("kafka consumer lag", () => {
+  it("counts what a group has not consumed yet, per partition, and comes back to 0", async () => {
+    const bus = kafkaBus(`kit-lag-${newId().slice(-8)}.`);
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    try {
+      const events = [1, 2, 3, 4].map((n) =>
+        testEvent("users", "FOLLOWED", { followerId: `${n}`, followeeId: "x" }, { aggregateId: "x" }),
+      );
+      await bus.send(events);
+      await bus.subscribe({ group: "lag-test", topics: ["users"], handle: () => held });
+      const total = async () => (await bus.lag?.("lag-test", ["users"]))?.reduce((sum, p) => sum + p.lag, 0);
+      expect(await total()).toBe(4);
+      release();
+      await vi.waitFor(async () => expect(await total()).toBe(0), { timeout: 30_000, interval: 200 });
+      const partitions = (await bus.lag?.("lag-test", ["users"]))?.map((p) => [p.topic, p.partition]);
+      expect(partitions).toEqual([
+        ["users", 0],
+        ["users", 1],
+        ["users", 2],
+      ]);
+    } finally {
+      release();
+      await bus.close();
+    }
+  }, 60_000);
+});
+
 describe("the postgres driver when the database goes away", () => {
   it("fails the statements of a transaction whose connection died (CONNECTION_CLOSED), and the process lives on", async () => {
     const hop = await databaseHop(required(databaseUrl, "TEST_DATABASE_URL"));

@@ -329,7 +329,7 @@ export function createKafkaBus(opts: KafkaBusOptions): EventBus {
           });
         }),
       );
-      return lags.flat();
+      return lags.flat().sort((a, b) => a.topic.localeCompare(b.topic) || a.partition - b.partition);
     },
 
     async close() {
