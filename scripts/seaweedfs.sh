@@ -12,9 +12,8 @@
 #   start   start it again on the data it has (after kill)
 #   env     print the BLOB_STORE=s3 settings for a service (eval "$(scripts/seaweedfs.sh env)")
 #
-# Environment: INFRA_S3_PORT (29333), INFRA_S3_MASTER_PORT (S3 port + 1), INFRA_S3_VOLUME_PORT
-#   (S3 port + 2), INFRA_S3_FILER_PORT (S3 port + 3); the gRPC ports are these + 10000, so they must
-#   stay below 55536. INFRA_S3_BUCKET (images), INFRA_S3_ACCESS_KEY (instagram),
+# Environment: INFRA_S3_PORT (29333); SeaweedFS's other ports follow it: master +1, volume +2,
+#   filer +3, and their gRPC ports +4, +5, +6, the S3 gRPC port +7. INFRA_S3_BUCKET (images), INFRA_S3_ACCESS_KEY (instagram),
 #   INFRA_S3_SECRET_KEY (instagram-secret), INFRA_SEAWEEDFS_VERSION, INFRA_DIR (<repo>/.infra),
 #   INFRA_CACHE_DIR (~/.cache/instagram-infra), INFRA_TIMEOUT seconds (120).
 set -euo pipefail
@@ -25,9 +24,9 @@ VERSION="${INFRA_SEAWEEDFS_VERSION:-v0.0.0-20261109003541-7506e5f91cd6}"
 CACHE_DIR="${INFRA_CACHE_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/instagram-infra}"
 WEED="$CACHE_DIR/seaweedfs-$VERSION/weed"
 S3_PORT="${INFRA_S3_PORT:-29333}"
-MASTER_PORT="${INFRA_S3_MASTER_PORT:-$((S3_PORT + 1))}"
-VOLUME_PORT="${INFRA_S3_VOLUME_PORT:-$((S3_PORT + 2))}"
-FILER_PORT="${INFRA_S3_FILER_PORT:-$((S3_PORT + 3))}"
+MASTER_PORT=$((S3_PORT + 1))
+VOLUME_PORT=$((S3_PORT + 2))
+FILER_PORT=$((S3_PORT + 3))
 BUCKET="${INFRA_S3_BUCKET:-images}"
 ACCESS_KEY="${INFRA_S3_ACCESS_KEY:-instagram}"
 SECRET_KEY="${INFRA_S3_SECRET_KEY:-instagram-secret}"
@@ -104,12 +103,15 @@ wait_s3() {
   done
 }
 
-# Creates the bucket with a signed request (no AWS CLI needed): weed's own shell talks to the master.
+# Creates the bucket (or finds it there) through weed's own shell, which talks to the master: no
+# S3 client needed here.
 create_bucket() {
-  local deadline=$((SECONDS + TIMEOUT))
-  until echo "s3.bucket.create -name $BUCKET" |
-    "$WEED" shell -master="127.0.0.1:$MASTER_PORT" 2>&1 | grep -qiE "created|exist"; do
-    ((SECONDS < deadline)) || die "could not create bucket $BUCKET; see $LOG_FILE"
+  local deadline=$((SECONDS + TIMEOUT)) said
+  for (( ; ; )); do
+    said="$(echo "s3.bucket.create -name $BUCKET" |
+      "$WEED" shell -master="127.0.0.1:$MASTER_PORT.$((S3_PORT + 4))" 2>&1 || true)"
+    grep -qiE "created|already exists" <<<"$said" && return
+    ((SECONDS < deadline)) || die "could not create bucket $BUCKET ($said); see $LOG_FILE"
     sleep 1
   done
 }
@@ -143,6 +145,8 @@ up() {
 start_weed() {
   setsid "$WEED" server -ip=127.0.0.1 -ip.bind=127.0.0.1 -dir="$DATA_DIR" \
     -master.port="$MASTER_PORT" -volume.port="$VOLUME_PORT" -filer.port="$FILER_PORT" \
+    -master.port.grpc=$((S3_PORT + 4)) -volume.port.grpc=$((S3_PORT + 5)) -filer.port.grpc=$((S3_PORT + 6)) \
+    -s3.port.grpc=$((S3_PORT + 7)) -s3.port.iceberg=0 -s3.port.lance=0 \
     -master.volumeSizeLimitMB=64 -volume.max=0 -master.raftHashicorp \
     -s3 -s3.port="$S3_PORT" -s3.config="$CONFIG_FILE" \
     </dev/null >>"$LOG_FILE" 2>&1 &

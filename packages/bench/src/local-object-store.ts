@@ -52,12 +52,12 @@ export async function startLocalObjectStore(workDir: string): Promise<LocalObjec
   }
 }
 
-/** A port P whose P+1..P+3 and P+10001..P+10003 (SeaweedFS's master, volume, filer and gRPC) are free too. */
+/** A port P whose P+1..P+7 are free too (SeaweedFS's master, volume, filer and gRPC ports). */
 async function portBlock(): Promise<number> {
   for (let attempt = 0; attempt < 20; attempt++) {
     const { base } = await freePorts(["base"]);
-    if (base > 55_000) continue;
-    const wanted = [1, 2, 3, 10_001, 10_002, 10_003].map((offset) => base + offset);
+    if (base > 65_000) continue;
+    const wanted = [1, 2, 3, 4, 5, 6, 7].map((offset) => base + offset);
     if ((await Promise.all(wanted.map(isFree))).every(Boolean)) return base;
   }
   throw new Error("no free block of ports for SeaweedFS");

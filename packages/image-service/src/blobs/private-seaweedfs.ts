@@ -43,14 +43,11 @@ export async function startSeaweedFs(keys: { accessKey: string; secretKey: strin
   };
 }
 
-/**
- * A port P with P..P+3 free (S3, master, volume, filer) and P+10001..P+10003 (their gRPC ports,
- * SeaweedFS puts them 10000 above).
- */
+/** A port P with P..P+7 free: S3, master, volume, filer and their gRPC ports (scripts/seaweedfs.sh). */
 async function freePortBlock(): Promise<number> {
   for (let attempt = 0; attempt < 50; attempt++) {
     const base = 30_000 + Math.floor(Math.random() * 9_990);
-    const ports = [base, base + 1, base + 2, base + 3, base + 10_001, base + 10_002, base + 10_003];
+    const ports = Array.from({ length: 8 }, (_, offset) => base + offset);
     if ((await Promise.all(ports.map(isFree))).every(Boolean)) return base;
   }
   throw new Error("no free block of ports for SeaweedFS");
