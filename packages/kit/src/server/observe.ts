@@ -31,7 +31,9 @@ export function observeRequests(opts: { service: string; logger?: Logger }): Mid
       const seconds = (performance.now() - started) / 1000;
       record(route, c.req.method, status, seconds);
       if (failed === undefined) setRequestId(c.res, requestId);
-      if (logger !== undefined && (status >= 500 || logger.isLevelEnabled("debug"))) {
+      // A probe's 503 is its answer, not a failure: /readyz logs its own changes (mountOperations).
+      const failedRequest = status >= 500 && !quietPaths.has(c.req.path);
+      if (logger !== undefined && (failedRequest || logger.isLevelEnabled("debug"))) {
         const line = {
           requestId,
           // With a span active the logger's mixin adds trace_id itself.
@@ -43,7 +45,7 @@ export function observeRequests(opts: { service: string; logger?: Logger }): Mid
           status,
           durationMs: Math.round(seconds * 10000) / 10,
         };
-        if (status >= 500) logger.warn(line, "request failed");
+        if (failedRequest) logger.warn(line, "request failed");
         else logger.debug(line, "request");
       }
     }
