@@ -18,8 +18,8 @@ export interface KafkaLog {
 
 /**
  * kafkajs's log, in pino, without its noise: connection trouble (hundreds of lines per outage)
- * becomes one "unreachable" line and one "reachable again" line; any other message is logged at
- * its level at most once a minute, with how many repeats were left out.
+ * becomes one "unreachable" line and one "reachable again" line; any other message is logged (its
+ * errors and warnings at warn) at most once a minute, with how many repeats were left out.
  */
 export function createKafkaLog(logger: Logger): KafkaLog {
   const outage = createOutageLog(logger, {
@@ -48,8 +48,9 @@ export function createKafkaLog(logger: Logger): KafkaLog {
     }
     lastLogged.set(key, { at: now, repeats: 0 });
     const repeats = seen?.repeats ? { repeatsLeftOut: seen.repeats } : {};
-    if (entry.level === logLevel.ERROR) logger.error({ ...fields, ...repeats }, message);
-    else if (entry.level === logLevel.WARN) logger.warn({ ...fields, ...repeats }, message);
+    // kafkajs logs retriable hiccups (a topic's leader moving) as errors; what really fails
+    // reaches our code as a thrown error. So its errors, like its warnings, at warn.
+    if (entry.level <= logLevel.WARN) logger.warn({ ...fields, ...repeats }, message);
     else if (entry.level === logLevel.INFO) logger.info({ ...fields, ...repeats }, message);
     else logger.debug({ ...fields, ...repeats }, message);
   }
