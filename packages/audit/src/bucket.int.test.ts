@@ -67,7 +67,7 @@ async function put(key: string): Promise<void> {
 async function image(): Promise<string> {
   const owner = newId();
   await db.execute(sql`insert into auth.accounts (id, username, email, password_hash)
-    values (${owner}, ${`u${owner.slice(0, 8)}`}, ${`${owner}@example.com`}, 'x')`);
+    values (${owner}, ${`u${owner.slice(-12)}`}, ${`${owner}@example.com`}, 'x')`);
   const id = newId();
   await db.execute(sql`insert into images.images (id, owner_id, caption, hashtags, mentions, content_type,
       width, height, created_at)
