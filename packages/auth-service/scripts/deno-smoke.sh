@@ -1,16 +1,19 @@
 #!/usr/bin/env bash
-# Runs src/main.deno.ts under Deno (embedded mode: PGlite in a throwaway DATA_DIR), signs up and
-# logs in over Connect JSON, then stops it with SIGTERM and expects a clean exit.
+# Runs src/main.deno.ts under Deno (PGlite in a throwaway DATA_DIR, or DATABASE_URL), signs up and
+# logs in over Connect JSON, then stops it with SIGTERM and expects a clean exit. A lone service
+# needs Kafka: run it after `npm run infra:up` and `eval "$(bash scripts/infra.sh env)"`.
 set -euo pipefail
+: "${KAFKA_BROKERS:?KAFKA_BROKERS is required (npm run infra:up, then eval \"\$(bash scripts/infra.sh env)\")}"
 root="$(cd "$(dirname "$0")/../../.." && pwd)"
-deno="$root/node_modules/.bin/deno"
+# The binary itself: the npm wrapper (.bin/deno) would take the signal and leave Deno running.
+deno="$root/node_modules/deno/deno"
 port="${AUTH_DENO_SMOKE_PORT:-18581}"
 data="$(mktemp -d)"
 base="http://127.0.0.1:$port"
 rpc="$base/instagram.auth.v1.AuthService"
 
 cd "$root"
-DATA_DIR="$data" PORT="$port" LOG_LEVEL=warn "$deno" run -A packages/auth-service/src/main.deno.ts &
+DATA_DIR="$data" PORT="$port" LOG_LEVEL=warn KAFKA_NAMESPACE="deno-smoke-$$" "$deno" run -A packages/auth-service/src/main.deno.ts &
 pid=$!
 trap 'kill "$pid" 2>/dev/null || true; rm -rf "$data"' EXIT
 

@@ -1,7 +1,7 @@
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { getRequestListener } from "@hono/node-server";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { commonEnvSchema } from "../config/common-env.ts";
 import { parseEnv } from "../config/parse-env.ts";
 import { createTestRuntime } from "../testing.ts";
@@ -68,5 +68,28 @@ describe("runDenoServiceMain", () => {
     expect(events).toEqual([`started ${url}`, "module stopped"]);
     expect(closed).toBe(true);
     expect(await runtime.discovery.resolve("hello")).toEqual([]);
+  });
+
+  it("prints a bad variable as a plain message and exits 1, serving nothing", async () => {
+    const deno = nodeAsDeno({ PORT: "eighty" });
+    const printed = vi.spyOn(console, "error").mockImplementation(() => {});
+    let served = false;
+    try {
+      await runDenoServiceMain({
+        name: "hello",
+        loadEnv: (source) => parseEnv(commonEnvSchema, source),
+        createModule: () => createHelloModule(() => {}),
+        createRuntime: async () => {
+          served = true;
+          return createTestRuntime();
+        },
+        deno: deno.host,
+      });
+      expect(deno.exits).toEqual([1]);
+      expect(served).toBe(false);
+      expect(String(printed.mock.calls[0]?.[0])).toMatch(/^Invalid configuration:\n {2}- PORT: /);
+    } finally {
+      printed.mockRestore();
+    }
   });
 });

@@ -1,5 +1,5 @@
 import type { CommonEnv } from "../config/common-env.ts";
-import type { Environment } from "../config/parse-env.ts";
+import { ConfigError, type Environment } from "../config/parse-env.ts";
 import type { FetchApp } from "../server/fetch-app.ts";
 import { launchModule } from "./launch-module.ts";
 import type { ServiceModule, ServiceRuntime } from "./types.ts";
@@ -28,12 +28,21 @@ export interface DenoServiceMain<E extends CommonEnv> {
 /**
  * The whole Deno entry of one service (its src/main.deno.ts): the same module served by Deno.serve
  * (Connect + gRPC-web; real gRPC needs Node's HTTP/2). Answers 503 until the module has started;
- * on SIGINT/SIGTERM stops the service, closes the runtime and exits 0.
+ * on SIGINT/SIGTERM stops the service, closes the runtime and exits 0. A ConfigError prints its
+ * message (no stack) and exits 1.
  */
 export async function runDenoServiceMain<E extends CommonEnv>(main: DenoServiceMain<E>): Promise<void> {
   const deno = main.deno ?? (globalThis as unknown as { Deno: DenoHost }).Deno;
-  const env = main.loadEnv(deno.env.toObject());
-  const runtime = await main.createRuntime(env, main.name);
+  let env: E;
+  let runtime: ServiceRuntime;
+  try {
+    env = main.loadEnv(deno.env.toObject());
+    runtime = await main.createRuntime(env, main.name);
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    console.error(error.message);
+    return deno.exit(1);
+  }
   let app: FetchApp | undefined;
   const server = deno.serve({ hostname: env.HOST, port: env.PORT, onListen: () => {} }, (request) =>
     app ? app.fetch(request) : new Response("starting", { status: 503 }),
