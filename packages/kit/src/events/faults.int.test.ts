@@ -96,6 +96,33 @@ describe("kafka client", () => {
   }, 60_000);
 });
 
+describe("kafka consumer crash", () => {
+  it("runs a new consumer when kafkajs gives one up (a crash it does not restart), and redelivers", async () => {
+    const bus = kafkaBus(`kit-crash-${newId().slice(-8)}.`);
+    try {
+      const attempts: string[] = [];
+      await bus.subscribe({
+        group: "crash-test",
+        topics: ["users"],
+        handle: async (event) => {
+          attempts.push(event.id);
+          // A TypeError is "unrecoverable" to kafkajs: its consumer crashes and is not restarted.
+          if (attempts.length === 1) throw new TypeError("a bug in the handler");
+        },
+      });
+      const event = testEvent("users", "FOLLOWED", { followerId: "a", followeeId: "b" });
+      await bus.send([event]);
+      await vi.waitFor(() => expect(attempts).toEqual([event.id, event.id]), {
+        timeout: 30_000,
+        interval: 100,
+      });
+      await vi.waitFor(() => bus.ping(), { timeout: 10_000, interval: 200 });
+    } finally {
+      await bus.close();
+    }
+  }, 60_000);
+});
+
 describe("kafka consumer lag", () => {
   it("counts what a group has not consumed yet, per partition, and comes back to 0", async () => {
     const bus = kafkaBus(`kit-lag-${newId().slice(-8)}.`);

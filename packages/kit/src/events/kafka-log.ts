@@ -2,9 +2,10 @@ import { type LogEntry, logLevel } from "kafkajs";
 import type { Logger } from "pino";
 import { createOutageLog, type OutageLog } from "./outage-log.ts";
 
-// What kafkajs logs, again and again, while a broker is away: folded into one outage.
+// What kafkajs logs, again and again, while a broker is away: folded into one outage. (A crash
+// for another reason, a handler's bug, is logged as such.)
 const CONNECTION_TROUBLE =
-  /ECONNREFUSED|ECONNRESET|ETIMEDOUT|EHOSTUNREACH|ENOTFOUND|Connection (error|timeout|closed)|Closed connection|Failed to connect|Crash: |Restarting the consumer|NumberOfRetriesExceeded|not available|disconnected|socket/i;
+  /ECONNREFUSED|ECONNRESET|ETIMEDOUT|EHOSTUNREACH|ENOTFOUND|Connection (error|timeout|closed)|Closed connection|Failed to connect|not available|disconnected|socket/i;
 const REPEAT_WINDOW_MS = 60_000;
 
 export interface KafkaLog {
