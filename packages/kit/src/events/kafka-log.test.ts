@@ -51,7 +51,7 @@ describe("kafka log", () => {
     const log = createKafkaLog(logger).logCreator();
     for (let i = 0; i < 5; i++)
       log(entry(logLevel.WARN, `The group is rebalancing, re-joining (generation ${i})`));
-    log(entry(logLevel.ERROR, "Offset out of range, resetting to default offset"));
+    log(entry(logLevel.ERROR, "Crash: KafkaJSNonRetriableError: a bug in the handler"));
     expect(lines.map((line) => [line.level, line.msg])).toEqual([
       [40, "The group is rebalancing, re-joining (generation 0)"],
       [40, "Crash: KafkaJSNonRetriableError: a bug in the handler"],
