@@ -1,3 +1,6 @@
+import { once } from "node:events";
+import { constants, createServer as createHttp2Server } from "node:http2";
+import type { AddressInfo } from "node:net";
 import { Code, ConnectError, createClient } from "@connectrpc/connect";
 import { AuthService } from "@instagram/contracts/auth";
 import { afterEach, describe, expect, it } from "vitest";
@@ -180,5 +183,40 @@ describe("static discovery of a name with several addresses", () => {
     await discovery.resolve("user");
     expect(await discovery.resolve("user")).toEqual(["http://10.0.0.9:8082"]);
     expect(await discovery.resolve("image")).toEqual(["http://image.internal:8083"]);
+  });
+});
+
+describe("an HTTP/2 stream reset with CANCEL by the other side", () => {
+  it("is Unavailable, so a read moves on to another instance", async () => {
+    // A real HTTP/2 server that resets every stream it gets, as a dying instance's session does.
+    const resetting = createHttp2Server();
+    resetting.on("stream", (stream) => stream.close(constants.NGHTTP2_CANCEL));
+    resetting.listen(0, "127.0.0.1");
+    await once(resetting, "listening");
+    const resettingUrl = `http://127.0.0.1:${(resetting.address() as AddressInfo).port}`;
+    try {
+      const healthy = await instance("healthy");
+      const instances = http2Instances();
+      const alone = createClient(
+        AuthService,
+        createServiceTransport({
+          discovery: createStaticDiscovery({ auth: [resettingUrl] }),
+          service: "auth",
+          instances,
+        }),
+      );
+      expect(await outcome(alone.getJwks({}))).toBe(Code.Unavailable);
+      const both = createClient(
+        AuthService,
+        createServiceTransport({
+          discovery: createStaticDiscovery({ auth: [resettingUrl, healthy.url] }),
+          service: "auth",
+          instances,
+        }),
+      );
+      for (let i = 0; i < 4; i++) expect((await both.getJwks({})).jwksJson).toBe("healthy");
+    } finally {
+      resetting.close();
+    }
   });
 });

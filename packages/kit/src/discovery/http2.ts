@@ -29,10 +29,23 @@ const connectionFailuresUnavailable: Interceptor = (next) => async (req) => {
   try {
     return await next(req);
   } catch (error) {
-    if (req.signal.aborted || !isConnectionFailure(error)) throw error;
+    if (req.signal.aborted || !(isConnectionFailure(error) || cancelledByPeer(error))) throw error;
     throw new ConnectError(`${req.url} unreachable`, Code.Unavailable, undefined, undefined, error);
   }
 };
+
+/**
+ * A stream ended with RST_STREAM CANCEL that this side did not ask for (its signal is not
+ * aborted): the session went away under it, e.g. the instance died mid-call. Connect calls that
+ * Canceled; here it is Unavailable, like any lost connection.
+ */
+function cancelledByPeer(error: unknown): boolean {
+  return (
+    error instanceof ConnectError &&
+    error.code === Code.Canceled &&
+    error.rawMessage.startsWith("http/2 stream closed with error code CANCEL")
+  );
+}
 
 /** A Node socket or HTTP/2 error in the cause chain: the call never got an answer from the server. */
 function isConnectionFailure(error: unknown): boolean {
