@@ -5,6 +5,7 @@ import {
   createAccessTokenSigner,
   createAccessTokenVerifier,
   createAuthInterceptor,
+  createLoginThrottle,
   dependencyReadiness,
   type ServiceModule,
   startServiceEvents,
@@ -12,7 +13,6 @@ import {
 import { loadOrCreateSigningKey } from "@instagram/kit/node";
 import { createApp } from "./app.ts";
 import { outbox as outboxTable } from "./db/schema/index.ts";
-import { createLoginThrottle } from "./domain/login-throttle.ts";
 import type { AuthEnv } from "./env.ts";
 import { createArgon2Hasher } from "./passwords/argon2-hasher.ts";
 import { authRoutes } from "./routes.ts";
@@ -25,6 +25,8 @@ import { createSessions } from "./use-cases/sessions.ts";
 export { type AuthEnv, loadAuthEnv } from "./env.ts";
 
 export const AUTH_SCHEMA = "auth";
+/** Login names whose recent failures are remembered; past it the oldest are forgotten. */
+export const MAX_TRACKED_LOGIN_NAMES = 10_000;
 export const authMigrationsFolder = fileURLToPath(new URL("./db/migrations", import.meta.url));
 
 /** The Connect routes over the use cases (the testbed builds them the same way). */
@@ -81,8 +83,8 @@ export function createAuthService(env: AuthEnv): ServiceModule {
         signer,
         outbox: events.outbox,
         throttle: createLoginThrottle({
-          maxFailures: env.LOGIN_MAX_FAILURES,
-          windowSeconds: env.LOGIN_FAILURE_WINDOW_SECONDS,
+          account: { maxFailures: env.LOGIN_MAX_FAILURES, windowSeconds: env.LOGIN_FAILURE_WINDOW_SECONDS },
+          maxTrackedKeys: MAX_TRACKED_LOGIN_NAMES,
         }),
         refreshTokenTtlSeconds: env.REFRESH_TOKEN_TTL_SECONDS,
         logger,

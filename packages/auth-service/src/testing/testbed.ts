@@ -10,6 +10,7 @@ import {
   createAccessTokenVerifier,
   createAuthInterceptor,
   createLogger,
+  createLoginThrottle,
   createOutbox,
   type Database,
   type DatabaseHandle,
@@ -21,9 +22,8 @@ import { createPostgresConnector } from "@instagram/kit/node";
 import { createTestDatabase } from "@instagram/kit/testing";
 import { sql } from "drizzle-orm";
 import { outbox } from "../db/schema/index.ts";
-import { createLoginThrottle } from "../domain/login-throttle.ts";
 import { createArgon2Hasher, testArgon2Cost } from "../passwords/argon2-hasher.ts";
-import { AUTH_SCHEMA, authMigrationsFolder, createAuthRoutes } from "../service.ts";
+import { AUTH_SCHEMA, authMigrationsFolder, createAuthRoutes, MAX_TRACKED_LOGIN_NAMES } from "../service.ts";
 
 export const TEST_ISSUER = "instagram-clone";
 
@@ -81,7 +81,13 @@ export async function createTestbed(opts: TestbedOptions = {}): Promise<Testbed>
     hasher: createArgon2Hasher(testArgon2Cost),
     signer,
     outbox: createOutbox(outbox),
-    throttle: createLoginThrottle({ maxFailures: maxLoginFailures, windowSeconds: 60 }),
+    throttle: createLoginThrottle(
+      {
+        account: { maxFailures: maxLoginFailures, windowSeconds: 60 },
+        maxTrackedKeys: MAX_TRACKED_LOGIN_NAMES,
+      },
+      () => clock.getTime(),
+    ),
     refreshTokenTtlSeconds,
     logger,
     now: () => clock,

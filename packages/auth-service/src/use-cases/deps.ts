@@ -1,5 +1,4 @@
-import type { AccessTokenSigner, Database, Logger, Outbox } from "@instagram/kit";
-import type { LoginThrottle } from "../domain/login-throttle.ts";
+import type { AccessTokenSigner, Database, Logger, LoginThrottle, Outbox } from "@instagram/kit";
 import type { PasswordHasher } from "../domain/password-hasher.ts";
 
 /** What the auth use cases need; service.ts builds it (the testbed through it). */

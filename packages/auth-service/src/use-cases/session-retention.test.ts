@@ -1,12 +1,13 @@
 import { Code } from "@connectrpc/connect";
 import type { TokenPair } from "@instagram/contracts/auth";
+import { createLogger } from "@instagram/kit";
 import { connectFailure as failure } from "@instagram/kit/testing";
 import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { refreshTokens, sessions } from "../db/schema/index.ts";
 import { hashRefreshToken } from "../domain/refresh-token.ts";
 import { bearer, createTestbed, type Testbed } from "../testing/testbed.ts";
-import { sessionRowsRemovedTotal, sweepSessions } from "./session-retention.ts";
+import { sessionRowsRemovedTotal, startSessionSweep, sweepSessions } from "./session-retention.ts";
 
 const HOUR = 3600;
 let testbed: Testbed;
@@ -107,5 +108,40 @@ describe("session retention", () => {
     expect((await failure(testbed.client.refresh({ refreshToken: fifth.refreshToken }))).code).toBe(
       Code.Unauthenticated,
     );
+  });
+
+  it("sweeps at start, then every period, and stops without waiting the period out", async () => {
+    await testbed.client.signUp({
+      username: "leaver",
+      email: "leaver@example.com",
+      password: "correct horse",
+    });
+    const tokens = await login("leaver");
+    const session = await sessionOf(tokens.refreshToken);
+    await testbed.client.logout({ refreshToken: tokens.refreshToken }, bearer(tokens.accessToken));
+    const sweep = startSessionSweep({
+      db: testbed.db,
+      logger: createLogger({ service: "auth-test", level: "silent" }),
+      retention: { keepSeconds: HOUR, everySeconds: 3600 },
+      // An hour and a second after the logout.
+      now: () => new Date(testbed.now().getTime() + (HOUR + 1) * 1000),
+    });
+    try {
+      await expect
+        .poll(
+          async () =>
+            (
+              await testbed.db
+                .select()
+                .from(sessions)
+                .where(eq(sessions.id, session ?? ""))
+            ).length,
+        )
+        .toBe(0);
+    } finally {
+      const stopping = Date.now();
+      await sweep.stop();
+      expect(Date.now() - stopping).toBeLessThan(5_000);
+    }
   });
 });

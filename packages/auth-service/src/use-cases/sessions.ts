@@ -3,7 +3,12 @@ import { findAccountByEmail, findAccountByUsername } from "../db/accounts.ts";
 import { findRefreshToken, insertRefreshToken, spendRefreshToken } from "../db/refresh-tokens.ts";
 import { insertSession, revokeSession } from "../db/sessions.ts";
 import { parseLogin, requireValue } from "../domain/credentials.ts";
-import { InvalidCredentials, RefreshTokenReused, UnknownRefreshToken } from "../domain/errors.ts";
+import {
+  InvalidCredentials,
+  RefreshTokenReused,
+  TooManyLoginAttempts,
+  UnknownRefreshToken,
+} from "../domain/errors.ts";
 import {
   hashRefreshToken,
   isWellFormedRefreshToken,
@@ -71,17 +76,18 @@ export function createSessions(deps: AuthDeps): Sessions {
   return {
     async login(input) {
       const attempt = parseLogin(input);
-      throttle.check(attempt.key, deps.now());
+      const admission = throttle.admit({ loginName: attempt.key });
+      if (!admission.admitted) throw new TooManyLoginAttempts(admission.retryAfterSeconds);
       const account =
         attempt.identifier.by === "email"
           ? await findAccountByEmail(db, attempt.identifier.email)
           : await findAccountByUsername(db, attempt.identifier.username);
       const matches = await hasher.verify(account?.passwordHash ?? (await dummy()), attempt.password);
       if (account === undefined || !matches) {
-        throttle.recordFailure(attempt.key, deps.now());
+        throttle.recordFailure(attempt.key);
         throw new InvalidCredentials();
       }
-      throttle.reset(attempt.key);
+      throttle.recordSuccess(attempt.key);
       const now = deps.now();
       const sessionId = newId();
       const refreshToken = await db.transaction(async (tx) => {
