@@ -90,6 +90,11 @@ export class S3BlobStore implements BlobStore {
     await this.scratch.init();
   }
 
+  /** The local scratch space. */
+  get scratchDir(): string {
+    return this.scratch.scratchDir;
+  }
+
   /** A fresh path in the local scratch space. */
   scratchPath(suffix: string): string {
     return this.scratch.scratchPath(suffix);

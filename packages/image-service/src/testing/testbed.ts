@@ -24,6 +24,7 @@ import { eq, sql } from "drizzle-orm";
 import type { Hono } from "hono";
 import { createApp } from "../app.ts";
 import { FileBlobStore } from "../blobs/file-blob-store.ts";
+import { S3BlobStore } from "../blobs/s3-blob-store.ts";
 import { inbox } from "../db/schema/index.ts";
 import type { FeedPolicy } from "../domain/feed-policy.ts";
 import { createSharpProcessor } from "../processing/sharp-processor.ts";
@@ -37,7 +38,7 @@ import type { ImageStore } from "../use-cases/image-store.ts";
 export interface Testbed {
   db: Database;
   bus: EventBus;
-  blobs: FileBlobStore;
+  blobs: FileBlobStore | S3BlobStore;
   store: ImageStore;
   tokens: TestTokens;
   app: Hono;
@@ -68,14 +69,20 @@ export interface Testbed {
 }
 
 export async function createTestbed(
-  opts: { maxUploadBytes?: number; maxInputPixels?: number; feedPolicy?: FeedPolicy } = {},
+  opts: {
+    maxUploadBytes?: number;
+    maxInputPixels?: number;
+    feedPolicy?: FeedPolicy;
+    /** Image files in this bucket instead of a temp directory (the S3 int tests). */
+    blobs?: S3BlobStore;
+  } = {},
 ): Promise<Testbed> {
   const handle = await openTestDatabase();
   const db = handle.db;
   const logger = createLogger({ service: "image-test", level: "silent" });
   const bus = createInProcessBus({ logger });
   const dir = await mkdtemp(join(tmpdir(), "image-service-"));
-  const blobs = new FileBlobStore(dir);
+  const blobs = opts.blobs ?? new FileBlobStore(dir);
   await blobs.init();
   const tokens = await createTestTokens();
   const work = await startImageWork({
@@ -185,6 +192,11 @@ export async function createTestbed(
     },
     upload,
     async blobFiles() {
+      if (blobs instanceof S3BlobStore) {
+        const keys: string[] = [];
+        for await (const key of blobs.keys()) keys.push(key);
+        return keys.sort();
+      }
       const objects = join(dir, "objects");
       const shards = await readdir(objects).catch(() => []);
       const files = await Promise.all(shards.map((shard) => readdir(join(objects, shard))));
