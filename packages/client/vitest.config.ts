@@ -1,3 +1,7 @@
 import { defineConfig } from "vitest/config";
+import { sourceResolution } from "../../vitest.source.ts";
 
-export default defineConfig({ test: { name: "client", include: ["src/**/*.test.ts"] } });
+export default defineConfig({
+  ...sourceResolution,
+  test: { name: "client", include: ["src/**/*.test.ts"] },
+});

@@ -1,9 +1,11 @@
 import { fileURLToPath } from "node:url";
 import { defineConfig } from "vitest/config";
+import { sourceResolution } from "../../vitest.source.ts";
 
 // The same tests, plus fault tests, against separate processes on real PostgreSQL and Kafka:
 // `npm run test:e2e` (needs DATABASE_URL and KAFKA_BROKERS; fails without them, never skips).
 export default defineConfig({
+  ...sourceResolution,
   // Also when run alone (`vitest --config <this file>`), paths are relative to this package.
   root: fileURLToPath(new URL(".", import.meta.url)),
   test: {

@@ -1,3 +1,7 @@
 import { defineConfig } from "vitest/config";
+import { sourceResolution } from "../../vitest.source.ts";
 
-export default defineConfig({ test: { name: "gateway", include: ["src/**/*.test.ts"] } });
+export default defineConfig({
+  ...sourceResolution,
+  test: { name: "gateway", include: ["src/**/*.test.ts"] },
+});

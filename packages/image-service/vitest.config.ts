@@ -1,7 +1,9 @@
 import { defineConfig } from "vitest/config";
+import { sourceResolution } from "../../vitest.source.ts";
 
 // PGlite (WASM Postgres) takes seconds to boot on a busy machine: generous hook timeouts.
 export default defineConfig({
+  ...sourceResolution,
   test: {
     name: "image-service",
     include: ["src/**/*.test.ts"],

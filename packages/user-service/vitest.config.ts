@@ -1,6 +1,8 @@
 import { defineConfig } from "vitest/config";
+import { sourceResolution } from "../../vitest.source.ts";
 
 export default defineConfig({
+  ...sourceResolution,
   test: {
     name: "user-service",
     include: ["src/**/*.test.ts"],

@@ -124,7 +124,7 @@ export async function startDistributedStack(options: DistributedStackOptions): P
     // A larger young generation: fewer scavenges of the short-lived objects of each request (~12 % CPU).
     const child = spawn(
       process.execPath,
-      ["--max-semi-space-size=32", "--import", "tsx", service.entry.main],
+      ["--max-semi-space-size=32", "--conditions=source", "--import", "tsx", service.entry.main],
       {
         cwd: repositoryRoot,
         env: service.env,

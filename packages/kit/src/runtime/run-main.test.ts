@@ -6,7 +6,7 @@ import { describe, expect, it } from "vitest";
 const fixture = fileURLToPath(new URL("./test-fixtures/main-fixture.ts", import.meta.url));
 
 function run(mode: string): { child: ChildProcess; output: () => string; errors: () => string } {
-  const child = spawn(process.execPath, ["--import", "tsx", fixture, mode], {
+  const child = spawn(process.execPath, ["--conditions=source", "--import", "tsx", fixture, mode], {
     cwd: fileURLToPath(new URL("../..", import.meta.url)),
     stdio: ["ignore", "pipe", "pipe"],
   });
