@@ -1,18 +1,21 @@
-// Run after every install (root package.json "postinstall"). Fixes a crash of the `postgres`
-// driver 3.4.9 (its latest release) when the database goes away during a transaction:
-// a statement sent on a transaction's connection after that connection closed schedules a write
-// (setImmediate) on a socket that is null by then, and the TypeError thrown there is uncaught, so
-// the whole service exits (upstream porsager/postgres#1154, #1208; fixes proposed, not released).
-// Also, the connection's teardown cancelled a pending write without forgetting it, so a later
-// write on it was never flushed (the statement hung).
-// The patch: a write on a closed connection rejects its statements with CONNECTION_CLOSED (a
-// transient fault: consumers retry, RPCs answer 503), and teardown forgets the pending write.
+// Run after every install (root package.json "postinstall"). Fixes two ways the `postgres` driver
+// 3.4.9 (its latest release) takes the whole process down when the database goes away:
+// 1. A statement sent on a transaction's connection after that connection closed schedules a
+//    write (setImmediate) on a socket that is null by then: an uncaught TypeError (upstream
+//    porsager/postgres#1154, #1208). Also, teardown cancelled a pending write without forgetting
+//    it, so a later write on that connection was never flushed (the statement hung).
+//    Patched: such a write rejects its statements with CONNECTION_CLOSED (a transient fault:
+//    consumers retry, RPCs answer 503), and teardown forgets the pending write.
+// 2. A new connection fetches the array types first and drops that promise: when the connection
+//    dies meanwhile, an unhandled rejection (upstream #1192, #1205, #1223). Patched: caught; the
+//    connection's own error path (reconnect, or the caller's error) reports the failure.
 // Idempotent; fails loudly if the driver's code is not the one this patch was written for.
 import { readFileSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 
 const MARK = "/* instagram: closed-socket guard */";
+const TYPES_MARK = "/* instagram: array types failure reported by the connection */";
 const require = createRequire(import.meta.url);
 // The driver's CommonJS entry is <root>/cjs/src/index.js (its exports hide package.json).
 const root = join(dirname(require.resolve("postgres")), "..", "..");
@@ -30,14 +33,20 @@ const replacements = [
     to: "    clearImmediate(nextWriteTimer)\n    nextWriteTimer = chunk = null\n",
     count: 2,
   },
+  {
+    what: "array types fetch caught",
+    from: "        return fetchArrayTypes()\n",
+    to: `        return fetchArrayTypes().catch(() => undefined) ${TYPES_MARK}\n`,
+  },
 ];
 
 let patched = 0;
 for (const file of ["src/connection.js", "cjs/src/connection.js"]) {
   const path = join(root, file);
-  let source = readFileSync(path, "utf8");
-  if (source.includes(MARK)) continue;
+  const original = readFileSync(path, "utf8");
+  let source = original;
   for (const { what, from, to, count = 1 } of replacements) {
+    if (source.split(to).length - 1 === count) continue; // applied by an earlier run
     const found = source.split(from).length - 1;
     if (found !== count) {
       throw new Error(
@@ -46,8 +55,12 @@ for (const file of ["src/connection.js", "cjs/src/connection.js"]) {
     }
     source = source.split(from).join(to);
   }
-  writeFileSync(path, source);
-  patched++;
+  if (source !== original) {
+    writeFileSync(path, source);
+    patched++;
+  }
 }
 if (patched > 0)
-  process.stdout.write(`patched postgres ${version}: closed-socket guard (${patched} files)\n`);
+  process.stdout.write(
+    `patched postgres ${version}: crash fixes for a database going away (${patched} files)\n`,
+  );

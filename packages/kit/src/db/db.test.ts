@@ -163,11 +163,12 @@ describe("PGlite connector", () => {
 });
 
 describe("postgres driver", () => {
-  it("carries the closed-socket guard (root postinstall): a database going away cannot crash the process", async () => {
+  it("carries the crash fixes (root postinstall): a database going away cannot take the process down", async () => {
     const root = join(dirname(createRequire(import.meta.url).resolve("postgres")), "..", "..");
     for (const file of ["src/connection.js", "cjs/src/connection.js"]) {
       const source = await readFile(join(root, file), "utf8");
       expect(source, file).toContain("/* instagram: closed-socket guard */");
+      expect(source, file).toContain("/* instagram: array types failure reported by the connection */");
     }
   });
 });

@@ -1,9 +1,11 @@
 import { createServer, type Server, type Socket, connect as tcpConnect } from "node:net";
 import { eq, sql } from "drizzle-orm";
+import { Kafka, logLevel } from "kafkajs";
 import pino from "pino";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { newId } from "../db/ids.ts";
 import { createPostgresConnector } from "../db/postgres-connector.ts";
+import { isTransientFault } from "../errors/transient.ts";
 import { testEvent } from "../testing/events.ts";
 import { startConsumer } from "./consumer.ts";
 import type { EventBus } from "./envelope.ts";
@@ -22,7 +24,28 @@ function required<T>(value: T | undefined, name: string): T {
   return value;
 }
 
+const namespaces = new Set<string>();
+
+/** Deletes the topics of every namespace a test used, so a long-lived broker does not collect them. */
+afterAll(async () => {
+  const admin = new Kafka({
+    clientId: `kit-faults-cleanup-${process.pid}`,
+    brokers: required(kafkaBrokers, "TEST_KAFKA_BROKERS"),
+    logLevel: logLevel.NOTHING,
+  }).admin();
+  await admin.connect();
+  try {
+    const made = (await admin.listTopics()).filter((topic) =>
+      [...namespaces].some((ns) => topic.startsWith(ns)),
+    );
+    if (made.length > 0) await admin.deleteTopics({ topics: made });
+  } finally {
+    await admin.disconnect();
+  }
+});
+
 function kafkaBus(namespace: string): EventBus {
+  namespaces.add(namespace);
   return createKafkaBus({
     brokers: required(kafkaBrokers, "TEST_KAFKA_BROKERS"),
     clientId: `kit-faults-${process.pid}`,
@@ -37,7 +60,9 @@ function kafkaBus(namespace: string): EventBus {
  */
 async function databaseHop(
   target: string,
-): Promise<{ url: string; down(): Promise<void>; up(): Promise<void> }> {
+  opts: { cutWhenSent?: string } = {},
+): Promise<{ url: string; down(): Promise<void>; up(): Promise<void>; cuts: () => number }> {
+  let cuts = 0;
   const upstream = new URL(target);
   const sockets = new Set<Socket>();
   let server: Server | undefined;
@@ -50,6 +75,18 @@ async function databaseHop(
         socket.on("close", () => sockets.delete(socket));
         socket.on("error", () => undefined);
       }
+      // cutWhenSent: the first connection that sends this text dies right then (a backend killed).
+      client.on("data", (chunk: Buffer) => {
+        if (
+          opts.cutWhenSent !== undefined &&
+          cuts === 0 &&
+          chunk.toString("latin1").includes(opts.cutWhenSent)
+        ) {
+          cuts++;
+          client.resetAndDestroy(); // RST: the driver sees ECONNRESET, as from a killed backend
+          peer.destroy();
+        }
+      });
       client.pipe(peer).pipe(client);
     });
     await new Promise<void>((resolve) => server?.listen(port, "127.0.0.1", resolve));
@@ -68,6 +105,7 @@ async function databaseHop(
       await closing;
     },
     up: listen,
+    cuts: () => cuts,
   };
 }
 
@@ -201,6 +239,27 @@ describe("the postgres driver when the database goes away", () => {
     for (const code of failures.keys())
       expect(["CONNECTION_CLOSED", "ECONNREFUSED", "ECONNRESET", "CONNECTION_ENDED"]).toContain(code);
   }, 60_000);
+});
+
+describe("the postgres driver when a new connection dies while fetching its array types", () => {
+  it("answers the query on a fresh connection (or with a transient error), without an unhandled rejection", async () => {
+    const hop = await databaseHop(required(databaseUrl, "TEST_DATABASE_URL"), {
+      cutWhenSent: "pg_catalog.pg_type",
+    });
+    const connector = createPostgresConnector({ url: hop.url, max: 1 });
+    const handle = await connector.connect();
+    try {
+      const answer = await handle.db.execute(sql`select 1 as one`).catch((error: unknown) => error);
+      expect(hop.cuts()).toBe(1);
+      if (answer instanceof Error) expect(isTransientFault(answer)).toBe(true);
+      await expect(handle.db.execute(sql`select 1 as one`)).resolves.toBeDefined();
+      await new Promise((resolve) => setTimeout(resolve, 200)); // an unhandled rejection would land here
+    } finally {
+      await handle.close();
+      await connector.close();
+      await hop.down();
+    }
+  }, 30_000);
 });
 
 describe("a database outage while events are consumed", () => {
