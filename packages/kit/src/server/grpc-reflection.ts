@@ -1,4 +1,4 @@
-import { createRegistry, type DescFile, type DescService, toBinary } from "@bufbuild/protobuf";
+import { createRegistry, type DescFile, type DescService, type Registry, toBinary } from "@bufbuild/protobuf";
 import { FileDescriptorProtoSchema } from "@bufbuild/protobuf/wkt";
 import { Code, type ConnectRouter } from "@connectrpc/connect";
 import { reflectionV1, reflectionV1alpha } from "@instagram/contracts/grpc";
@@ -25,7 +25,7 @@ type ReflectionAnswer =
 export class ServerDescription {
   readonly #services: string[];
   readonly #files = new Map<string, DescFile>();
-  readonly #registry;
+  readonly #registry: Registry;
 
   constructor(services: DescService[]) {
     this.#services = [...new Set(services.map((service) => service.typeName))].sort();
