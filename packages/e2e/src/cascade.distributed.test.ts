@@ -64,10 +64,14 @@ describe("account deletion cascade with a service down", () => {
     await expectNoOrphans();
     const target = inject("auditTarget");
     if (!target) throw new Error("the distributed suite provides an audit target");
-    const run = await promisify(execFile)(process.execPath, ["--conditions=source", "--import", "tsx", auditMain], {
-      cwd: repositoryRoot,
-      env: { ...process.env, DATABASE_URL: target.databaseUrl, BLOB_DIR: target.blobDir },
-    });
+    const run = await promisify(execFile)(
+      process.execPath,
+      ["--conditions=source", "--import", "tsx", auditMain],
+      {
+        cwd: repositoryRoot,
+        env: { ...process.env, DATABASE_URL: target.databaseUrl, BLOB_DIR: target.blobDir },
+      },
+    );
     expect(run.stdout.trim().split("\n").at(-1)).toBe("0 orphans");
   });
 });
