@@ -1,6 +1,6 @@
 import type { ImageEnv } from "../env.ts";
 import { FileBlobStore } from "./file-blob-store.ts";
-import { S3BlobStore } from "./s3-blob-store.ts";
+import type { S3BlobStore } from "./s3-blob-store.ts";
 
 /** How long a presigned content URL stays valid. */
 const PRESIGNED_CONTENT_SECONDS = 300;
@@ -11,12 +11,14 @@ const PRESIGNED_CONTENT_SECONDS = 300;
  * scratch space, where uploads are spooled and rendered.
  */
 export async function openConfiguredBlobStore(env: ImageEnv): Promise<FileBlobStore | S3BlobStore> {
-  const blobs = env.BLOB_STORE === "s3" ? s3StoreOf(env) : new FileBlobStore(env.BLOB_DIR);
+  const blobs = env.BLOB_STORE === "s3" ? await s3StoreOf(env) : new FileBlobStore(env.BLOB_DIR);
   await blobs.init();
   return blobs;
 }
 
-function s3StoreOf(env: ImageEnv): S3BlobStore {
+// The AWS SDK is loaded only when it is used: the embedded default never pays for it.
+async function s3StoreOf(env: ImageEnv): Promise<S3BlobStore> {
+  const { S3BlobStore } = await import("./s3-blob-store.ts");
   if (env.S3_BUCKET === undefined) throw new Error("BLOB_STORE=s3 needs S3_BUCKET");
   const accessKeyId = env.S3_ACCESS_KEY_ID;
   const secretAccessKey = env.S3_SECRET_ACCESS_KEY;

@@ -24,7 +24,7 @@ import { eq, sql } from "drizzle-orm";
 import type { Hono } from "hono";
 import { createApp } from "../app.ts";
 import { FileBlobStore } from "../blobs/file-blob-store.ts";
-import { S3BlobStore } from "../blobs/s3-blob-store.ts";
+import type { S3BlobStore } from "../blobs/s3-blob-store.ts";
 import { inbox } from "../db/schema/index.ts";
 import type { FeedPolicy } from "../domain/feed-policy.ts";
 import { createSharpProcessor } from "../processing/sharp-processor.ts";
@@ -192,7 +192,7 @@ export async function createTestbed(
     },
     upload,
     async blobFiles() {
-      if (blobs instanceof S3BlobStore) {
+      if ("keys" in blobs) {
         const keys: string[] = [];
         for await (const key of blobs.keys()) keys.push(key);
         return keys.sort();
