@@ -1,12 +1,10 @@
-import { type EventHandler, isUuid, type Outbox, type Transaction } from "@instagram/kit";
-import { buryAuthor, rememberAuthor } from "../db/authors.ts";
-import { deleteCommentsBy, deleteCommentsOnImagesOf } from "../db/comments.ts";
-import { buryImagesOf } from "../db/known-images.ts";
+import { type EventHandler, isUuid, type Outbox } from "@instagram/kit";
+import { authorNamed, removeUserComments } from "../use-cases/authors.ts";
 
 /** users.CREATED / UPDATED → the username shown on the user's comments. */
 export const onUserNamed: EventHandler<"users", "CREATED" | "UPDATED"> = async (tx, user) => {
   if (!isUuid(user.userId) || user.username === "") return;
-  await rememberAuthor(tx, user.userId, user.username);
+  await authorNamed(tx, user.userId, user.username);
 };
 
 /** users.DELETED → nothing of the user stays here (see removeUserComments). */
@@ -15,34 +13,4 @@ export function onUserDeleted(opts: { outbox: Outbox; now: () => Date }): EventH
     if (!isUuid(user.userId)) return;
     await removeUserComments(tx, opts.outbox, user.userId, opts.now());
   };
-}
-
-/**
- * The account-deletion cascade, in the one transaction of the event (with its inbox row): all of
- * it happens or none of it, and a crash midway means the redelivered event does it all again.
- * 1. the user becomes a tombstone: their still-valid token can write no more comments;
- * 2. their images become tombstones and everyone's comments on them go (no events: those images
- *    are being deleted by image-service, whose images.DELETED says as much);
- * 3. their comments on other people's images go, each with a comments.DELETED (key = image id),
- *    so image-service's commentsCount on those images drops.
- */
-export async function removeUserComments(
-  tx: Transaction,
-  outbox: Outbox,
-  userId: string,
-  at: Date,
-): Promise<{ onTheirImages: number; theirs: number }> {
-  await buryAuthor(tx, userId, at);
-  await buryImagesOf(tx, userId, at);
-  const onTheirImages = await deleteCommentsOnImagesOf(tx, userId);
-  const theirs = await deleteCommentsBy(tx, userId);
-  for (const comment of theirs) {
-    await outbox.publish(tx, {
-      topic: "comments",
-      type: "DELETED",
-      aggregateId: comment.imageId,
-      payload: { commentId: comment.id, imageId: comment.imageId, authorId: comment.authorId },
-    });
-  }
-  return { onTheirImages, theirs: theirs.length };
 }

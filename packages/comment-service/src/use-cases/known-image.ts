@@ -1,5 +1,6 @@
-import { type Database, type Executor, isUuid, type Logger } from "@instagram/kit";
-import { imageState, rememberImage } from "../db/known-images.ts";
+import { type Database, type Executor, isUuid, type Logger, type Transaction } from "@instagram/kit";
+import { deleteCommentsOnImage } from "../db/comments.ts";
+import { buryImage, imageState, rememberImage } from "../db/known-images.ts";
 import { imageNotFound, imagesUnavailable } from "../domain/errors.ts";
 import type { ImageOwnerLookup } from "../peers/image-owners.ts";
 
@@ -46,4 +47,29 @@ export async function lockLivingImage(tx: Executor, imageId: string): Promise<{ 
   const state = await imageState(tx, imageId, { lock: true });
   if (state === undefined || state.deleted) throw imageNotFound();
   return { ownerId: state.ownerId };
+}
+
+/** images.CREATED: the image can be commented on, and its owner may delete comments on it. */
+export async function imageCreated(
+  tx: Transaction,
+  imageId: string,
+  ownerId: string,
+  at: Date,
+): Promise<void> {
+  await rememberImage(tx, imageId, ownerId, at);
+}
+
+/**
+ * images.DELETED: the image becomes a tombstone (no new comments), then every comment on it goes.
+ * No comments.DELETED is published for these: the image and its commentsCount are gone, and
+ * images.DELETED already says that all its comments went with it.
+ */
+export async function imageDeleted(
+  tx: Transaction,
+  imageId: string,
+  ownerId: string | undefined,
+  at: Date,
+): Promise<void> {
+  await buryImage(tx, imageId, ownerId, at);
+  await deleteCommentsOnImage(tx, imageId);
 }

@@ -1,43 +1,15 @@
-import { timestampDate, timestampFromDate } from "@bufbuild/protobuf/wkt";
+import { timestampDate } from "@bufbuild/protobuf/wkt";
 import { type EventHandler, isUuid, type Outbox } from "@instagram/kit";
-import { countImagesOf } from "../db/owned-images.ts";
-import { findProfileByUsername, insertProfile } from "../db/profiles.ts";
-import { removeUser } from "./remove-user.ts";
+import { createProfile, removeUser } from "../use-cases/accounts.ts";
 
-/**
- * accounts.CREATED → a profile with the account's id and username (empty name and bio, zero
- * follow counters), then users.CREATED. A repeat (same account, another event id) changes
- * nothing and publishes nothing.
- */
+/** accounts.CREATED → the account's profile, then users.CREATED (once, however often it arrives). */
 export function onAccountCreated(outbox: Outbox): EventHandler<"accounts", "CREATED"> {
   return async (tx, account, event) => {
     if (!isUuid(account.accountId) || account.username === "") {
       throw new Error(`accounts.CREATED ${event.id} has no valid account id or username`);
     }
-    // Usernames are unique in auth-service, so a profile holding this one under another id
-    // belongs to a deleted account whose accounts.DELETED has not arrived yet (another key,
-    // no order between them): remove it now; that DELETED will find nothing left.
-    const holder = await findProfileByUsername(tx, account.username.toLowerCase());
-    if (holder !== undefined && holder.id !== account.accountId) await removeUser(tx, outbox, holder);
-
     const createdAt = account.createdAt ? timestampDate(account.createdAt) : event.occurredAt;
-    const profile = await insertProfile(tx, {
-      id: account.accountId,
-      username: account.username,
-      createdAt,
-      imagesCount: await countImagesOf(tx, account.accountId),
-    });
-    if (profile === undefined) return;
-    await outbox.publish(tx, {
-      topic: "users",
-      type: "CREATED",
-      aggregateId: profile.id,
-      payload: {
-        userId: profile.id,
-        username: profile.username,
-        createdAt: timestampFromDate(profile.createdAt),
-      },
-    });
+    await createProfile(tx, outbox, { id: account.accountId, username: account.username, createdAt });
   };
 }
 

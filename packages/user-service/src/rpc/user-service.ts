@@ -1,5 +1,5 @@
-import type { ServiceImpl } from "@connectrpc/connect";
-import type { UserService } from "@instagram/contracts/user";
+import type { HandlerContext, ServiceImpl } from "@connectrpc/connect";
+import type { Page, UserService } from "@instagram/contracts/user";
 import { callerOf, invalidField, listCursor, requireCaller, resolveListPage } from "@instagram/kit";
 import { parseProfileEdit } from "../domain/profile-edit.ts";
 import { parseSearchQuery } from "../domain/search-query.ts";
@@ -15,6 +15,16 @@ const BATCH_PROFILES_MAX = 100;
 export interface UserServiceDeps {
   directory: ProfileDirectory;
   graph: FollowGraph;
+}
+
+/** ListFollowers / ListFollowing: one page of the profiles at the other end of a user's edges. */
+function edgeList(list: FollowGraph["followers"]) {
+  return async (req: { username: string; page?: Page }, ctx: HandlerContext) => {
+    const key = usernameKey(req.username);
+    const { limit, after } = resolveListPage(req.page);
+    const page = await list(callerOf(ctx), key, after, limit);
+    return { profiles: page.items.map(toProfileMessage), nextCursor: listCursor(page.next) };
+  };
 }
 
 /** UserService over Connect: decode, call the directory or the graph, encode; the kit maps errors. */
@@ -62,19 +72,8 @@ export function createUserServiceImpl(deps: UserServiceDeps): ServiceImpl<typeof
       return {};
     },
 
-    async listFollowers(req, ctx) {
-      const key = usernameKey(req.username);
-      const { limit, after } = resolveListPage(req.page);
-      const page = await graph.followers(callerOf(ctx), key, after, limit);
-      return { profiles: page.items.map(toProfileMessage), nextCursor: listCursor(page.next) };
-    },
-
-    async listFollowing(req, ctx) {
-      const key = usernameKey(req.username);
-      const { limit, after } = resolveListPage(req.page);
-      const page = await graph.following(callerOf(ctx), key, after, limit);
-      return { profiles: page.items.map(toProfileMessage), nextCursor: listCursor(page.next) };
-    },
+    listFollowers: edgeList(graph.followers),
+    listFollowing: edgeList(graph.following),
 
     async listFolloweeIds(req) {
       if (req.userId === "") throw invalidField("userId", "is required");

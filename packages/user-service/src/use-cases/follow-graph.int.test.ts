@@ -4,7 +4,7 @@ import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { insertProfile } from "../db/profiles.ts";
 import { outbox as outboxTable, USERS_SCHEMA } from "../db/schema/index.ts";
-import { removeUser } from "../events/remove-user.ts";
+import { removeUser } from "./accounts.ts";
 import { createFollowGraph, type FollowGraph } from "./follow-graph.ts";
 
 // Real PostgreSQL only: PGlite runs one transaction at a time, so it cannot show a race.

@@ -13,7 +13,7 @@ export const follows = usersSchema.table(
   {
     id: uuid("id").primaryKey(), // UUIDv7, breaks ties of equal created_at
     // No cascade: a profile is deleted only after its edges, each taken off the counter on the
-    // other side (events/remove-user.ts); a cascade would drop edges without their counts.
+    // other side (use-cases/accounts.ts); a cascade would drop edges without their counts.
     followerId: uuid("follower_id")
       .notNull()
       .references(() => profiles.id),
