@@ -1,4 +1,4 @@
-import { ListMultipartUploadsCommand, paginateListObjectsV2, S3Client } from "@aws-sdk/client-s3";
+import type { S3Client } from "@aws-sdk/client-s3";
 import { type BlobFile, blobFileNamed } from "./blob-files.ts";
 
 /** image-service's bucket when it runs with BLOB_STORE=s3 (the same S3_* settings). */
@@ -15,7 +15,8 @@ export interface BucketTarget {
 
 /** Every object of the bucket (image-service keeps `<image id>.<rendition>` at its top level). */
 export async function listBucketObjects(target: BucketTarget): Promise<BlobFile[]> {
-  const client = clientOf(target);
+  const { paginateListObjectsV2 } = await import("@aws-sdk/client-s3");
+  const client = await clientOf(target);
   try {
     const files: BlobFile[] = [];
     for await (const page of paginateListObjectsV2({ client }, { Bucket: target.bucket })) {
@@ -31,7 +32,8 @@ export async function listBucketObjects(target: BucketTarget): Promise<BlobFile[
 
 /** Multipart uploads begun before `before` and never completed: what a crash mid-upload left. */
 export async function staleUploads(target: BucketTarget, before: Date): Promise<string[]> {
-  const client = clientOf(target);
+  const { ListMultipartUploadsCommand } = await import("@aws-sdk/client-s3");
+  const client = await clientOf(target);
   try {
     const stale: string[] = [];
     let keyMarker: string | undefined;
@@ -69,7 +71,9 @@ export function bucketTargetOf(env: Record<string, string | undefined>): BucketT
   };
 }
 
-function clientOf(target: BucketTarget): S3Client {
+// The AWS SDK is loaded only for a bucket: an audit of files never pays for it.
+async function clientOf(target: BucketTarget): Promise<S3Client> {
+  const { S3Client } = await import("@aws-sdk/client-s3");
   const { accessKeyId, secretAccessKey } = target;
   return new S3Client({
     endpoint: target.endpoint,

@@ -1,4 +1,3 @@
-import { CreateBucketCommand, S3Client } from "@aws-sdk/client-s3";
 import type { BucketTarget } from "@instagram/audit";
 
 /**
@@ -11,6 +10,7 @@ export async function createRunBucket(
   name: string,
 ): Promise<{ env: Record<string, string>; target: BucketTarget } | undefined> {
   if (env.BLOB_STORE !== "s3") return undefined;
+  const { CreateBucketCommand, S3Client } = await import("@aws-sdk/client-s3");
   const endpoint = env.S3_ENDPOINT || undefined;
   const accessKeyId = env.S3_ACCESS_KEY_ID || undefined;
   const secretAccessKey = env.S3_SECRET_ACCESS_KEY || undefined;
