@@ -50,20 +50,27 @@ export async function spendRefreshToken(ex: Executor, tokenHash: string, at: Dat
 }
 
 /**
+ * For a row of refresh_tokens in the outer query: another token of its session that is still
+ * valid at `cutoff` (the session can be refreshed then).
+ */
+export function laterTokenOfSession(ex: Executor, cutoff: Date) {
+  const later = alias(refreshTokens, "later");
+  return ex
+    .select({ one: sql`1` })
+    .from(later)
+    .where(and(eq(later.sessionId, refreshTokens.sessionId), gte(later.expiresAt, cutoff)));
+}
+
+/**
  * Deletes up to `limit` refresh tokens that expired before `cutoff` in sessions that live on (a
  * later token of theirs is still valid then): the spent links of a long session. Sessions that
  * ended go whole, with deleteSessionsExpiredBefore. Returns how many.
  */
 export async function deleteTokensExpiredBefore(ex: Executor, cutoff: Date, limit: number): Promise<number> {
-  const later = alias(refreshTokens, "later");
-  const sessionLivesOn = ex
-    .select({ one: sql`1` })
-    .from(later)
-    .where(and(eq(later.sessionId, refreshTokens.sessionId), gte(later.expiresAt, cutoff)));
   const expired = ex
     .select({ tokenHash: refreshTokens.tokenHash })
     .from(refreshTokens)
-    .where(and(lt(refreshTokens.expiresAt, cutoff), exists(sessionLivesOn)))
+    .where(and(lt(refreshTokens.expiresAt, cutoff), exists(laterTokenOfSession(ex, cutoff))))
     .limit(limit);
   const rows = await ex
     .delete(refreshTokens)

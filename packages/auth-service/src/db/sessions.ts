@@ -1,6 +1,6 @@
 import type { Executor } from "@instagram/kit";
-import { and, eq, gte, inArray, isNull, lt, ne, notExists, sql } from "drizzle-orm";
-import { alias } from "drizzle-orm/pg-core";
+import { and, eq, inArray, isNull, lt, ne, notExists } from "drizzle-orm";
+import { laterTokenOfSession } from "./refresh-tokens.ts";
 import { refreshTokens, sessions } from "./schema/index.ts";
 
 export async function insertSession(
@@ -57,15 +57,10 @@ export async function deleteSessionsExpiredBefore(
   cutoff: Date,
   limit: number,
 ): Promise<number> {
-  const later = alias(refreshTokens, "later");
-  const stillRefreshable = ex
-    .select({ one: sql`1` })
-    .from(later)
-    .where(and(eq(later.sessionId, refreshTokens.sessionId), gte(later.expiresAt, cutoff)));
   const ended = ex
     .selectDistinct({ id: refreshTokens.sessionId })
     .from(refreshTokens)
-    .where(and(lt(refreshTokens.expiresAt, cutoff), notExists(stillRefreshable)))
+    .where(and(lt(refreshTokens.expiresAt, cutoff), notExists(laterTokenOfSession(ex, cutoff))))
     .limit(limit);
   const rows = await ex.delete(sessions).where(inArray(sessions.id, ended)).returning({ id: sessions.id });
   return rows.length;

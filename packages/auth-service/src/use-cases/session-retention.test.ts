@@ -20,6 +20,14 @@ afterAll(async () => {
   await testbed?.close();
 });
 
+async function signUp(username: string): Promise<void> {
+  await testbed.client.signUp({ username, email: `${username}@example.com`, password: "correct horse" });
+}
+
+async function logout(tokens: TokenPair): Promise<void> {
+  await testbed.client.logout({ refreshToken: tokens.refreshToken }, bearer(tokens.accessToken));
+}
+
 async function login(username: string): Promise<TokenPair> {
   const { tokens } = await testbed.client.login({ username, password: "correct horse" });
   if (!tokens) throw new Error("no tokens");
@@ -47,16 +55,12 @@ async function sessionOf(refreshToken: string): Promise<string | undefined> {
 
 describe("session retention", () => {
   it("deletes what ended before the cutoff, batch by batch, and keeps what lives", async () => {
-    await testbed.client.signUp({
-      username: "keeper",
-      email: "keeper@example.com",
-      password: "correct horse",
-    });
-    // t0: four logins.
+    await signUp("keeper");
+    // t0: three logins, one logged out at once.
     const revoked = await login("keeper");
     const longLived = await login("keeper");
     const abandoned = await login("keeper");
-    await testbed.client.logout({ refreshToken: revoked.refreshToken }, bearer(revoked.accessToken));
+    await logout(revoked);
     const revokedSession = await sessionOf(revoked.refreshToken);
     const abandonedSession = await sessionOf(abandoned.refreshToken);
     // The long-lived session rotates before each token expires: t0+50m, t0+1h40m, t0+2h30m.
@@ -69,7 +73,7 @@ describe("session retention", () => {
     // t0+2h30m: a fresh login, and one logged out just now.
     const fresh = await login("keeper");
     const justRevoked = await login("keeper");
-    await testbed.client.logout({ refreshToken: justRevoked.refreshToken }, bearer(justRevoked.accessToken));
+    await logout(justRevoked);
     const sessionsBefore = await testbed.db.select({ id: sessions.id }).from(sessions);
     expect(sessionsBefore).toHaveLength(5);
 
@@ -111,14 +115,10 @@ describe("session retention", () => {
   });
 
   it("sweeps at start, then every period, and stops without waiting the period out", async () => {
-    await testbed.client.signUp({
-      username: "leaver",
-      email: "leaver@example.com",
-      password: "correct horse",
-    });
+    await signUp("leaver");
     const tokens = await login("leaver");
     const session = await sessionOf(tokens.refreshToken);
-    await testbed.client.logout({ refreshToken: tokens.refreshToken }, bearer(tokens.accessToken));
+    await logout(tokens);
     const sweep = startSessionSweep({
       db: testbed.db,
       logger: createLogger({ service: "auth-test", level: "silent" }),
