@@ -21,6 +21,7 @@ const consumers: { group: string; instances: InstanceName[] }[] = [
   { group: "image-service", instances: ["image"] },
   { group: "comment-service", instances: ["comment"] },
 ];
+const consumerInstances = consumers.flatMap((consumer) => consumer.instances);
 
 /** Row count and digest of every table of the services' schemas. */
 async function tables(): Promise<Record<string, string>> {
@@ -54,9 +55,7 @@ describe("redelivery", () => {
     await admin.connect();
     let replayed = 0;
     try {
-      for (const consumer of consumers) {
-        for (const instance of consumer.instances) await faults.stack.kill(instance, "SIGTERM");
-      }
+      await Promise.all(consumerInstances.map((instance) => faults.stack.kill(instance, "SIGTERM")));
       for (const consumer of consumers) {
         const groupId = `${faults.namespace}${consumer.group}`;
         const committed = await admin.fetchOffsets({ groupId });
@@ -75,9 +74,7 @@ describe("redelivery", () => {
         }
       }
     } finally {
-      for (const consumer of consumers) {
-        await Promise.all(consumer.instances.map((instance) => faults.stack.restart(instance)));
-      }
+      await Promise.all(consumerInstances.map((instance) => faults.stack.restart(instance)));
     }
     const restarted = Date.now();
 
