@@ -2,7 +2,7 @@ import { cors as connectCors } from "@connectrpc/connect";
 import { OpenAPIHono } from "@hono/zod-openapi";
 import {
   type AccessTokenVerifier,
-  HttpProblem,
+  FIELD_ERRORS_KEY,
   type Logger,
   type LoginThrottle,
   mountOperations,
@@ -12,23 +12,24 @@ import {
 } from "@instagram/kit";
 import { Scalar } from "@scalar/hono-api-reference";
 import type { Hono, MiddlewareHandler } from "hono";
-import { bodyLimit } from "hono/body-limit";
 import { cors } from "hono/cors";
 import { type GatewayBindings, requireAccessToken } from "./auth/bearer.ts";
 import { errorHandler, notFound, validationProblem } from "./errors/handlers.ts";
 import { allowedMethodsOf } from "./errors/method-not-allowed.ts";
 import type { ImageServiceHttp } from "./peers/image-service-http.ts";
 import { type ServiceTransports, serviceClientsOf } from "./peers/service-clients.ts";
+import { loginLimitOf } from "./policy/login-limit.ts";
+import { documentedRpcs, rpcTableMarkdown } from "./policy/openapi.ts";
 import { registerAccountRoutes } from "./routes/accounts.ts";
 import { registerAuthRoutes } from "./routes/auth.ts";
 import { registerCommentRoutes } from "./routes/comments.ts";
 import type { ClientAddress, GatewayApp } from "./routes/context.ts";
 import { registerFeedRoutes } from "./routes/feed.ts";
 import { registerFollowRoutes } from "./routes/follows.ts";
-import { registerImageFileRoutes, UPLOAD_PATH } from "./routes/image-files.ts";
+import { registerImageFileRoutes } from "./routes/image-files.ts";
 import { registerImageRoutes } from "./routes/images.ts";
 import { registerLikeRoutes } from "./routes/likes.ts";
-import { mountPublicRpcs } from "./routes/public-rpcs.ts";
+import { mountPublicRpcs, relayedServices } from "./routes/public-rpcs.ts";
 import { registerUserRoutes } from "./routes/users.ts";
 
 export interface GatewayDeps {
@@ -60,30 +61,11 @@ function corsPolicy(origins: string): MiddlewareHandler {
       "WWW-Authenticate",
       "Location",
       "X-Request-Id",
+      // Field problems of a refused Connect call (gRPC-web carries them in its trailers).
+      FIELD_ERRORS_KEY,
     ],
     maxAge: 7200,
   });
-}
-
-/**
- * JSON bodies are small. The upload is exempt: Hono's bodyLimit reads a chunked body whole into
- * memory, and image-service enforces the upload limit itself while the bytes stream.
- */
-function jsonBodyLimit(maxBytes: number): MiddlewareHandler {
-  const limit = bodyLimit({
-    maxSize: maxBytes,
-    // The unread rest of the body is still on the socket: close it rather than reuse it.
-    onError: () => {
-      throw new HttpProblem(413, `The request body exceeds ${maxBytes} bytes.`, {
-        headers: { connection: "close" },
-      });
-    },
-  });
-  return (c, next) => {
-    // Hono's bodyLimit reads c.req.raw.body, which builds a fetch Request: not for a bodiless GET.
-    if (c.req.method === "GET" || c.req.method === "HEAD") return next();
-    return c.req.method === "POST" && c.req.path === UPLOAD_PATH ? next() : limit(c, next);
-  };
 }
 
 export function createApp(deps: GatewayDeps): GatewayApp {
@@ -100,7 +82,6 @@ export function createApp(deps: GatewayDeps): GatewayApp {
   });
   app.use(observeRequests({ service: "gateway", logger: deps.logger }));
   app.use(corsPolicy(deps.corsOrigins));
-  app.use("/v1/*", jsonBodyLimit(deps.maxJsonBodyBytes));
 
   mountOperations(app as unknown as Hono, {
     name: "gateway",
@@ -108,12 +89,17 @@ export function createApp(deps: GatewayDeps): GatewayApp {
     logger: deps.logger,
   });
 
+  // One policy (policy/table.ts), enforced by both doors with the same pieces.
+  const loginLimit = loginLimitOf(deps.loginThrottle);
   const routeDeps = {
     ...serviceClientsOf(deps.transports),
     imageFiles: deps.imageFiles,
-    authenticate: requireAccessToken(deps.verifier),
-    loginThrottle: deps.loginThrottle,
-    clientAddress: deps.clientAddress,
+    enforcement: {
+      authenticate: requireAccessToken(deps.verifier),
+      loginLimit,
+      clientAddress: deps.clientAddress,
+      maxJsonBodyBytes: deps.maxJsonBodyBytes,
+    },
   };
   registerAccountRoutes(app, routeDeps);
   registerAuthRoutes(app, routeDeps);
@@ -127,7 +113,12 @@ export function createApp(deps: GatewayDeps): GatewayApp {
 
   mountPublicRpcs(app as unknown as Hono, {
     transports: deps.transports,
-    maxBodyBytes: deps.maxJsonBodyBytes,
+    enforcement: {
+      verifier: deps.verifier,
+      loginLimit,
+      clientAddress: deps.clientAddress,
+      maxJsonBodyBytes: deps.maxJsonBodyBytes,
+    },
   });
 
   app.openAPIRegistry.registerComponent("securitySchemes", "bearerAuth", {
@@ -136,13 +127,27 @@ export function createApp(deps: GatewayDeps): GatewayApp {
     bearerFormat: "JWT",
     description: "An access token from POST /v1/auth/login or /v1/auth/refresh.",
   });
+  const rpcs = documentedRpcs(relayedServices);
   app.doc31("/openapi.json", {
     openapi: "3.1.0",
     info: {
       title: "instagram-clone API",
       version: "1.0.0",
-      description: "Errors are RFC 9457 problem details (application/problem+json).",
+      description: [
+        "Errors are RFC 9457 problem details (application/problem+json).",
+        "",
+        "## Public Connect RPCs",
+        "",
+        "Beside REST, the gateway relays the services' public methods (Connect protocol and gRPC-web, " +
+          "e.g. connect-web) at `/<package>.<Service>/<Method>`, under the same policy as the REST " +
+          "operations: the same access token, the same login limit, the same body limit. " +
+          "`x-connect-rpcs` lists them for tools.",
+        "",
+        rpcTableMarkdown(rpcs),
+      ].join("\n"),
     },
+    servers: [{ url: "/", description: "The gateway that serves this document." }],
+    "x-connect-rpcs": rpcs,
   });
   app.get("/docs", Scalar({ url: "/openapi.json", pageTitle: "instagram-clone API" }));
   return app;

@@ -1,7 +1,8 @@
-import { createRoute, z } from "@hono/zod-openapi";
-import { callOptions, type GatewayApp, type RouteDeps, signedIn } from "./context.ts";
+import { z } from "@hono/zod-openapi";
+import { governedRoute } from "../policy/rest.ts";
+import { callOptions, type GatewayApp, type RouteDeps } from "./context.ts";
 import { accountJson } from "./representations.ts";
-import { AccountSchema, jsonAnswer, jsonBody, problemAnswer, unauthorizedAnswer } from "./schemas.ts";
+import { AccountSchema, jsonAnswer, jsonBody, problemAnswer } from "./schemas.ts";
 
 const SignUpBody = z
   .object({
@@ -28,7 +29,8 @@ const DeleteAccountBody = z.object({ password: z.string() }).openapi("DeleteAcco
 
 export function registerAccountRoutes(app: GatewayApp, deps: RouteDeps): void {
   app.openapi(
-    createRoute({
+    governedRoute(deps.enforcement, "instagram.auth.v1.AuthService/SignUp", {
+      operationId: "signUp",
       method: "post",
       path: "/v1/accounts",
       tags: ["Accounts"],
@@ -48,13 +50,13 @@ export function registerAccountRoutes(app: GatewayApp, deps: RouteDeps): void {
   );
 
   app.openapi(
-    createRoute({
+    governedRoute(deps.enforcement, "instagram.auth.v1.AuthService/GetAccount", {
+      operationId: "getMyAccount",
       method: "get",
       path: "/v1/accounts/me",
       tags: ["Accounts"],
       summary: "The caller's account",
-      ...signedIn(deps),
-      responses: { 200: jsonAnswer(AccountSchema, "The caller's account."), 401: unauthorizedAnswer },
+      responses: { 200: jsonAnswer(AccountSchema, "The caller's account.") },
     }),
     async (c) => {
       const { account } = await deps.auth.getAccount({}, callOptions(c));
@@ -63,18 +65,17 @@ export function registerAccountRoutes(app: GatewayApp, deps: RouteDeps): void {
   );
 
   app.openapi(
-    createRoute({
+    governedRoute(deps.enforcement, "instagram.auth.v1.AuthService/ChangePassword", {
+      operationId: "changePassword",
       method: "put",
       path: "/v1/accounts/me/password",
       tags: ["Accounts"],
       summary: "Change the password",
       description: "Every other session of the account is revoked.",
-      ...signedIn(deps),
       request: { body: jsonBody(ChangePasswordBody) },
       responses: {
         204: { description: "Changed." },
         400: problemAnswer("The new password breaks a rule."),
-        401: unauthorizedAnswer,
         403: problemAnswer("The current password is wrong."),
       },
     }),
@@ -93,18 +94,17 @@ export function registerAccountRoutes(app: GatewayApp, deps: RouteDeps): void {
   );
 
   app.openapi(
-    createRoute({
+    governedRoute(deps.enforcement, "instagram.auth.v1.AuthService/DeleteAccount", {
+      operationId: "deleteMyAccount",
       method: "delete",
       path: "/v1/accounts/me",
       tags: ["Accounts"],
       summary: "Delete the account",
       description: "Everything the user owns disappears from every service.",
-      ...signedIn(deps),
       request: { body: jsonBody(DeleteAccountBody) },
       responses: {
         204: { description: "Deleted." },
         400: problemAnswer("The password is missing."),
-        401: unauthorizedAnswer,
         403: problemAnswer("The password is wrong."),
       },
     }),

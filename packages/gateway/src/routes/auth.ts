@@ -1,9 +1,8 @@
-import { Code, ConnectError } from "@connectrpc/connect";
-import { createRoute, z } from "@hono/zod-openapi";
-import { HttpProblem } from "@instagram/kit";
-import { callOptions, type GatewayApp, type RouteDeps, signedIn } from "./context.ts";
+import { z } from "@hono/zod-openapi";
+import { governedRoute } from "../policy/rest.ts";
+import { callOptions, type GatewayApp, type RouteDeps } from "./context.ts";
 import { tokenPairJson } from "./representations.ts";
-import { jsonAnswer, jsonBody, problemAnswer, TokenPairSchema, unauthorizedAnswer } from "./schemas.ts";
+import { jsonAnswer, jsonBody, problemAnswer, TokenPairSchema } from "./schemas.ts";
 
 const LoginBody = z
   .object({
@@ -20,7 +19,8 @@ const JwksSchema = z
 
 export function registerAuthRoutes(app: GatewayApp, deps: RouteDeps): void {
   app.openapi(
-    createRoute({
+    governedRoute(deps.enforcement, "instagram.auth.v1.AuthService/Login", {
+      operationId: "login",
       method: "post",
       path: "/v1/auth/login",
       tags: ["Sessions"],
@@ -34,28 +34,16 @@ export function registerAuthRoutes(app: GatewayApp, deps: RouteDeps): void {
       },
     }),
     async (c) => {
+      // The login limit (policy/table.ts) runs before this, on both doors.
       const { username, password } = c.req.valid("json");
-      const admission = deps.loginThrottle.admit({ loginName: username, client: deps.clientAddress(c) });
-      if (!admission.admitted) {
-        throw new HttpProblem(429, "Too many login attempts; try again later.", {
-          headers: { "retry-after": String(admission.retryAfterSeconds) },
-        });
-      }
-      try {
-        const { tokens } = await deps.auth.login({ username, password }, { signal: c.req.raw.signal });
-        deps.loginThrottle.recordSuccess(username);
-        return c.json(tokenPairJson(tokens), 200);
-      } catch (error) {
-        if (error instanceof ConnectError && error.code === Code.Unauthenticated) {
-          deps.loginThrottle.recordFailure(username);
-        }
-        throw error;
-      }
+      const { tokens } = await deps.auth.login({ username, password }, { signal: c.req.raw.signal });
+      return c.json(tokenPairJson(tokens), 200);
     },
   );
 
   app.openapi(
-    createRoute({
+    governedRoute(deps.enforcement, "instagram.auth.v1.AuthService/Refresh", {
+      operationId: "refreshTokens",
       method: "post",
       path: "/v1/auth/refresh",
       tags: ["Sessions"],
@@ -76,17 +64,16 @@ export function registerAuthRoutes(app: GatewayApp, deps: RouteDeps): void {
   );
 
   app.openapi(
-    createRoute({
+    governedRoute(deps.enforcement, "instagram.auth.v1.AuthService/Logout", {
+      operationId: "logout",
       method: "post",
       path: "/v1/auth/logout",
       tags: ["Sessions"],
       summary: "Log out",
-      ...signedIn(deps),
       request: { body: jsonBody(RefreshTokenBody) },
       responses: {
         204: { description: "The session is over." },
         400: problemAnswer("The refresh token is missing."),
-        401: unauthorizedAnswer,
       },
     }),
     async (c) => {
@@ -97,7 +84,8 @@ export function registerAuthRoutes(app: GatewayApp, deps: RouteDeps): void {
   );
 
   app.openapi(
-    createRoute({
+    governedRoute(deps.enforcement, "instagram.auth.v1.AuthService/GetJwks", {
+      operationId: "getJwks",
       method: "get",
       path: "/.well-known/jwks.json",
       tags: ["Sessions"],

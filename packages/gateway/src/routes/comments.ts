@@ -1,5 +1,6 @@
-import { createRoute, z } from "@hono/zod-openapi";
-import { callOptions, type GatewayApp, pageRequest, type RouteDeps, signedIn } from "./context.ts";
+import { z } from "@hono/zod-openapi";
+import { governedRoute } from "../policy/rest.ts";
+import { callOptions, type GatewayApp, pageRequest, type RouteDeps } from "./context.ts";
 import { commentJson, commentPageJson } from "./representations.ts";
 import {
   CommentPageSchema,
@@ -9,7 +10,6 @@ import {
   jsonBody,
   PageQuerySchema,
   problemAnswer,
-  unauthorizedAnswer,
 } from "./schemas.ts";
 
 const NewCommentBody = z
@@ -30,17 +30,16 @@ const CommentParamSchema = ImageIdParamSchema.extend({
 
 export function registerCommentRoutes(app: GatewayApp, deps: RouteDeps): void {
   app.openapi(
-    createRoute({
+    governedRoute(deps.enforcement, "instagram.comment.v1.CommentService/CreateComment", {
+      operationId: "createComment",
       method: "post",
       path: "/v1/images/{id}/comments",
       tags: ["Comments"],
       summary: "Comment on an image",
-      ...signedIn(deps),
       request: { params: ImageIdParamSchema, body: jsonBody(NewCommentBody) },
       responses: {
         201: jsonAnswer(CommentSchema, "The new comment."),
         400: problemAnswer("The text is empty or longer than 1000 characters."),
-        401: unauthorizedAnswer,
         404: problemAnswer("No such image."),
       },
     }),
@@ -53,17 +52,16 @@ export function registerCommentRoutes(app: GatewayApp, deps: RouteDeps): void {
   );
 
   app.openapi(
-    createRoute({
+    governedRoute(deps.enforcement, "instagram.comment.v1.CommentService/ListComments", {
+      operationId: "listComments",
       method: "get",
       path: "/v1/images/{id}/comments",
       tags: ["Comments"],
       summary: "An image's comments, oldest first",
-      ...signedIn(deps),
       request: { params: ImageIdParamSchema, query: PageQuerySchema },
       responses: {
         200: jsonAnswer(CommentPageSchema, "A page of comments."),
         400: problemAnswer("The limit or cursor is not valid."),
-        401: unauthorizedAnswer,
         404: problemAnswer("No such image."),
       },
     }),
@@ -78,17 +76,16 @@ export function registerCommentRoutes(app: GatewayApp, deps: RouteDeps): void {
   );
 
   app.openapi(
-    createRoute({
+    governedRoute(deps.enforcement, "instagram.comment.v1.CommentService/DeleteComment", {
+      operationId: "deleteComment",
       method: "delete",
       path: "/v1/images/{id}/comments/{commentId}",
       tags: ["Comments"],
       summary: "Delete a comment",
       description: "Its author or the image's owner may.",
-      ...signedIn(deps),
       request: { params: CommentParamSchema },
       responses: {
         204: { description: "Deleted." },
-        401: unauthorizedAnswer,
         403: problemAnswer("Neither the comment's author nor the image's owner."),
         404: problemAnswer("No such image or comment."),
       },

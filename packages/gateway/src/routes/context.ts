@@ -1,11 +1,10 @@
 import type { CallOptions } from "@connectrpc/connect";
 import type { OpenAPIHono } from "@hono/zod-openapi";
-import type { LoginThrottle } from "@instagram/kit";
-import type { Context, MiddlewareHandler } from "hono";
+import type { Context } from "hono";
 import type { Caller, GatewayBindings } from "../auth/bearer.ts";
 import type { ImageServiceHttp } from "../peers/image-service-http.ts";
 import type { ServiceClients } from "../peers/service-clients.ts";
-import { bearerSecurity } from "./schemas.ts";
+import type { RestEnforcement } from "../policy/rest.ts";
 
 export type GatewayApp = OpenAPIHono<GatewayBindings>;
 
@@ -14,9 +13,8 @@ export type ClientAddress = (c: Context) => string | undefined;
 
 export interface RouteDeps extends ServiceClients {
   imageFiles: ImageServiceHttp;
-  authenticate: MiddlewareHandler<GatewayBindings>;
-  loginThrottle: LoginThrottle;
-  clientAddress: ClientAddress;
+  /** How each route's operation policy (policy/table.ts) is enforced: `governedRoute(deps.enforcement, …)`. */
+  enforcement: RestEnforcement;
 }
 
 /**
@@ -25,11 +23,6 @@ export interface RouteDeps extends ServiceClients {
  */
 export function callOptions(c: { var: { caller: Caller }; req: { raw: Request } }): CallOptions {
   return { headers: { authorization: c.var.caller.authorization }, signal: c.req.raw.signal };
-}
-
-/** The route options of an endpoint that needs an access token: documented as such, checked first. */
-export function signedIn(deps: RouteDeps) {
-  return { security: bearerSecurity, middleware: deps.authenticate };
 }
 
 /** A page as the services take it, from the `limit` and `cursor` query parameters. */

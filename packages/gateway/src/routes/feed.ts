@@ -1,17 +1,12 @@
-import { createRoute } from "@hono/zod-openapi";
-import { callOptions, type GatewayApp, pageRequest, type RouteDeps, signedIn } from "./context.ts";
+import { governedRoute } from "../policy/rest.ts";
+import { callOptions, type GatewayApp, pageRequest, type RouteDeps } from "./context.ts";
 import { imagePageJson } from "./representations.ts";
-import {
-  ImagePageSchema,
-  jsonAnswer,
-  PageQuerySchema,
-  problemAnswer,
-  unauthorizedAnswer,
-} from "./schemas.ts";
+import { ImagePageSchema, jsonAnswer, PageQuerySchema, problemAnswer } from "./schemas.ts";
 
 export function registerFeedRoutes(app: GatewayApp, deps: RouteDeps): void {
   app.openapi(
-    createRoute({
+    governedRoute(deps.enforcement, "instagram.image.v1.ImageService/GetFeed", {
+      operationId: "getFeed",
       method: "get",
       path: "/v1/feed",
       tags: ["Images"],
@@ -19,12 +14,10 @@ export function registerFeedRoutes(app: GatewayApp, deps: RouteDeps): void {
       description:
         "A follow shows the followee's images within a second or so; an unfollow takes them away " +
         "as quickly; a deleted image leaves every feed at once.",
-      ...signedIn(deps),
       request: { query: PageQuerySchema },
       responses: {
         200: jsonAnswer(ImagePageSchema, "A page of the feed."),
         400: problemAnswer("The limit or cursor is not valid."),
-        401: unauthorizedAnswer,
       },
     }),
     async (c) => {

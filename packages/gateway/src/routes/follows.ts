@@ -1,5 +1,5 @@
-import { createRoute } from "@hono/zod-openapi";
-import { callOptions, type GatewayApp, pageRequest, type RouteDeps, signedIn } from "./context.ts";
+import { governedRoute } from "../policy/rest.ts";
+import { callOptions, type GatewayApp, pageRequest, type RouteDeps } from "./context.ts";
 import { profilePageJson } from "./representations.ts";
 import {
   jsonAnswer,
@@ -7,23 +7,21 @@ import {
   ProfilePageSchema,
   problemAnswer,
   UsernameParamSchema,
-  unauthorizedAnswer,
 } from "./schemas.ts";
 
 export function registerFollowRoutes(app: GatewayApp, deps: RouteDeps): void {
   app.openapi(
-    createRoute({
+    governedRoute(deps.enforcement, "instagram.user.v1.UserService/Follow", {
+      operationId: "follow",
       method: "put",
       path: "/v1/users/{username}/follow",
       tags: ["Follows"],
       summary: "Follow a user",
       description: "Idempotent: following someone you already follow changes nothing.",
-      ...signedIn(deps),
       request: { params: UsernameParamSchema },
       responses: {
         204: { description: "The caller follows the user." },
         400: problemAnswer("You cannot follow yourself."),
-        401: unauthorizedAnswer,
         404: problemAnswer("No such user."),
       },
     }),
@@ -35,17 +33,16 @@ export function registerFollowRoutes(app: GatewayApp, deps: RouteDeps): void {
   );
 
   app.openapi(
-    createRoute({
+    governedRoute(deps.enforcement, "instagram.user.v1.UserService/Unfollow", {
+      operationId: "unfollow",
       method: "delete",
       path: "/v1/users/{username}/follow",
       tags: ["Follows"],
       summary: "Unfollow a user",
       description: "Idempotent: unfollowing someone you do not follow changes nothing.",
-      ...signedIn(deps),
       request: { params: UsernameParamSchema },
       responses: {
         204: { description: "The caller does not follow the user." },
-        401: unauthorizedAnswer,
         404: problemAnswer("No such user."),
       },
     }),
@@ -57,17 +54,16 @@ export function registerFollowRoutes(app: GatewayApp, deps: RouteDeps): void {
   );
 
   app.openapi(
-    createRoute({
+    governedRoute(deps.enforcement, "instagram.user.v1.UserService/ListFollowers", {
+      operationId: "listFollowers",
       method: "get",
       path: "/v1/users/{username}/followers",
       tags: ["Follows"],
       summary: "Who follows a user",
-      ...signedIn(deps),
       request: { params: UsernameParamSchema, query: PageQuerySchema },
       responses: {
         200: jsonAnswer(ProfilePageSchema, "A page of the user's followers."),
         400: problemAnswer("The limit or cursor is not valid."),
-        401: unauthorizedAnswer,
         404: problemAnswer("No such user."),
       },
     }),
@@ -82,17 +78,16 @@ export function registerFollowRoutes(app: GatewayApp, deps: RouteDeps): void {
   );
 
   app.openapi(
-    createRoute({
+    governedRoute(deps.enforcement, "instagram.user.v1.UserService/ListFollowing", {
+      operationId: "listFollowing",
       method: "get",
       path: "/v1/users/{username}/following",
       tags: ["Follows"],
       summary: "Whom a user follows",
-      ...signedIn(deps),
       request: { params: UsernameParamSchema, query: PageQuerySchema },
       responses: {
         200: jsonAnswer(ProfilePageSchema, "A page of the accounts the user follows."),
         400: problemAnswer("The limit or cursor is not valid."),
-        401: unauthorizedAnswer,
         404: problemAnswer("No such user."),
       },
     }),

@@ -208,7 +208,11 @@ describe("POST /v1/images", () => {
         ),
     });
     const alice = await gateway.signedUp("alice");
-    const response = await gateway.request("/v1/images", { method: "POST", token: alice.authorization });
+    const response = await gateway.request("/v1/images", {
+      method: "POST",
+      token: alice.authorization,
+      headers: { "content-type": "multipart/form-data; boundary=x" },
+    });
     expect(response.status).toBe(401);
     expect(response.headers.get("www-authenticate")).toContain("Bearer");
     expect((await problemOf(response)).detail).toBe("the account is gone");
@@ -221,13 +225,21 @@ describe("POST /v1/images", () => {
       },
     });
     const alice = await unreachable.signedUp("alice");
-    const refused = await unreachable.request("/v1/images", { method: "POST", token: alice.authorization });
+    const refused = await unreachable.request("/v1/images", {
+      method: "POST",
+      token: alice.authorization,
+      headers: { "content-type": "multipart/form-data; boundary=x" },
+    });
     expect(refused.status).toBe(503);
     expect(JSON.stringify(await problemOf(refused))).not.toContain("image-service.internal");
 
     const none = await createTestbed({ imageInstance: async () => undefined });
     const bob = await none.signedUp("bob");
-    const nobody = await none.request("/v1/images", { method: "POST", token: bob.authorization });
+    const nobody = await none.request("/v1/images", {
+      method: "POST",
+      token: bob.authorization,
+      headers: { "content-type": "multipart/form-data; boundary=x" },
+    });
     expect(nobody.status).toBe(503);
     expect(none.fileRequests).toEqual([]);
   });
@@ -237,7 +249,11 @@ describe("POST /v1/images", () => {
       imageFiles: async () => new Response("Error: ENOSPC at /var/lib/images/blobs", { status: 500 }),
     });
     const alice = await gateway.signedUp("alice");
-    const response = await gateway.request("/v1/images", { method: "POST", token: alice.authorization });
+    const response = await gateway.request("/v1/images", {
+      method: "POST",
+      token: alice.authorization,
+      headers: { "content-type": "multipart/form-data; boundary=x" },
+    });
     expect(response.status).toBe(500);
     expect(JSON.stringify(await problemOf(response))).not.toContain("ENOSPC");
   });

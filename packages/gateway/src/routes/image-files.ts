@@ -1,16 +1,12 @@
-import { createRoute, z } from "@hono/zod-openapi";
+import { z } from "@hono/zod-openapi";
 import { HttpProblem, injectTraceHeaders } from "@instagram/kit";
-import type { Context } from "hono";
+import type { Context, MiddlewareHandler } from "hono";
+import { every } from "hono/combine";
 import { type ImageServiceHttp, RelayFailure } from "../peers/image-service-http.ts";
 import { UpstreamWait, watchedBody } from "../peers/upstream-wait.ts";
+import { governedRoute } from "../policy/rest.ts";
 import type { GatewayApp, RouteDeps } from "./context.ts";
-import {
-  bearerSecurity,
-  ImageIdParamSchema,
-  ImageSchema,
-  problemAnswer,
-  unauthorizedAnswer,
-} from "./schemas.ts";
+import { ImageIdParamSchema, ImageSchema, problemAnswer } from "./schemas.ts";
 
 /** The one route whose body is not JSON: it streams through, so no body limit may read it. */
 export const UPLOAD_PATH = "/v1/images";
@@ -174,37 +170,67 @@ function passBack(answer: Response, headerNames: string[], method: string): Resp
   return new Response(bodiless ? null : answer.body, { status: answer.status, headers });
 }
 
-const uploadRoute = createRoute({
-  method: "post",
-  path: UPLOAD_PATH,
-  tags: ["Images"],
-  summary: "Upload an image",
-  description:
-    "The body streams to image-service as it arrives; the file's bytes decide its type. " +
-    "Hashtags and mentions are read from the caption.",
-  security: bearerSecurity,
-  request: {
-    body: { required: true, content: { "multipart/form-data": { schema: uploadForm } } },
-  },
-  responses: {
-    201: {
-      description: "The new image.",
-      headers: { Location: { schema: { type: "string" }, description: "The image's address." } },
-      content: { "application/json": { schema: ImageSchema } },
-    },
-    400: problemAnswer("No file, an empty or damaged file, or a caption over 2200 characters."),
-    401: unauthorizedAnswer,
-    413: problemAnswer("The file is larger than 20 MiB, or has too many pixels."),
-    415: problemAnswer("The file is not a JPEG, PNG, WebP or GIF."),
-  },
-});
+/**
+ * The one shape an upload takes: multipart/form-data with a boundary (RFC 2046: 1–70 characters),
+ * so that image-service reads it as a form, never as a raw file. The boundary must end its
+ * parameter, so image-service (which reads the first `boundary=`) sees the same one.
+ */
+const boundaryParameter = /;\s*boundary=(?:"[^"]{1,70}"|[^\s;"]{1,70})(?=\s*(?:;|$))/i;
+
+const acceptedUpload: MiddlewareHandler = async (c, next) => {
+  const contentType = c.req.header("content-type");
+  const mediaType = contentType?.split(";")[0]?.trim().toLowerCase();
+  if (mediaType !== "multipart/form-data") {
+    throw new HttpProblem(415, "An upload is a multipart/form-data body with a `file` part.");
+  }
+  if (!boundaryParameter.test(contentType ?? "")) {
+    throw new HttpProblem(400, "The multipart/form-data content type needs a boundary of 1–70 characters.");
+  }
+  await next();
+};
 
 export function registerImageFileRoutes(app: GatewayApp, deps: RouteDeps): void {
   // Documented like the others, served by a plain route: image-service's answer (its own Image JSON
   // or problem) passes through as it is, so there is no typed body to build, and no validator may
   // touch the request body.
+  const { middleware, ...uploadRoute } = governedRoute(deps.enforcement, "http/UploadImage", {
+    operationId: "uploadImage",
+    method: "post",
+    path: UPLOAD_PATH,
+    tags: ["Images"],
+    summary: "Upload an image",
+    description:
+      "The body is `multipart/form-data` with a `boundary` parameter: a `file` part and an optional " +
+      "`caption` part. It streams to image-service as it arrives; the file's bytes decide its type. " +
+      "Hashtags and mentions are read from the caption. Any other content type is refused (415), " +
+      "as is a multipart content type without a usable boundary (400).",
+    request: {
+      body: {
+        required: true,
+        content: {
+          "multipart/form-data": {
+            schema: uploadForm,
+            encoding: { file: { contentType: "image/jpeg, image/png, image/webp, image/gif" } },
+          },
+        },
+      },
+    },
+    responses: {
+      201: {
+        description: "The new image.",
+        headers: { Location: { schema: { type: "string" }, description: "The image's address." } },
+        content: { "application/json": { schema: ImageSchema } },
+      },
+      400: problemAnswer(
+        "No boundary in the content type, a malformed form, no file, an empty or damaged file, or a caption over 2200 characters.",
+      ),
+      413: problemAnswer("The file is larger than 20 MiB, or has too many pixels."),
+      415: problemAnswer("The body is not multipart/form-data, or the file is not a JPEG, PNG, WebP or GIF."),
+      504: problemAnswer("image-service kept the upload waiting too long; the image may have been stored."),
+    },
+  });
   app.openAPIRegistry.registerPath(uploadRoute);
-  app.post(UPLOAD_PATH, deps.authenticate, async (c) => {
+  app.post(UPLOAD_PATH, every(...middleware, acceptedUpload), async (c) => {
     const answer = await reach(
       deps.imageFiles,
       c,
@@ -223,7 +249,8 @@ export function registerImageFileRoutes(app: GatewayApp, deps: RouteDeps): void 
   });
 
   app.openapi(
-    createRoute({
+    governedRoute(deps.enforcement, "http/GetImageContent", {
+      operationId: "getImageContent",
       method: "get",
       path: "/v1/images/{id}/content",
       tags: ["Images"],
@@ -244,6 +271,7 @@ export function registerImageFileRoutes(app: GatewayApp, deps: RouteDeps): void 
         304: { description: "The file matches If-None-Match." },
         400: problemAnswer("`size` is neither original nor thumbnail."),
         404: problemAnswer("No such image."),
+        504: problemAnswer("image-service did not answer in time."),
       },
     }),
     async (c) => {

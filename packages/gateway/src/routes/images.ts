@@ -1,7 +1,8 @@
 import { type CallOptions, Code, ConnectError } from "@connectrpc/connect";
-import { createRoute, z } from "@hono/zod-openapi";
+import { z } from "@hono/zod-openapi";
 import type { Profile } from "@instagram/contracts/user";
-import { callOptions, type GatewayApp, pageRequest, type RouteDeps, signedIn } from "./context.ts";
+import { governedRoute } from "../policy/rest.ts";
+import { callOptions, type GatewayApp, pageRequest, type RouteDeps } from "./context.ts";
 import { imageJson, imagePageJson } from "./representations.ts";
 import {
   ImageIdParamSchema,
@@ -11,7 +12,6 @@ import {
   PageQuerySchema,
   problemAnswer,
   UsernameParamSchema,
-  unauthorizedAnswer,
 } from "./schemas.ts";
 
 const TAG = /^[\p{L}\p{N}_]{1,100}$/u;
@@ -36,16 +36,15 @@ async function existingProfile(deps: RouteDeps, username: string, options: CallO
 
 export function registerImageRoutes(app: GatewayApp, deps: RouteDeps): void {
   app.openapi(
-    createRoute({
+    governedRoute(deps.enforcement, "instagram.image.v1.ImageService/GetImage", {
+      operationId: "getImage",
       method: "get",
       path: "/v1/images/{id}",
       tags: ["Images"],
       summary: "An image",
-      ...signedIn(deps),
       request: { params: ImageIdParamSchema },
       responses: {
         200: jsonAnswer(ImageSchema, "The image."),
-        401: unauthorizedAnswer,
         404: problemAnswer("No such image."),
       },
     }),
@@ -57,17 +56,16 @@ export function registerImageRoutes(app: GatewayApp, deps: RouteDeps): void {
   );
 
   app.openapi(
-    createRoute({
+    governedRoute(deps.enforcement, "instagram.image.v1.ImageService/DeleteImage", {
+      operationId: "deleteImage",
       method: "delete",
       path: "/v1/images/{id}",
       tags: ["Images"],
       summary: "Delete an image",
       description: "Only its owner may; its likes, comments and files go with it.",
-      ...signedIn(deps),
       request: { params: ImageIdParamSchema },
       responses: {
         204: { description: "Deleted." },
-        401: unauthorizedAnswer,
         403: problemAnswer("The image is someone else's."),
         404: problemAnswer("No such image."),
       },
@@ -80,17 +78,16 @@ export function registerImageRoutes(app: GatewayApp, deps: RouteDeps): void {
   );
 
   app.openapi(
-    createRoute({
+    governedRoute(deps.enforcement, "instagram.image.v1.ImageService/ListUserImages", {
+      operationId: "listUserImages",
       method: "get",
       path: "/v1/users/{username}/images",
       tags: ["Images"],
       summary: "A user's images, newest first",
-      ...signedIn(deps),
       request: { params: UsernameParamSchema, query: PageQuerySchema },
       responses: {
         200: jsonAnswer(ImagePageSchema, "A page of the user's images."),
         400: problemAnswer("The limit or cursor is not valid."),
-        401: unauthorizedAnswer,
         404: problemAnswer("No such user."),
       },
     }),
@@ -112,18 +109,17 @@ export function registerImageRoutes(app: GatewayApp, deps: RouteDeps): void {
   );
 
   app.openapi(
-    createRoute({
+    governedRoute(deps.enforcement, "instagram.image.v1.ImageService/ListTagImages", {
+      operationId: "listTagImages",
       method: "get",
       path: "/v1/tags/{tag}/images",
       tags: ["Images"],
       summary: "Images whose caption has #tag, newest first",
       description: "The tag matches in any case.",
-      ...signedIn(deps),
       request: { params: TagParamSchema, query: PageQuerySchema },
       responses: {
         200: jsonAnswer(ImagePageSchema, "A page of images with the tag."),
         400: problemAnswer("The tag, limit or cursor is not valid."),
-        401: unauthorizedAnswer,
       },
     }),
     async (c) => {
@@ -137,17 +133,16 @@ export function registerImageRoutes(app: GatewayApp, deps: RouteDeps): void {
   );
 
   app.openapi(
-    createRoute({
+    governedRoute(deps.enforcement, "instagram.image.v1.ImageService/ListMentionImages", {
+      operationId: "listMentionImages",
       method: "get",
       path: "/v1/users/{username}/mentions",
       tags: ["Images"],
       summary: "Images whose caption mentions @username, newest first",
-      ...signedIn(deps),
       request: { params: UsernameParamSchema, query: PageQuerySchema },
       responses: {
         200: jsonAnswer(ImagePageSchema, "A page of images mentioning the user."),
         400: problemAnswer("The limit or cursor is not valid."),
-        401: unauthorizedAnswer,
         404: problemAnswer("No such user."),
       },
     }),

@@ -1,6 +1,6 @@
-import { createRoute } from "@hono/zod-openapi";
 import type { Profile } from "@instagram/contracts/user";
-import { callOptions, type GatewayApp, pageRequest, type RouteDeps, signedIn } from "./context.ts";
+import { governedRoute } from "../policy/rest.ts";
+import { callOptions, type GatewayApp, pageRequest, type RouteDeps } from "./context.ts";
 import { profilePageJson } from "./representations.ts";
 import {
   ImageIdParamSchema,
@@ -8,22 +8,20 @@ import {
   PageQuerySchema,
   ProfilePageSchema,
   problemAnswer,
-  unauthorizedAnswer,
 } from "./schemas.ts";
 
 export function registerLikeRoutes(app: GatewayApp, deps: RouteDeps): void {
   app.openapi(
-    createRoute({
+    governedRoute(deps.enforcement, "instagram.image.v1.ImageService/LikeImage", {
+      operationId: "likeImage",
       method: "put",
       path: "/v1/images/{id}/like",
       tags: ["Likes"],
       summary: "Like an image",
       description: "Idempotent: liking an image you already like changes nothing.",
-      ...signedIn(deps),
       request: { params: ImageIdParamSchema },
       responses: {
         204: { description: "The caller likes the image." },
-        401: unauthorizedAnswer,
         404: problemAnswer("No such image."),
       },
     }),
@@ -35,17 +33,16 @@ export function registerLikeRoutes(app: GatewayApp, deps: RouteDeps): void {
   );
 
   app.openapi(
-    createRoute({
+    governedRoute(deps.enforcement, "instagram.image.v1.ImageService/UnlikeImage", {
+      operationId: "unlikeImage",
       method: "delete",
       path: "/v1/images/{id}/like",
       tags: ["Likes"],
       summary: "Take back a like",
       description: "Idempotent: unliking an image you do not like changes nothing.",
-      ...signedIn(deps),
       request: { params: ImageIdParamSchema },
       responses: {
         204: { description: "The caller does not like the image." },
-        401: unauthorizedAnswer,
         404: problemAnswer("No such image."),
       },
     }),
@@ -57,17 +54,16 @@ export function registerLikeRoutes(app: GatewayApp, deps: RouteDeps): void {
   );
 
   app.openapi(
-    createRoute({
+    governedRoute(deps.enforcement, "instagram.image.v1.ImageService/ListLikers", {
+      operationId: "listLikers",
       method: "get",
       path: "/v1/images/{id}/likes",
       tags: ["Likes"],
       summary: "Who likes an image, newest like first",
-      ...signedIn(deps),
       request: { params: ImageIdParamSchema, query: PageQuerySchema },
       responses: {
         200: jsonAnswer(ProfilePageSchema, "A page of the profiles of those who like the image."),
         400: problemAnswer("The limit or cursor is not valid."),
-        401: unauthorizedAnswer,
         404: problemAnswer("No such image."),
       },
     }),

@@ -22,9 +22,6 @@ export function problemAnswer(description: string) {
 
 export const unauthorizedAnswer = problemAnswer("Missing, malformed, expired or forged access token.");
 
-/** What every authenticated route declares in the OpenAPI document. */
-export const bearerSecurity = [{ bearerAuth: [] }];
-
 const time = z.string().openapi({ format: "date-time", example: "2025-01-31T12:00:00.000Z" });
 
 const nextCursor = z

@@ -1,5 +1,6 @@
-import { createRoute, z } from "@hono/zod-openapi";
-import { callOptions, type GatewayApp, pageRequest, type RouteDeps, signedIn } from "./context.ts";
+import { z } from "@hono/zod-openapi";
+import { governedRoute } from "../policy/rest.ts";
+import { callOptions, type GatewayApp, pageRequest, type RouteDeps } from "./context.ts";
 import { profileJson, profilePageJson } from "./representations.ts";
 import {
   jsonAnswer,
@@ -9,7 +10,6 @@ import {
   ProfileSchema,
   problemAnswer,
   UsernameParamSchema,
-  unauthorizedAnswer,
 } from "./schemas.ts";
 
 const UpdateProfileBody = z
@@ -28,13 +28,13 @@ const SearchQuerySchema = PageQuerySchema.extend({
 export function registerUserRoutes(app: GatewayApp, deps: RouteDeps): void {
   // Registered before /v1/users/{username} so that `me` is never taken for a username.
   app.openapi(
-    createRoute({
+    governedRoute(deps.enforcement, "instagram.user.v1.UserService/GetProfile", {
+      operationId: "getMyProfile",
       method: "get",
       path: "/v1/users/me",
       tags: ["Users"],
       summary: "The caller's profile",
-      ...signedIn(deps),
-      responses: { 200: jsonAnswer(ProfileSchema, "The caller's profile."), 401: unauthorizedAnswer },
+      responses: { 200: jsonAnswer(ProfileSchema, "The caller's profile.") },
     }),
     async (c) => {
       const { profile } = await deps.user.getProfile({ key: { case: "me", value: true } }, callOptions(c));
@@ -43,17 +43,16 @@ export function registerUserRoutes(app: GatewayApp, deps: RouteDeps): void {
   );
 
   app.openapi(
-    createRoute({
+    governedRoute(deps.enforcement, "instagram.user.v1.UserService/UpdateProfile", {
+      operationId: "updateMyProfile",
       method: "patch",
       path: "/v1/users/me",
       tags: ["Users"],
       summary: "Edit the caller's profile",
-      ...signedIn(deps),
       request: { body: jsonBody(UpdateProfileBody) },
       responses: {
         200: jsonAnswer(ProfileSchema, "The updated profile."),
         400: problemAnswer("A field breaks a rule."),
-        401: unauthorizedAnswer,
       },
     }),
     async (c) => {
@@ -64,16 +63,15 @@ export function registerUserRoutes(app: GatewayApp, deps: RouteDeps): void {
   );
 
   app.openapi(
-    createRoute({
+    governedRoute(deps.enforcement, "instagram.user.v1.UserService/GetProfile", {
+      operationId: "getProfile",
       method: "get",
       path: "/v1/users/{username}",
       tags: ["Users"],
       summary: "A profile",
-      ...signedIn(deps),
       request: { params: UsernameParamSchema },
       responses: {
         200: jsonAnswer(ProfileSchema, "The profile."),
-        401: unauthorizedAnswer,
         404: problemAnswer("No such user."),
       },
     }),
@@ -88,17 +86,16 @@ export function registerUserRoutes(app: GatewayApp, deps: RouteDeps): void {
   );
 
   app.openapi(
-    createRoute({
+    governedRoute(deps.enforcement, "instagram.user.v1.UserService/SearchProfiles", {
+      operationId: "searchProfiles",
       method: "get",
       path: "/v1/users",
       tags: ["Users"],
       summary: "Find users by username prefix",
-      ...signedIn(deps),
       request: { query: SearchQuerySchema },
       responses: {
         200: jsonAnswer(ProfilePageSchema, "A page of profiles whose username starts with the query."),
         400: problemAnswer("The query, limit or cursor is not valid."),
-        401: unauthorizedAnswer,
       },
     }),
     async (c) => {

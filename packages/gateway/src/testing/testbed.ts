@@ -1,4 +1,10 @@
-import { createClient, createRouterTransport, type ServiceImpl, type Transport } from "@connectrpc/connect";
+import {
+  createClient,
+  createRouterTransport,
+  type Interceptor,
+  type ServiceImpl,
+  type Transport,
+} from "@connectrpc/connect";
 import { AuthService } from "@instagram/contracts/auth";
 import { CommentService } from "@instagram/contracts/comment";
 import { ImageService } from "@instagram/contracts/image";
@@ -37,6 +43,8 @@ export interface Testbed {
   signedUp(username: string, password?: string): Promise<{ account: FakeAccount; authorization: string }>;
   /** Seeds an image as if `owner` had uploaded it. */
   posted(owner: FakeAccount, caption?: string): FakeImage;
+  /** The procedures (`instagram.auth.v1.AuthService/Login`) whose calls reached a fake service, in order. */
+  reached: string[];
   /** The plain-HTTP requests that reached the fake image-service, as the gateway's fetch sent them. */
   fileRequests: FileRequest[];
   request(path: string, init?: RequestInit & { json?: unknown; token?: string }): Promise<Response>;
@@ -71,22 +79,28 @@ export async function createTestbed(
 ): Promise<Testbed> {
   const keys = await createTokenKeys();
   const world = emptyWorld();
+  const reached: string[] = [];
+  const recordReach: Interceptor = (next) => (request) => {
+    reached.push(`${request.service.typeName}/${request.method.name}`);
+    return next(request);
+  };
+  const recorded = { router: { interceptors: [recordReach] } };
   const auth =
     opts.transports?.auth ??
     createRouterTransport((router) => {
       router.service(AuthService, { ...fakeAuthService(keys, world), ...opts.auth });
-    });
+    }, recorded);
   const user =
     opts.transports?.user ??
     createRouterTransport((router) => {
       router.service(UserService, { ...fakeUserService(keys, world), ...opts.user });
-    });
+    }, recorded);
   const image = createRouterTransport((router) => {
     router.service(ImageService, { ...fakeImageService(keys, world), ...opts.image });
-  });
+  }, recorded);
   const comment = createRouterTransport((router) => {
     router.service(CommentService, { ...fakeCommentService(keys, world), ...opts.comment });
-  });
+  }, recorded);
   const fileRequests: FileRequest[] = [];
   const filesBackend = opts.imageFiles ?? fakeImageFilesBackend(keys, world);
   const imageFiles: ImageServiceHttp = {
@@ -123,6 +137,7 @@ export async function createTestbed(
     keys,
     world,
     fileRequests,
+    reached,
     posted: (owner, caption) => seedImage(world, owner, caption),
     async signedUp(username, password = "correct horse") {
       const account: FakeAccount = {
