@@ -1,15 +1,6 @@
 // With the other kafka-*.ts files, the only ones that import kafkajs (unmaintained since 2023):
 // keep it swappable.
-import {
-  type Admin,
-  type Consumer,
-  type IHeaders,
-  Kafka,
-  type KafkaMessage,
-  logLevel,
-  Partitioners,
-  type Producer,
-} from "kafkajs";
+import { type Admin, type Consumer, Kafka, logLevel, Partitioners, type Producer } from "kafkajs";
 import type { Logger } from "pino";
 import {
   deadLetterTopic,
@@ -19,7 +10,9 @@ import {
   type Subscription,
   type SubscriptionSpec,
 } from "./envelope.ts";
+import { groupLag } from "./kafka-lag.ts";
 import { createKafkaLog } from "./kafka-log.ts";
+import { fromMessage, toMessage } from "./kafka-messages.ts";
 import { KafkaNotReady, type KafkaRetryOptions, retryKafka } from "./kafka-retry.ts";
 import { fixKafkaNegativeTimer } from "./kafka-timer-fix.ts";
 import { createPause } from "./pause.ts";
@@ -39,9 +32,6 @@ export interface KafkaBusOptions {
   namespace?: string;
 }
 
-const ID = "id";
-const TYPE = "type";
-const OCCURRED_AT = "occurred-at";
 /** How long creating a topic (until its leaders serve it), a send or a subscribe keeps retrying. */
 const RETRY_BUDGET_MS = 30_000;
 /** kafkajs's longest wait between retries, and so before a crashed consumer restarts: recovery ≤ ~1 s. */
@@ -51,11 +41,11 @@ const REBALANCE_TIMEOUT_MS = 2_000;
 const PROBE_TIMEOUT_MS = 1_500;
 
 /**
- * EventBus over Kafka. Key = aggregate id (so one aggregate's events share a partition and stay
- * in order), value = protobuf payload, headers = id, type, occurred-at and the envelope's own
- * (traceparent…). Topics and their "<topic>.dlq" are created on first use. A consumer whose handler
- * is slow (waiting for a dependency) keeps heartbeating; one that crashes is restarted within ~1 s
- * of the broker's return, by kafkajs or, for a crash kafkajs does not restart, by the bus.
+ * EventBus over Kafka. Key = aggregate id, so one aggregate's events share a partition and stay
+ * in order (see kafka-messages.ts). Topics and their "<topic>.dlq" are created on first use. A
+ * consumer whose handler is slow (waiting for a dependency) keeps heartbeating; one that crashes
+ * is restarted within ~1 s of the broker's return, by kafkajs or, for a crash kafkajs does not
+ * restart, by the bus.
  */
 export function createKafkaBus(opts: KafkaBusOptions): EventBus {
   const logger = opts.logger.child({ component: "kafka" });
@@ -315,21 +305,7 @@ export function createKafkaBus(opts: KafkaBusOptions): EventBus {
     async lag(group, topics): Promise<PartitionLag[]> {
       if (closed) return [];
       const client = await withinProbeTime(adminClient(), "admin connect");
-      const committed = await withinProbeTime(
-        client.fetchOffsets({ groupId: onBroker(group), topics: topics.map(onBroker) }),
-        "fetch offsets",
-      );
-      const lags = await Promise.all(
-        committed.map(async ({ topic, partitions: offsets }) => {
-          const ends = await withinProbeTime(client.fetchTopicOffsets(topic), "fetch topic offsets");
-          return ends.map(({ partition, high, low }) => {
-            const at = offsets.find((p) => p.partition === partition)?.offset ?? "-1";
-            const from = Number(at) < 0 ? Number(low) : Number(at);
-            return { topic: fromBroker(topic), partition, lag: Math.max(0, Number(high) - from) };
-          });
-        }),
-      );
-      return lags.flat().sort((a, b) => a.topic.localeCompare(b.topic) || a.partition - b.partition);
+      return withinProbeTime(groupLag(client, onBroker(group), topics.map(onBroker), fromBroker), "lag");
     },
 
     async close() {
@@ -347,41 +323,4 @@ export function createKafkaBus(opts: KafkaBusOptions): EventBus {
       ]);
     },
   };
-}
-
-function toMessage(event: EventEnvelope) {
-  return {
-    key: event.aggregateId,
-    value: Buffer.from(event.payload.buffer, event.payload.byteOffset, event.payload.byteLength),
-    headers: {
-      ...event.headers,
-      [ID]: event.id,
-      [TYPE]: event.type,
-      [OCCURRED_AT]: event.occurredAt.toISOString(),
-    },
-  };
-}
-
-function fromMessage(topic: string, message: KafkaMessage): EventEnvelope | undefined {
-  const { [ID]: id, [TYPE]: type, [OCCURRED_AT]: occurredAt, ...headers } = headerStrings(message.headers);
-  if (id === undefined || type === undefined) return undefined;
-  const value = message.value ?? Buffer.alloc(0);
-  return {
-    id,
-    topic,
-    type,
-    aggregateId: message.key?.toString("utf8") ?? "",
-    occurredAt: occurredAt === undefined ? new Date(Number(message.timestamp)) : new Date(occurredAt),
-    payload: new Uint8Array(value.buffer, value.byteOffset, value.byteLength),
-    headers,
-  };
-}
-
-function headerStrings(headers: IHeaders | undefined): Record<string, string> {
-  const strings: Record<string, string> = {};
-  for (const [name, value] of Object.entries(headers ?? {})) {
-    const first = Array.isArray(value) ? value[0] : value;
-    if (first !== undefined) strings[name] = first.toString();
-  }
-  return strings;
 }

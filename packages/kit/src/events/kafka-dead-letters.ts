@@ -1,7 +1,8 @@
 import { randomUUID } from "node:crypto";
-import { type Admin, type IHeaders, Kafka, type KafkaMessage, logLevel, Partitioners } from "kafkajs";
+import { type Admin, Kafka, type KafkaMessage, logLevel, Partitioners } from "kafkajs";
 import type { Logger } from "pino";
 import { createKafkaLog } from "./kafka-log.ts";
+import { headerStrings } from "./kafka-messages.ts";
 import { fixKafkaNegativeTimer } from "./kafka-timer-fix.ts";
 
 const DLQ_SUFFIX = ".dlq";
@@ -241,13 +242,4 @@ async function readAll(
         ? -1
         : 1,
   );
-}
-
-function headerStrings(headers: IHeaders | undefined): Record<string, string> {
-  const strings: Record<string, string> = {};
-  for (const [name, value] of Object.entries(headers ?? {})) {
-    const first = Array.isArray(value) ? value[0] : value;
-    if (first !== undefined) strings[name] = first.toString();
-  }
-  return strings;
 }
