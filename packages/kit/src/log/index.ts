@@ -1,1 +1,1 @@
-export { createLogger, type Logger, serviceLogger, silentLogger } from "./logger.ts";
+export { createLogger, type LogFormat, type Logger, logFormatOf, serviceLogger, silentLogger } from "./logger.ts";
