@@ -5,6 +5,12 @@ export { createConsulDiscovery } from "./discovery/consul.ts";
 export { dnsAddresses } from "./discovery/dns.ts";
 export { http2Instances } from "./discovery/http2.ts";
 export { createKafkaBus, type KafkaBusOptions } from "./events/kafka-bus.ts";
+export {
+  type DeadLetter,
+  type DeadLetterOptions,
+  listDeadLetters,
+  replayDeadLetters,
+} from "./events/kafka-dead-letters.ts";
 export { type LaunchedService, type ListenAddress, launchService } from "./runtime/launch.ts";
 export { type MainProcess, runMain } from "./runtime/run-main.ts";
 export { createRuntimeFromEnv, type RuntimeFromEnvOptions } from "./runtime/runtime-from-env.ts";
