@@ -6,6 +6,7 @@ import {
   createAccessTokenVerifier,
   createAuthInterceptor,
   createLoginThrottle,
+  databaseService,
   dependencyReadiness,
   type ServiceModule,
   startServiceEvents,
@@ -58,14 +59,11 @@ async function signerOf(env: AuthEnv, dataDir: string): Promise<AccessTokenSigne
  * Publishes `accounts`; consumes nothing. Sweeps ended sessions past their retention.
  */
 export function createAuthService(env: AuthEnv): ServiceModule {
-  return {
+  return databaseService({
     name: "auth",
     schema: AUTH_SCHEMA,
     migrationsFolder: authMigrationsFolder,
-    async start(ctx) {
-      const db = ctx.db;
-      if (db === undefined) throw new Error("auth-service needs a database");
-      const { logger, runtime } = ctx;
+    async start({ db, logger, runtime, readiness }) {
       const signer = await signerOf(env, runtime.dataDir);
       const verifier = createAccessTokenVerifier({ issuer: env.JWT_ISSUER, jwks: signer.jwks() });
       const events = await startServiceEvents({ db, bus: runtime.bus, logger, outbox: outboxTable });
@@ -91,8 +89,13 @@ export function createAuthService(env: AuthEnv): ServiceModule {
         now: () => new Date(),
       });
       const interceptors = [createAuthInterceptor(verifier)];
-      const readiness = ctx.readiness ?? dependencyReadiness({ db, bus: runtime.bus });
-      const app = createApp({ routes, interceptors, signer, logger, readiness });
+      const app = createApp({
+        routes,
+        interceptors,
+        signer,
+        logger,
+        readiness: readiness ?? dependencyReadiness({ db, bus: runtime.bus }),
+      });
       return {
         app,
         routes,
@@ -103,5 +106,5 @@ export function createAuthService(env: AuthEnv): ServiceModule {
         },
       };
     },
-  };
+  });
 }
