@@ -6,7 +6,6 @@ import {
   createAuthInterceptor,
   type Database,
   databaseService,
-  dependencyReadiness,
   type EventBus,
   type EventHandlers,
   type Logger,
@@ -59,12 +58,7 @@ export function createCommentService(env: CommentEnv, opts: CommentServiceOption
         createAccessTokenVerifier({ issuer: env.JWT_ISSUER, jwks: authServiceJwks(runtime.discovery) });
       const interceptors = [createAuthInterceptor(verifier)];
       const routes = commentRoutes(createCommentServiceImpl(running.deps));
-      const app = createApp({
-        routes,
-        interceptors,
-        logger,
-        readiness: readiness ?? dependencyReadiness({ db, bus: runtime.bus }),
-      });
+      const app = createApp({ routes, interceptors, logger, readiness });
       return { app, routes, interceptors, stop: running.stop };
     },
   });

@@ -6,7 +6,6 @@ import {
   createAuthInterceptor,
   type Database,
   databaseService,
-  dependencyReadiness,
   type Outbox,
   type ServiceModule,
   startServiceEvents,
@@ -51,12 +50,7 @@ export function createUserService(env: UserEnv): ServiceModule {
       });
       const interceptors = [createAuthInterceptor(verifier)];
       const routes = createUserRoutes({ db, outbox: events.outbox });
-      const app = createApp({
-        routes,
-        interceptors,
-        logger,
-        readiness: readiness ?? dependencyReadiness({ db, bus: runtime.bus }),
-      });
+      const app = createApp({ routes, interceptors, logger, readiness });
       return { app, routes, interceptors, stop: events.stop };
     },
   });

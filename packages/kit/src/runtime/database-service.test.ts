@@ -13,13 +13,13 @@ describe("databaseService", () => {
     logger: runtime.logger,
     url: "http://demo.test",
   });
-  const seen: Database[] = [];
+  const seen: { db: Database; readiness: () => Promise<void> }[] = [];
   const module = databaseService({
     name: "demo",
     schema: "demo",
     migrationsFolder: "/nowhere",
-    async start({ db }) {
-      seen.push(db);
+    async start({ db, readiness }) {
+      seen.push({ db, readiness });
       return { app: new Hono() };
     },
   });
@@ -28,11 +28,25 @@ describe("databaseService", () => {
     expect(module).toMatchObject({ name: "demo", schema: "demo", migrationsFolder: "/nowhere" });
   });
 
+  it("hands start the launcher's readiness, or one of its own", async () => {
+    const launchers = async () => {};
+    await module.start({ ...context({} as Database), readiness: launchers });
+    const refusing = {
+      execute: async () => {
+        throw new Error("connection refused");
+      },
+    } as unknown as Database;
+    await module.start(context(refusing));
+    expect(seen.at(-2)?.readiness).toBe(launchers);
+    // Its own asks the database (this stand-in refuses) and the bus.
+    await expect(seen.at(-1)?.readiness()).rejects.toThrow("database is unavailable");
+  });
+
   it("hands start the database it was given, and refuses to start without one", async () => {
     // Only passed along, never queried here: identity is what is checked.
     const db = {} as Database;
     await module.start(context(db));
-    expect(seen).toEqual([db]);
+    expect(seen.at(-1)?.db).toBe(db);
     await expect(module.start(context(undefined))).rejects.toThrow("demo-service needs a database");
   });
 });
