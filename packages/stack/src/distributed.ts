@@ -40,6 +40,11 @@ export interface DistributedStackOptions {
   supervise?: boolean;
   /** Where supervision reports crashes and restarts. */
   logger?: Pick<Logger, "info" | "warn" | "error">;
+  /**
+   * Development: each service runs under `node --watch`, which restarts it when its sources or
+   * those of a workspace package it imports change (and, after a crash, once a file is saved).
+   */
+  watch?: boolean;
 }
 
 /** Supervision's delays: first restart, cap, and how long a run must last to start over. */
@@ -122,9 +127,10 @@ export async function startDistributedStack(options: DistributedStackOptions): P
 
   const launch = async (service: RunningService): Promise<void> => {
     // A larger young generation: fewer scavenges of the short-lived objects of each request (~12 % CPU).
+    const watch = options.watch ? ["--watch", "--watch-preserve-output"] : [];
     const child = spawn(
       process.execPath,
-      ["--max-semi-space-size=32", "--conditions=source", "--import", "tsx", service.entry.main],
+      [...watch, "--max-semi-space-size=32", "--conditions=source", "--import", "tsx", service.entry.main],
       {
         cwd: repositoryRoot,
         env: service.env,
@@ -179,7 +185,10 @@ export async function startDistributedStack(options: DistributedStackOptions): P
     service.ending = true;
     const child = service.child;
     if (!child || child.exitCode !== null || child.signalCode !== null) return;
-    signalGroup(child, signal);
+    // `node --watch` passes a signal on to the service it runs and waits for it: a signal to the
+    // whole group would reach the service twice (its second signal means "exit at once").
+    if (options.watch && signal !== "SIGKILL") child.kill(signal);
+    else signalGroup(child, signal);
     const timedOut = await Promise.race([service.exited.then(() => false), sleep(10_000).then(() => true)]);
     if (timedOut) {
       signalGroup(child, "SIGKILL");
