@@ -1,5 +1,5 @@
 import type { Executor } from "@instagram/kit";
-import { and, eq, inArray, isNull, lt, ne, notExists } from "drizzle-orm";
+import { and, eq, inArray, isNull, lt, ne, notExists, type SQLWrapper } from "drizzle-orm";
 import { laterTokenOfSession } from "./refresh-tokens.ts";
 import { refreshTokens, sessions } from "./schema/index.ts";
 
@@ -39,13 +39,10 @@ export async function deleteSessionsRevokedBefore(
   cutoff: Date,
   limit: number,
 ): Promise<number> {
-  const ended = ex
-    .select({ id: sessions.id })
-    .from(sessions)
-    .where(lt(sessions.revokedAt, cutoff))
-    .limit(limit);
-  const rows = await ex.delete(sessions).where(inArray(sessions.id, ended)).returning({ id: sessions.id });
-  return rows.length;
+  return deleteSessionsIn(
+    ex,
+    ex.select({ id: sessions.id }).from(sessions).where(lt(sessions.revokedAt, cutoff)).limit(limit),
+  );
 }
 
 /**
@@ -57,11 +54,17 @@ export async function deleteSessionsExpiredBefore(
   cutoff: Date,
   limit: number,
 ): Promise<number> {
-  const ended = ex
-    .selectDistinct({ id: refreshTokens.sessionId })
-    .from(refreshTokens)
-    .where(and(lt(refreshTokens.expiresAt, cutoff), notExists(laterTokenOfSession(ex, cutoff))))
-    .limit(limit);
-  const rows = await ex.delete(sessions).where(inArray(sessions.id, ended)).returning({ id: sessions.id });
+  return deleteSessionsIn(
+    ex,
+    ex
+      .selectDistinct({ id: refreshTokens.sessionId })
+      .from(refreshTokens)
+      .where(and(lt(refreshTokens.expiresAt, cutoff), notExists(laterTokenOfSession(ex, cutoff))))
+      .limit(limit),
+  );
+}
+
+async function deleteSessionsIn(ex: Executor, ids: SQLWrapper): Promise<number> {
+  const rows = await ex.delete(sessions).where(inArray(sessions.id, ids)).returning({ id: sessions.id });
   return rows.length;
 }
