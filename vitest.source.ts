@@ -2,5 +2,7 @@
 // "exports" (the other branch, dist, is what production runs). Every vitest config spreads this.
 export const sourceResolution = {
   resolve: { conditions: ["source", "module", "browser", "development|production"] },
-  ssr: { resolve: { conditions: ["source", "module", "node", "development|production"] } },
+  // No "module" here: packages that export a bundler-only ESM build under it (the AWS SDK's
+  // dist-es, extensionless imports) must resolve as Node resolves them in production.
+  ssr: { resolve: { conditions: ["source", "node", "development|production"] } },
 };

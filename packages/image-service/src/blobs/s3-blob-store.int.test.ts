@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { CreateBucketCommand, ListPartsCommand, S3Client } from "@aws-sdk/client-s3";
 import { isDomainError, newId } from "@instagram/kit";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type SeaweedFs, startSeaweedFs } from "./private-seaweedfs.ts";
+import { type SeaweedFs, startSeaweedFs } from "../testing/seaweedfs.ts";
 import { S3BlobStore } from "./s3-blob-store.ts";
 import { ScratchFile } from "./scratch-file.ts";
 
