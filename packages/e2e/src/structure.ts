@@ -51,7 +51,7 @@ function sourceFiles(dir: string): string[] {
   return readdirSync(dir)
     .sort()
     .flatMap((name) => {
-      if (name === "node_modules" || name.startsWith(".")) return [];
+      if (["node_modules", "dist", "coverage"].includes(name) || name.startsWith(".")) return [];
       const path = join(dir, name);
       if (statSync(path).isDirectory()) return sourceFiles(path);
       return /\.(ts|mts|tsx)$/.test(name) && !name.endsWith(".d.ts") ? [path] : [];
