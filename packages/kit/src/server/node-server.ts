@@ -10,6 +10,16 @@ import { kitTracer, tracesExported } from "../telemetry/trace-context.ts";
 import { defaultMaxBodyBytes } from "./connect-routes.ts";
 import type { FetchApp } from "./fetch-app.ts";
 import { answerGrpcStatus } from "./grpc-status-answer.ts";
+import {
+  applyHttpTimeouts,
+  checkingIntervalOf,
+  clientErrorProblem,
+  type HttpTimeouts,
+  limitBodyIdle,
+  refuseOnSocket,
+  requestLineProblem,
+  resolveHttpTimeouts,
+} from "./http1-edge.ts";
 import { requestMetrics } from "./metrics.ts";
 import { describeRoute } from "./trace-requests.ts";
 
@@ -31,6 +41,8 @@ export interface ListenOptions {
   /** How long close() lets in-flight requests run before cutting them; default 10 s. */
   drainMs?: number;
   logger?: Logger;
+  /** How long a client may take to send a request (slowloris, stalled bodies); see HttpTimeouts. */
+  timeouts?: HttpTimeouts;
 }
 
 export type ServeNodeOptions = NodeSite & ListenOptions;
@@ -74,6 +86,7 @@ export async function serveNode(opts: ServeNodeOptions): Promise<NodeServer> {
  */
 export async function listenNode(opts: ListenOptions): Promise<ListeningNodeServer> {
   const drainMs = opts.drainMs ?? 10_000;
+  const timeouts = resolveHttpTimeouts(opts.timeouts);
   let handlers: Handlers | undefined;
 
   const sockets = new Set<net.Socket>();
@@ -82,18 +95,22 @@ export async function listenNode(opts: ListenOptions): Promise<ListeningNodeServ
   const sessions = new Set<http2.ServerHttp2Session>();
   let closing = false;
 
-  const http1 = http.createServer((req, res) => {
-    const socket = req.socket;
-    busyHttp1.set(socket, (busyHttp1.get(socket) ?? 0) + 1);
-    if (closing) res.shouldKeepAlive = false;
-    res.once("close", () => {
-      const left = (busyHttp1.get(socket) ?? 1) - 1;
-      busyHttp1.set(socket, left);
-      if (closing && left === 0) socket.end();
-    });
-    if (handlers) handlers.fetch(req, res);
-    else answerStarting(req, res);
-  });
+  const http1 = http.createServer(
+    { connectionsCheckingInterval: checkingIntervalOf(timeouts) },
+    (req, res) => {
+      const socket = req.socket;
+      limitBodyIdle(req, res, timeouts.bodyIdleMs);
+      busyHttp1.set(socket, (busyHttp1.get(socket) ?? 0) + 1);
+      if (closing) res.shouldKeepAlive = false;
+      res.once("close", () => {
+        const left = (busyHttp1.get(socket) ?? 1) - 1;
+        busyHttp1.set(socket, left);
+        if (closing && left === 0) socket.end();
+      });
+      if (handlers) handlers.fetch(req, res);
+      else answerStarting(req, res);
+    },
+  );
 
   const h2 = http2.createServer({}, (req, res) => {
     // gRPC (not gRPC-web) needs trailers, and the Connect calls of other services
@@ -112,10 +129,16 @@ export async function listenNode(opts: ListenOptions): Promise<ListeningNodeServ
   });
   // A broken client connection must not take the process down.
   h2.on("sessionError", (error) => opts.logger?.debug({ err: error }, "http2 session error"));
-  http1.on("clientError", (error, socket) => {
+  const stopTimeoutChecks = applyHttpTimeouts(http1, timeouts);
+  http1.on("clientError", (error: Error & { code?: string }, socket) => {
     opts.logger?.debug({ err: error }, "http/1 client error");
-    if (socket.writable) socket.end("HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n");
-    else socket.destroy();
+    const answering = (socket as net.Socket & { _httpMessage?: http.ServerResponse })._httpMessage;
+    if (answering?.headersSent || error.code === "ECONNRESET") {
+      socket.destroy();
+      return;
+    }
+    const { status, detail } = clientErrorProblem(error);
+    refuseOnSocket(socket, status, detail);
   });
 
   const tcp = net.createServer((socket) => {
@@ -134,12 +157,22 @@ export async function listenNode(opts: ListenOptions): Promise<ListeningNodeServ
 
   function dispatch(socket: net.Socket): void {
     let received: Buffer = Buffer.alloc(0);
+    // A connection that does not finish its first request line in time is cut like a slow header.
+    const silent = setTimeout(() => socket.destroy(), timeouts.headersMs);
+    socket.once("close", () => clearTimeout(silent));
     const onData = (chunk: Buffer): void => {
       received = received.length === 0 ? chunk : Buffer.concat([received, chunk]);
       const compared = Math.min(received.length, http2Preface.length);
       const looksLikeHttp2 = received.subarray(0, compared).equals(http2Preface.subarray(0, compared));
       if (looksLikeHttp2 && received.length < http2Preface.length) return; // wait for the full preface
+      const lineProblem = looksLikeHttp2 ? undefined : requestLineProblem(received);
+      if (lineProblem === "wait") return;
       socket.off("data", onData);
+      clearTimeout(silent);
+      if (lineProblem) {
+        refuseOnSocket(socket, lineProblem.status, lineProblem.detail);
+        return;
+      }
       socket.pause();
       socket.unshift(received);
       if (looksLikeHttp2) {
@@ -167,6 +200,7 @@ export async function listenNode(opts: ListenOptions): Promise<ListeningNodeServ
 
   async function close(): Promise<void> {
     closing = true;
+    stopTimeoutChecks();
     const stopped = new Promise<void>((resolve) => tcp.close(() => resolve()));
     for (const session of sessions) session.close();
     for (const socket of sockets) {
