@@ -491,7 +491,7 @@ export interface components {
         };
         SignUp: {
             /**
-             * @description 3–30 characters of a–z, 0–9, `.` and `_`.
+             * @description 3–30 characters of a–z, 0–9, `.` and `_` (stored lower-case).
              * @example alice
              */
             username: string;
@@ -556,7 +556,9 @@ export interface components {
             followedByMe: boolean;
         };
         UpdateProfile: {
+            /** @description At most 64 characters, no control characters; "" clears it. */
             displayName?: string;
+            /** @description At most 150 characters, line breaks allowed; "" clears it. */
             bio?: string;
         };
         ProfilePage: {
@@ -1320,11 +1322,11 @@ export interface operations {
     searchProfiles: {
         parameters: {
             query: {
-                /** @description Page size, 1–100. */
+                /** @description Page size, 1–100 (decimal digits). */
                 limit?: number;
                 /** @description `nextCursor` of the previous page. */
                 cursor?: string;
-                /** @description Username prefix. */
+                /** @description Username prefix (any case). */
                 query: string;
             };
             header?: never;
@@ -1486,7 +1488,7 @@ export interface operations {
     listFollowers: {
         parameters: {
             query?: {
-                /** @description Page size, 1–100. */
+                /** @description Page size, 1–100 (decimal digits). */
                 limit?: number;
                 /** @description `nextCursor` of the previous page. */
                 cursor?: string;
@@ -1549,7 +1551,7 @@ export interface operations {
     listFollowing: {
         parameters: {
             query?: {
-                /** @description Page size, 1–100. */
+                /** @description Page size, 1–100 (decimal digits). */
                 limit?: number;
                 /** @description `nextCursor` of the previous page. */
                 cursor?: string;
@@ -1899,7 +1901,7 @@ export interface operations {
     listUserImages: {
         parameters: {
             query?: {
-                /** @description Page size, 1–100. */
+                /** @description Page size, 1–100 (decimal digits). */
                 limit?: number;
                 /** @description `nextCursor` of the previous page. */
                 cursor?: string;
@@ -1962,14 +1964,14 @@ export interface operations {
     listTagImages: {
         parameters: {
             query?: {
-                /** @description Page size, 1–100. */
+                /** @description Page size, 1–100 (decimal digits). */
                 limit?: number;
                 /** @description `nextCursor` of the previous page. */
                 cursor?: string;
             };
             header?: never;
             path: {
-                /** @description Without `#`; any case. */
+                /** @description Without `#`; any case; 1–100 letters, digits or underscores. */
                 tag: string;
             };
             cookie?: never;
@@ -2017,7 +2019,7 @@ export interface operations {
     listMentionImages: {
         parameters: {
             query?: {
-                /** @description Page size, 1–100. */
+                /** @description Page size, 1–100 (decimal digits). */
                 limit?: number;
                 /** @description `nextCursor` of the previous page. */
                 cursor?: string;
@@ -2080,7 +2082,7 @@ export interface operations {
     getFeed: {
         parameters: {
             query?: {
-                /** @description Page size, 1–100. */
+                /** @description Page size, 1–100 (decimal digits). */
                 limit?: number;
                 /** @description `nextCursor` of the previous page. */
                 cursor?: string;
@@ -2244,7 +2246,7 @@ export interface operations {
     listLikers: {
         parameters: {
             query?: {
-                /** @description Page size, 1–100. */
+                /** @description Page size, 1–100 (decimal digits). */
                 limit?: number;
                 /** @description `nextCursor` of the previous page. */
                 cursor?: string;
@@ -2307,7 +2309,7 @@ export interface operations {
     listComments: {
         parameters: {
             query?: {
-                /** @description Page size, 1–100. */
+                /** @description Page size, 1–100 (decimal digits). */
                 limit?: number;
                 /** @description `nextCursor` of the previous page. */
                 cursor?: string;

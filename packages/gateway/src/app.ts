@@ -10,7 +10,6 @@ import {
   problem,
   problemResponse,
 } from "@instagram/kit";
-import { Scalar } from "@scalar/hono-api-reference";
 import type { Hono, MiddlewareHandler } from "hono";
 import { cors } from "hono/cors";
 import { type GatewayBindings, requireAccessToken } from "./auth/bearer.ts";
@@ -24,6 +23,7 @@ import { registerAccountRoutes } from "./routes/accounts.ts";
 import { registerAuthRoutes } from "./routes/auth.ts";
 import { registerCommentRoutes } from "./routes/comments.ts";
 import type { ClientAddress, GatewayApp } from "./routes/context.ts";
+import { mountDocs } from "./routes/docs.ts";
 import { registerFeedRoutes } from "./routes/feed.ts";
 import { registerFollowRoutes } from "./routes/follows.ts";
 import { registerImageFileRoutes } from "./routes/image-files.ts";
@@ -31,6 +31,7 @@ import { registerImageRoutes } from "./routes/images.ts";
 import { registerLikeRoutes } from "./routes/likes.ts";
 import { mountPublicRpcs, relayedServices } from "./routes/public-rpcs.ts";
 import { registerUserRoutes } from "./routes/users.ts";
+import { gatewaySecureHeaders } from "./secure-headers.ts";
 
 export interface GatewayDeps {
   /** How to reach each service (kit's createServiceTransport; createRouterTransport in tests). */
@@ -81,6 +82,7 @@ export function createApp(deps: GatewayDeps): GatewayApp {
     });
   });
   app.use(observeRequests({ service: "gateway", logger: deps.logger }));
+  app.use(gatewaySecureHeaders());
   app.use(corsPolicy(deps.corsOrigins));
 
   mountOperations(app as unknown as Hono, {
@@ -149,6 +151,6 @@ export function createApp(deps: GatewayDeps): GatewayApp {
     servers: [{ url: "/", description: "The gateway that serves this document." }],
     "x-connect-rpcs": rpcs,
   });
-  app.get("/docs", Scalar({ url: "/openapi.json", pageTitle: "instagram-clone API" }));
+  mountDocs(app as unknown as Hono);
   return app;
 }

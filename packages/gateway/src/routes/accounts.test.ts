@@ -1,3 +1,5 @@
+import { Code, ConnectError } from "@connectrpc/connect";
+import { fieldErrorMetadata } from "@instagram/kit";
 import { describe, expect, it } from "vitest";
 import { createTestbed, problemOf } from "../testing/testbed.ts";
 
@@ -32,16 +34,35 @@ describe("POST /v1/accounts", () => {
   });
 
   it("passes the service's field problems through as a 400", async () => {
+    const gateway = await createTestbed({
+      auth: {
+        async signUp() {
+          throw new ConnectError(
+            "invalid input",
+            Code.InvalidArgument,
+            fieldErrorMetadata([{ path: "password", message: "is too common" }]),
+          );
+        },
+      },
+    });
+    const response = await gateway.request("/v1/accounts", {
+      method: "POST",
+      json: { username: "alice", email: "a@example.com", password: "password1" },
+    });
+    expect(response.status).toBe(400);
+    expect((await problemOf(response)).errors).toEqual([{ path: "password", message: "is too common" }]);
+  });
+
+  it("refuses what breaks a documented rule before calling the service", async () => {
     const gateway = await createTestbed();
     const response = await gateway.request("/v1/accounts", {
       method: "POST",
-      json: { username: "A!", email: "a@example.com", password: "short" },
+      json: { username: "A!", email: "a@example", password: "short" },
     });
     expect(response.status).toBe(400);
-    expect((await problemOf(response)).errors).toEqual([
-      { path: "username", message: "is not valid" },
-      { path: "password", message: "is too short" },
-    ]);
+    const problem = await problemOf(response);
+    expect(problem.errors?.map((error) => error.path).sort()).toEqual(["email", "password", "username"]);
+    expect(gateway.reached).toEqual([]);
   });
 
   it("answers 400 naming each missing or mistyped field without calling the service", async () => {

@@ -1,23 +1,24 @@
 import { z } from "@hono/zod-openapi";
 import { governedRoute } from "../policy/rest.ts";
 import { callOptions, type GatewayApp, type RouteDeps } from "./context.ts";
+import { email, password, username } from "./field-rules.ts";
 import { accountJson } from "./representations.ts";
 import { AccountSchema, jsonAnswer, jsonBody, problemAnswer } from "./schemas.ts";
 
 const SignUpBody = z
   .object({
-    username: z
-      .string()
-      .openapi({ description: "3–30 characters of a–z, 0–9, `.` and `_`.", example: "alice" }),
-    email: z.string().openapi({ example: "alice@example.com" }),
-    password: z.string().openapi({ description: "8–128 characters.", example: "correct horse battery" }),
+    username: username().openapi({
+      description: "3–30 characters of a–z, 0–9, `.` and `_` (stored lower-case).",
+    }),
+    email: email(),
+    password: password().openapi({ description: "8–128 characters.", example: "correct horse battery" }),
   })
   .openapi("SignUp");
 
 const ChangePasswordBody = z
   .object({
-    currentPassword: z.string(),
-    newPassword: z.string().openapi({ description: "8–128 characters." }),
+    currentPassword: z.string().min(1),
+    newPassword: password().openapi({ description: "8–128 characters." }),
     refreshToken: z
       .string()
       .optional()
@@ -25,7 +26,7 @@ const ChangePasswordBody = z
   })
   .openapi("ChangePassword");
 
-const DeleteAccountBody = z.object({ password: z.string() }).openapi("DeleteAccount");
+const DeleteAccountBody = z.object({ password: z.string().min(1) }).openapi("DeleteAccount");
 
 export function registerAccountRoutes(app: GatewayApp, deps: RouteDeps): void {
   app.openapi(

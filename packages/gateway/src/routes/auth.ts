@@ -1,13 +1,18 @@
 import { z } from "@hono/zod-openapi";
 import { governedRoute } from "../policy/rest.ts";
 import { callOptions, type GatewayApp, type RouteDeps } from "./context.ts";
+import { characters, EMAIL_MAX, PASSWORD_MAX } from "./field-rules.ts";
 import { tokenPairJson } from "./representations.ts";
 import { jsonAnswer, jsonBody, problemAnswer, TokenPairSchema } from "./schemas.ts";
 
 const LoginBody = z
   .object({
-    username: z.string().min(1).openapi({ description: "The username or the email.", example: "alice" }),
-    password: z.string().min(1),
+    username: z
+      .string()
+      .min(1)
+      .max(EMAIL_MAX)
+      .openapi({ description: "The username or the email.", example: "alice" }),
+    password: characters(1, PASSWORD_MAX),
   })
   .openapi("Login");
 

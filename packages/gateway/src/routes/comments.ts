@@ -1,6 +1,7 @@
 import { z } from "@hono/zod-openapi";
 import { governedRoute } from "../policy/rest.ts";
 import { callOptions, type GatewayApp, pageRequest, type RouteDeps } from "./context.ts";
+import { COMMENT_MAX, characters } from "./field-rules.ts";
 import { commentJson, commentPageJson } from "./representations.ts";
 import {
   CommentPageSchema,
@@ -14,7 +15,7 @@ import {
 
 const NewCommentBody = z
   .object({
-    text: z.string().openapi({
+    text: characters(1, COMMENT_MAX).openapi({
       description: "1–1000 characters; #hashtags and @mentions are read from it.",
       example: "Lovely light, @bob #sunset",
     }),

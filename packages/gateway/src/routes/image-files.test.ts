@@ -257,6 +257,42 @@ describe("POST /v1/images", () => {
     expect(response.status).toBe(500);
     expect(JSON.stringify(await problemOf(response))).not.toContain("ENOSPC");
   });
+  it.each([
+    ["no content type", undefined, 415],
+    ["a raw image", "image/png", 415],
+    ["JSON", "application/json", 415],
+    ["a urlencoded form", "application/x-www-form-urlencoded", 415],
+    ["multipart with no boundary", "multipart/form-data", 400],
+    ["multipart with an empty boundary", "multipart/form-data; boundary=", 400],
+    ["multipart with a boundary over 70 characters", `multipart/form-data; boundary=${"b".repeat(71)}`, 400],
+  ])("refuses %s as an upload, before image-service sees it", async (_case, contentType, status) => {
+    const gateway = await createTestbed();
+    const alice = await gateway.signedUp("alice");
+    const response = await gateway.request("/v1/images", {
+      method: "POST",
+      token: alice.authorization,
+      headers: contentType === undefined ? {} : { "content-type": contentType },
+      body: png(),
+    });
+    expect(response.status).toBe(status);
+    await problemOf(response);
+    expect(gateway.fileRequests).toEqual([]);
+  });
+
+  it("takes multipart/form-data with a quoted boundary and other parameters", async () => {
+    const gateway = await createTestbed();
+    const alice = await gateway.signedUp("alice");
+    const response = await gateway.request("/v1/images", {
+      method: "POST",
+      token: alice.authorization,
+      headers: { "content-type": 'Multipart/Form-Data; charset=utf-8; boundary="a b"' },
+      body: "--a b--\r\n",
+    });
+    expect(gateway.fileRequests).toHaveLength(1);
+    expect(gateway.fileRequests[0]?.headers.get("content-type")).toBe(
+      'Multipart/Form-Data; charset=utf-8; boundary="a b"',
+    );
+  });
 });
 
 describe("GET /v1/images/{id}/content", () => {

@@ -1,5 +1,6 @@
 import { type CallOptions, Code, ConnectError } from "@connectrpc/connect";
 import { z } from "@hono/zod-openapi";
+import { HASHTAG_MAX_LENGTH } from "@instagram/contracts/text-entities";
 import type { Profile } from "@instagram/contracts/user";
 import { governedRoute } from "../policy/rest.ts";
 import { callOptions, type GatewayApp, pageRequest, type RouteDeps } from "./context.ts";
@@ -14,7 +15,7 @@ import {
   UsernameParamSchema,
 } from "./schemas.ts";
 
-const TAG = /^[\p{L}\p{N}_]{1,100}$/u;
+const TAG = new RegExp(`^[\\p{L}\\p{N}_]{1,${HASHTAG_MAX_LENGTH}}$`, "u");
 
 const TagParamSchema = z.object({
   tag: z
@@ -22,7 +23,9 @@ const TagParamSchema = z.object({
     .refine((tag) => TAG.test(tag.normalize("NFC")), "must be 1–100 letters, digits or underscores")
     .openapi({
       param: { name: "tag", in: "path" },
-      description: "Without `#`; any case.",
+      minLength: 1,
+      maxLength: HASHTAG_MAX_LENGTH,
+      description: "Without `#`; any case; 1–100 letters, digits or underscores.",
       example: "sunset",
     }),
 });

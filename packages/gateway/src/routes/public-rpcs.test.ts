@@ -175,4 +175,19 @@ describe("public Connect RPCs", () => {
       expect(allowed).toContain(header);
     }
   });
+
+  it("lets a page on another origin read the field problems of a refused call (CORS)", async () => {
+    const gateway = await createTestbed({ corsOrigins: "https://tools.example" });
+    const { path, ...init } = connectCall(
+      "/instagram.auth.v1.AuthService/SignUp",
+      { username: "A!", email: "a@example.com", password: "correct horse" },
+      { origin: "https://tools.example" },
+    );
+    const response = await gateway.app.request(path, init);
+    expect(response.status).toBe(400);
+    expect(response.headers.get("access-control-allow-origin")).toBe("https://tools.example");
+    const exposed = (response.headers.get("access-control-expose-headers") ?? "").toLowerCase().split(/, */);
+    expect(exposed).toContain("x-field-errors");
+    expect(response.headers.get("x-field-errors")).not.toBeNull();
+  });
 });

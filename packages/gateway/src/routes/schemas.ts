@@ -1,4 +1,5 @@
 import { z } from "@hono/zod-openapi";
+import { pageLimit, username } from "./field-rules.ts";
 
 export const ProblemSchema = z
   .object({
@@ -124,13 +125,11 @@ export const CommentPageSchema = z
   .openapi("CommentPage");
 
 export const PageQuerySchema = z.object({
-  limit: z.coerce
-    .number()
-    .int()
-    .min(1)
-    .max(100)
-    .default(20)
-    .openapi({ param: { name: "limit", in: "query" }, example: 20, description: "Page size, 1–100." }),
+  limit: pageLimit.openapi({
+    param: { name: "limit", in: "query" },
+    example: 20,
+    description: "Page size, 1–100 (decimal digits).",
+  }),
   cursor: z
     .string()
     .optional()
@@ -138,10 +137,7 @@ export const PageQuerySchema = z.object({
 });
 
 export const UsernameParamSchema = z.object({
-  username: z
-    .string()
-    .min(1)
-    .openapi({ param: { name: "username", in: "path" }, example: "alice" }),
+  username: username().openapi({ param: { name: "username", in: "path" } }),
 });
 
 export const ImageIdParamSchema = z.object({

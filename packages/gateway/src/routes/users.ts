@@ -1,6 +1,14 @@
 import { z } from "@hono/zod-openapi";
+import { USERNAME_MAX_LENGTH } from "@instagram/contracts/text-entities";
 import { governedRoute } from "../policy/rest.ts";
 import { callOptions, type GatewayApp, pageRequest, type RouteDeps } from "./context.ts";
+import {
+  BIO_MAX,
+  characters,
+  DISPLAY_NAME_MAX,
+  NO_CONTROL,
+  NO_CONTROL_BUT_LINE_BREAKS,
+} from "./field-rules.ts";
 import { profileJson, profilePageJson } from "./representations.ts";
 import {
   jsonAnswer,
@@ -14,15 +22,35 @@ import {
 
 const UpdateProfileBody = z
   .object({
-    displayName: z.string().optional(),
-    bio: z.string().optional(),
+    displayName: characters(0, DISPLAY_NAME_MAX)
+      .regex(new RegExp(NO_CONTROL), "must not contain control characters")
+      .optional()
+      .openapi({
+        description: `At most ${DISPLAY_NAME_MAX} characters, no control characters; "" clears it.`,
+      }),
+    bio: characters(0, BIO_MAX)
+      .regex(new RegExp(NO_CONTROL_BUT_LINE_BREAKS), "must not contain control characters")
+      .optional()
+      .openapi({ description: `At most ${BIO_MAX} characters, line breaks allowed; "" clears it.` }),
   })
   .openapi("UpdateProfile");
+
+const USERNAME_PREFIX_PATTERN = `^[A-Za-z0-9._]{1,${USERNAME_MAX_LENGTH}}$`;
 
 const SearchQuerySchema = PageQuerySchema.extend({
   query: z
     .string()
-    .openapi({ param: { name: "query", in: "query" }, description: "Username prefix.", example: "ali" }),
+    .regex(
+      new RegExp(USERNAME_PREFIX_PATTERN),
+      `must be 1 to ${USERNAME_MAX_LENGTH} of a–z, 0–9, '.' and '_'`,
+    )
+    .openapi({
+      param: { name: "query", in: "query" },
+      description: "Username prefix (any case).",
+      example: "ali",
+      minLength: 1,
+      maxLength: USERNAME_MAX_LENGTH,
+    }),
 });
 
 export function registerUserRoutes(app: GatewayApp, deps: RouteDeps): void {
