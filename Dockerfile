@@ -1,28 +1,63 @@
-# One image for every service; docker-compose.yml picks the service with `command`.
-#   docker build -t instagram-clone .
-#   docker run --rm -e PORT=8080 instagram-clone npx tsx packages/gateway/src/main.ts
+# One image per service, each with only what that service needs:
+#   docker build --build-arg SERVICE=gateway -t instagram-gateway .
+#   docker run --rm -p 8080:8080 -e PORT=8080 -e KAFKA_BROKERS=… instagram-gateway
+# SERVICE is a folder of packages/: gateway, auth-service, user-service, image-service, comment-service.
+# docker-compose.yml builds all five.
+ARG NODE_IMAGE=node:24-slim
 
-# Only the manifests, so `npm ci` below is cached until a package.json or the lockfile changes.
-FROM node:24-slim AS manifests
-WORKDIR /app
+# The service's workspace packages only (turbo prune): json/ holds their package.json files and a
+# lockfile reduced to them, full/ their sources.
+FROM ${NODE_IMAGE} AS prune
+ARG SERVICE
+ARG TURBO_VERSION=2.11.11
+WORKDIR /repo
+RUN test -n "$SERVICE" || (echo "--build-arg SERVICE=<folder of packages/> is required" >&2 && exit 1)
+RUN npm install --global --no-fund --no-audit "turbo@${TURBO_VERSION}"
 COPY . .
-RUN find . -type f ! -name package.json ! -name package-lock.json ! -name .npmrc -delete \
-  && find . -type d -empty -delete
+RUN turbo prune "@instagram/${SERVICE}" --docker
 
-FROM node:24-slim
+# TypeScript to JavaScript: every dependency (dev ones too: tsc), then `turbo build` of the service
+# and the workspace packages it imports.
+FROM ${NODE_IMAGE} AS build
+ARG SERVICE
+WORKDIR /repo
+ENV NPM_CONFIG_UPDATE_NOTIFIER=false TURBO_TELEMETRY_DISABLED=1
+COPY --from=prune /repo/out/json/ ./
+# The root postinstall patches the postgres driver (see the script).
+COPY packages/kit/scripts/patch-postgres-driver.mjs packages/kit/scripts/
+RUN npm ci
+COPY --from=prune /repo/out/full/ ./
+COPY tsconfig.base.json ./
+RUN npx turbo run build --filter="@instagram/${SERVICE}"
+# What the runtime stage takes: each package's package.json and dist/, no sources.
+RUN mkdir /deploy && for dir in packages/*; do \
+      mkdir -p "/deploy/$dir" && cp "$dir/package.json" "/deploy/$dir/" && \
+      if [ -d "$dir/dist" ]; then cp -R "$dir/dist" "/deploy/$dir/"; fi; \
+    done
+
+# Production dependencies only (no TypeScript, tsx, turbo, biome, buf, deno or the node package),
+# the compiled JavaScript, a non-root user, and tini as PID 1 (signals reach Node, zombies reaped).
+FROM ${NODE_IMAGE} AS runtime
+ARG SERVICE
+RUN apt-get update \
+  && apt-get install -y --no-install-recommends tini \
+  && rm -rf /var/lib/apt/lists/*
 WORKDIR /app
-ENV NPM_CONFIG_UPDATE_NOTIFIER=false \
+ENV NODE_ENV=production \
+    NPM_CONFIG_UPDATE_NOTIFIER=false \
     NPM_CONFIG_FUND=false \
     NPM_CONFIG_AUDIT=false
-COPY --from=manifests /app ./
-# TypeScript runs directly with tsx (a devDependency): no build step, so no --omit=dev.
-RUN npm ci && npm cache clean --force
-COPY . .
+COPY --from=prune /repo/out/json/ ./
+COPY packages/kit/scripts/patch-postgres-driver.mjs packages/kit/scripts/
+RUN npm ci --omit=dev && npm cache clean --force
+COPY --from=build /deploy/ ./
 # Volumes mounted here start with these owners: blobs and the auth signing key.
 RUN mkdir -p /data/blobs && chown -R node:node /data
 USER node
 ENV HOST=0.0.0.0 \
     DATA_DIR=/data \
     NODE_OPTIONS="--enable-source-maps --max-semi-space-size=32"
+WORKDIR /app/packages/${SERVICE}
 EXPOSE 8080 8081 8082 8083 8084
-CMD ["npx", "tsx", "packages/gateway/src/main.ts"]
+ENTRYPOINT ["/usr/bin/tini", "--"]
+CMD ["node", "dist/main.js"]
