@@ -30,6 +30,7 @@ const page = `<!doctype html>
     <title>instagram-clone API</title>
   </head>
   <body>
+    <noscript>The reference needs JavaScript; the document is at <a href="/openapi.json">/openapi.json</a>.</noscript>
     <div id="app"></div>
     <script src="${DOCS_SCRIPT_PATH}"></script>
     <script src="${DOCS_INIT_PATH}"></script>
