@@ -17,7 +17,7 @@ import { AuthService } from "@instagram/contracts/auth";
 import { CommentService } from "@instagram/contracts/comment";
 import { ImageService } from "@instagram/contracts/image";
 import { UserService } from "@instagram/contracts/user";
-import { type AccessTokenVerifier, FIELD_ERRORS_KEY } from "@instagram/kit";
+import { type AccessTokenVerifier, FIELD_ERRORS_KEY, gzipCompression } from "@instagram/kit";
 import type { Hono } from "hono";
 import { callerOf, isRefusal } from "../auth/bearer.ts";
 import type { ServiceTransports } from "../peers/service-clients.ts";
@@ -135,6 +135,8 @@ export function mountPublicRpcs(
     grpcWeb: true,
     connect: true,
     readMaxBytes: enforcement.maxJsonBodyBytes,
+    // gzip-compressed requests (Content-Encoding / Connect-Content-Encoding), inflated no further than readMaxBytes.
+    acceptCompression: [gzipCompression],
     requestGate: accessGate(enforcement.verifier),
   });
   for (const [service, transport] of services) {

@@ -6,3 +6,4 @@ export { mountOperations } from "./operations.ts";
 export { dependencyReadiness, NotReady, READINESS_TIMEOUT_MS } from "./readiness.ts";
 export { createServiceApp, type ServiceAppOptions } from "./service-app.ts";
 export { traceRequests } from "./trace-requests.ts";
+export { gzipCompression } from "./web-gzip.ts";
