@@ -3,7 +3,7 @@
 // database, PostgreSQL returns 5 s later. The comments' events must wait and retry, not be
 // dead-lettered: commentsCount ends exact, and nothing acknowledged is lost (durable PostgreSQL).
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { deadLetterCount } from "./dead-letters.ts";
+import { deadLetterCount } from "./consumer-groups.ts";
 import { type FaultStack, startFaultStack } from "./fault-stack.ts";
 import { startPostgres, stopPostgres } from "./infrastructure-control.ts";
 import { Ledger, report } from "./ledger.ts";
@@ -73,7 +73,7 @@ describe("PostgreSQL killed while image-service lags", () => {
       convergeMs,
       notes: `${ledger.failures().join(", ")}; image ${image} commentsCount ${imageNow.body.commentsCount}`,
     });
-    expect(await deadLetterCount(faults.kafkaBrokers, faults.namespace)).toBe(0);
+    expect(await deadLetterCount(faults)).toBe(0);
     expect(outcome.lost).toEqual([]);
     expect(outcome.wrongCounters).toEqual([]);
     expect(ledger.failed().every((write) => write.status === 503)).toBe(true);

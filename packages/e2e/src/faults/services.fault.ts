@@ -1,10 +1,13 @@
 // Each service SIGKILLed in the middle of a load of writes and started again: only the writes that
 // need the dead service fail (503 problem, quickly), none acknowledged is lost, counters end exact.
-// Then supervision: a service that dies on its own is started again by the stack.
+// Before that, with two user-service instances, the one the gateway calls is SIGKILLed under a
+// read load: not one idempotent request fails (the gateway moves on to the other instance and
+// skips the dead one). Then supervision: a service that dies on its own is started again.
 import type { InstanceName } from "@instagram/stack";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type FaultStack, startFaultStack } from "./fault-stack.ts";
 import { Ledger, report, type WriteKind } from "./ledger.ts";
+import { readLoad } from "./read-load.ts";
 import { settle } from "./settle.ts";
 import { createPopulation, type Population, runLoad, sleep } from "./workload.ts";
 
@@ -35,6 +38,40 @@ const kills: { name: string; instances: InstanceName[] }[] = [
   { name: "comment", instances: ["comment"] },
   { name: "gateway", instances: ["gateway"] },
 ];
+
+describe("a user-service replica killed under load", () => {
+  it("fails no idempotent request", async () => {
+    const ledger = new Ledger();
+    for (const write of setUp.writes) ledger.record(write);
+    const window = sleep(8_000);
+    const reads = readLoad(faults.stack.gatewayUrl, population, window);
+    // follows are idempotent writes: they move on to the other instance too
+    const writes = runLoad(faults.stack.gatewayUrl, population, ledger, {
+      writes: 200,
+      perSecond: 25,
+      kinds: ["follow"],
+    });
+    await sleep(2_500);
+    await faults.stack.kill("user");
+    const outcome = await reads;
+    await writes;
+    await faults.stack.restart("user");
+    const settled = await settle(population, ledger);
+    report({
+      scenario: "user-service replica SIGKILLed under read load (two replicas)",
+      sent: ledger.writes.length - setUp.writes.length,
+      acknowledged: ledger.acknowledged().length - setUp.writes.length,
+      failed: ledger.failed().length,
+      lost: settled.lost.length,
+      convergeMs: settled.convergeMs,
+      notes: `reads ${outcome.sent}, failed reads ${outcome.failed.length}`,
+    });
+    expect(outcome.failed).toEqual([]);
+    expect(ledger.failures()).toEqual([]);
+    expect(settled.lost).toEqual([]);
+    expect(settled.wrongCounters).toEqual([]);
+  });
+});
 
 describe("each service killed mid-load and restarted", () => {
   it.each(kills)(
