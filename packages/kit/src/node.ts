@@ -1,6 +1,10 @@
 // Node rim of the kit: servers, drivers, files, signals.
 export { createPgliteConnector, createPostgresConnector, type PgliteLocation } from "./db/node.ts";
-export { inheritCallerDeadline, rememberCallerDeadline } from "./discovery/caller-deadline.ts";
+export {
+  incomingCallSignal,
+  inheritCallerDeadline,
+  rememberCallerDeadline,
+} from "./discovery/caller-deadline.ts";
 export { createConsulDiscovery } from "./discovery/consul.ts";
 export { dnsAddresses } from "./discovery/dns.ts";
 export { http2Instances } from "./discovery/http2.ts";

@@ -42,6 +42,14 @@ export const inheritCallerDeadline: Interceptor = (next) => (req) => {
   return next({ ...req, signal: AbortSignal.any([req.signal, caller.signal]) });
 };
 
+/**
+ * The signal of the incoming call being served here, if any: aborts at its deadline or when its
+ * caller goes away. For work that can stop early (e.g. before a commit nobody will hear about).
+ */
+export function incomingCallSignal(): AbortSignal | undefined {
+  return incoming.getStore()?.signal;
+}
+
 /** The deadline an incoming call carries: Connect-Timeout-Ms, or gRPC's grpc-timeout. */
 function timeoutOf(header: Headers): number | undefined {
   const connect = header.get("connect-timeout-ms");
