@@ -15,10 +15,17 @@ export {
   listDeadLetters,
   replayDeadLetters,
 } from "./events/kafka-dead-letters.ts";
-export { type LaunchedService, type ListenAddress, launchService } from "./runtime/launch.ts";
+export {
+  type LaunchedService,
+  type ListenAddress,
+  launchService,
+  type NodeLaunchedService,
+} from "./runtime/launch.ts";
 export { type MainProcess, runMain } from "./runtime/run-main.ts";
 export { createRuntimeFromEnv, type RuntimeFromEnvOptions } from "./runtime/runtime-from-env.ts";
 export { runServiceMain } from "./runtime/service-entry.ts";
+export { type HttpTimeouts, MAX_REQUEST_LINE_BYTES } from "./server/http1-edge.ts";
+export { serveMetricsPort } from "./server/metrics-port.ts";
 export {
   type ListeningNodeServer,
   type ListenOptions,

@@ -3,7 +3,9 @@ import { rememberCallerDeadline } from "../discovery/caller-deadline.ts";
 import { errorBoundary } from "../errors/connect-boundary.ts";
 import { serviceLogger } from "../log/logger.ts";
 import { readinessOf, withGrpcConventions } from "../server/grpc-conventions.ts";
-import { listenNode } from "../server/node-server.ts";
+import type { HttpTimeouts } from "../server/http1-edge.ts";
+import { serveMetricsPort } from "../server/metrics-port.ts";
+import { listenNode, type NodeServer } from "../server/node-server.ts";
 import { type LaunchedService, launchModule } from "./launch-module.ts";
 import type { ServiceModule, ServiceRuntime } from "./types.ts";
 
@@ -16,6 +18,15 @@ export interface ListenAddress {
   advertiseHost?: string;
   /** Longest wait for in-flight requests at stop; default 10 s. */
   drainMs?: number;
+  /** How long a client may take to send a request (HTTP/1.1); the kit's defaults when absent. */
+  timeouts?: HttpTimeouts;
+  /** Also serve GET /metrics alone on this port of `host` (0: a free one); none when absent. */
+  metricsPort?: number;
+}
+
+export interface NodeLaunchedService extends LaunchedService {
+  /** http://host:port of the metrics port, when one was asked for. */
+  metricsUrl?: string;
 }
 
 /**
@@ -26,11 +37,27 @@ export async function launchService(
   module: ServiceModule,
   runtime: ServiceRuntime,
   listen: ListenAddress,
-): Promise<LaunchedService> {
+): Promise<NodeLaunchedService> {
   const logger = serviceLogger(runtime.logger, module.name);
-  const server = await listenNode({ host: listen.host, port: listen.port, drainMs: listen.drainMs, logger });
+  const server = await listenNode({
+    host: listen.host,
+    port: listen.port,
+    drainMs: listen.drainMs,
+    timeouts: listen.timeouts,
+    logger,
+  });
+  let metrics: NodeServer | undefined;
+  try {
+    if (listen.metricsPort !== undefined) {
+      metrics = await serveMetricsPort({ host: listen.host, port: listen.metricsPort, logger });
+      logger.info({ metrics: `${metrics.url}/metrics` }, "metrics port open");
+    }
+  } catch (error) {
+    await server.close();
+    throw error;
+  }
   const stopping = new AbortController();
-  return launchModule(module, runtime, {
+  const launched = await launchModule(module, runtime, {
     url: `http://${advertisedHost(listen)}:${server.port}`,
     listening: `${listen.host}:${server.port}`,
     serve: (started) =>
@@ -45,11 +72,13 @@ export async function launchService(
         // Calls the handlers make inherit the incoming call's deadline (http2Instances).
         interceptors: [rememberCallerDeadline, errorBoundary(logger), ...(started.interceptors ?? [])],
       }),
-    close: () => {
+    close: async () => {
       stopping.abort();
-      return server.close();
+      await server.close();
+      await metrics?.close();
     },
   });
+  return metrics ? { ...launched, metricsUrl: metrics.url } : launched;
 }
 
 function advertisedHost(listen: ListenAddress): string {

@@ -1,7 +1,7 @@
 import type { CommonEnv } from "../config/common-env.ts";
 import type { Environment } from "../config/parse-env.ts";
 import { createLogger } from "../log/logger.ts";
-import { launchService } from "./launch.ts";
+import { type ListenAddress, launchService } from "./launch.ts";
 import { runMain } from "./run-main.ts";
 import { createRuntimeFromEnv, type RuntimeFromEnvOptions } from "./runtime-from-env.ts";
 import type { ServiceModule } from "./types.ts";
@@ -15,8 +15,11 @@ export function runServiceMain<E extends CommonEnv>(
   name: string,
   loadEnv: (source: Environment) => E,
   createModule: (env: E) => ServiceModule,
-  /** e.g. { events: false } for a service that neither publishes nor consumes (the gateway). */
-  options?: RuntimeFromEnvOptions,
+  /**
+   * e.g. { events: false } for a service that neither publishes nor consumes (the gateway);
+   * `listen`: the service's own listening options from its env (timeouts, a metrics port).
+   */
+  options?: RuntimeFromEnvOptions & { listen?: (env: E) => Pick<ListenAddress, "timeouts" | "metricsPort"> },
 ): void {
   runMain(
     async () => {
@@ -26,6 +29,7 @@ export function runServiceMain<E extends CommonEnv>(
         host: env.HOST,
         port: env.PORT,
         advertiseHost: env.ADVERTISE_HOST,
+        ...options?.listen?.(env),
       });
       return { stop: launched.stop, close: runtime.close, logger: runtime.logger };
     },

@@ -1,7 +1,7 @@
 import type { Env, Hono, Schema } from "hono";
 import { problem, problemResponse } from "../errors/problem.ts";
 import type { Logger } from "../log/logger.ts";
-import { metricsRegistry } from "./metrics.ts";
+import { type MetricsAccess, metricsHandler } from "./metrics-access.ts";
 
 /** Seconds a load balancer is told to wait before asking /readyz again. */
 const NOT_READY_RETRY_AFTER_SECONDS = "1";
@@ -13,7 +13,13 @@ const NOT_READY_RETRY_AFTER_SECONDS = "1";
  */
 export function mountOperations<E extends Env, S extends Schema, P extends string>(
   app: Hono<E, S, P>,
-  opts: { name: string; readiness: () => Promise<void>; logger?: Logger },
+  opts: {
+    name: string;
+    readiness: () => Promise<void>;
+    logger?: Logger;
+    /** Who may read /metrics here; default "open" (a service's port is internal). */
+    metrics?: MetricsAccess;
+  },
 ): void {
   let notReadySince: number | undefined;
   app.get("/healthz", (c) => c.json({ status: "ok", service: opts.name }));
@@ -36,8 +42,6 @@ export function mountOperations<E extends Env, S extends Schema, P extends strin
     }
     return c.json({ status: "ready", service: opts.name });
   });
-  app.get("/metrics", async () => {
-    const text = await metricsRegistry.metrics();
-    return new Response(text, { headers: { "content-type": metricsRegistry.contentType } });
-  });
+  const metrics = opts.metrics ?? "open";
+  if (metrics !== "off") app.get("/metrics", metricsHandler(metrics));
 }
