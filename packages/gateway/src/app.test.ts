@@ -143,10 +143,13 @@ describe("CORS", () => {
 });
 
 describe("operations", () => {
-  it("serves /healthz and /metrics", async () => {
-    const gateway = await createTestbed();
+  it("serves /healthz, and /metrics to the metrics token only", async () => {
+    const gateway = await createTestbed({ metricsToken: "metrics-token-of-the-test" });
     expect((await gateway.app.request("/healthz")).status).toBe(200);
-    const metrics = await gateway.app.request("/metrics");
+    expect((await gateway.app.request("/metrics")).status).toBe(401);
+    const metrics = await gateway.app.request("/metrics", {
+      headers: { authorization: "Bearer metrics-token-of-the-test" },
+    });
     expect(metrics.status).toBe(200);
     expect(await metrics.text()).toContain("http_requests_total");
   });

@@ -46,6 +46,8 @@ export interface GatewayDeps {
   corsOrigins: string;
   maxJsonBodyBytes: number;
   readiness: () => Promise<void>;
+  /** Serve /metrics on this public port to `Authorization: Bearer <token>` only; absent: not at all. */
+  metricsToken?: string;
 }
 
 function corsPolicy(origins: string): MiddlewareHandler {
@@ -89,6 +91,8 @@ export function createApp(deps: GatewayDeps): GatewayApp {
     name: "gateway",
     readiness: deps.readiness,
     logger: deps.logger,
+    // Never open here: the metrics port (METRICS_PORT) or the token (METRICS_TOKEN).
+    metrics: deps.metricsToken ? { token: deps.metricsToken } : "off",
   });
 
   // One policy (policy/table.ts), enforced by both doors with the same pieces.

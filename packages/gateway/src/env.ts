@@ -26,6 +26,15 @@ export const gatewayEnvSchema = commonEnvSchema.extend({
   TRUSTED_PROXY: flag.default(false),
   /** Deadline of one call to a service, retries included. */
   SERVICE_CALL_TIMEOUT_MS: positiveInt("milliseconds").default(5_000),
+  /** /metrics on its own port (internal), never on PORT; e.g. 9464. */
+  METRICS_PORT: commonEnvSchema.shape.PORT.unwrap().optional(),
+  /** /metrics on PORT too, to `Authorization: Bearer <METRICS_TOKEN>` only. */
+  METRICS_TOKEN: z.string().min(16, "expected a token of 16 characters or more").optional(),
+  /** Slow clients (HTTP/1.1): the headers, the whole request, a pause within a body, an idle keep-alive. */
+  HTTP_HEADERS_TIMEOUT_MS: positiveInt("milliseconds").default(10_000),
+  HTTP_REQUEST_TIMEOUT_MS: positiveInt("milliseconds").default(300_000),
+  HTTP_BODY_IDLE_TIMEOUT_MS: positiveInt("milliseconds").default(30_000),
+  HTTP_KEEP_ALIVE_TIMEOUT_MS: positiveInt("milliseconds").default(5_000),
 });
 
 export type GatewayEnv = z.infer<typeof gatewayEnvSchema>;

@@ -65,6 +65,7 @@ export function createGatewayService(env: GatewayEnv): ServiceModule {
         clientAddress: clientAddressOf({ trustedProxy: env.TRUSTED_PROXY }),
         corsOrigins: env.CORS_ORIGINS,
         maxJsonBodyBytes: env.MAX_JSON_BODY_BYTES,
+        metricsToken: env.METRICS_TOKEN,
         readiness: readinessOf(discovery, ["auth", "user", "image", "comment"]),
       });
       return { app };

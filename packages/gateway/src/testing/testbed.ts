@@ -75,6 +75,7 @@ export async function createTestbed(
     maxJsonBodyBytes?: number;
     corsOrigins?: string;
     readiness?: () => Promise<void>;
+    metricsToken?: string;
   } = {},
 ): Promise<Testbed> {
   const keys = await createTokenKeys();
@@ -130,6 +131,7 @@ export async function createTestbed(
     corsOrigins: opts.corsOrigins ?? "*",
     maxJsonBodyBytes: opts.maxJsonBodyBytes ?? 64 * 1024,
     readiness: opts.readiness ?? (async () => {}),
+    metricsToken: opts.metricsToken,
   });
 
   return {
