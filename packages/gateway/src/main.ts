@@ -3,4 +3,4 @@ import { runServiceMain } from "@instagram/kit/node";
 import { listenOptionsOf } from "./listen.ts";
 import { createGatewayService, loadGatewayEnv } from "./service.ts";
 
-runServiceMain("gateway", loadGatewayEnv, createGatewayService, { listen: listenOptionsOf });
+runServiceMain("gateway", loadGatewayEnv, createGatewayService, { events: false, listen: listenOptionsOf });
