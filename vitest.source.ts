@@ -1,8 +1,9 @@
-// Tests run on the TypeScript sources of the workspace packages: the "source" condition of their
+// Tests run on the TypeScript sources of the workspace packages: the "@instagram/source" condition of their
 // "exports" (the other branch, dist, is what production runs). Every vitest config spreads this.
+const server = ["@instagram/source", "module", "node", "development|production"];
 export const sourceResolution = {
-  resolve: { conditions: ["source", "module", "browser", "development|production"] },
-  // No "module" here: packages that export a bundler-only ESM build under it (the AWS SDK's
-  // dist-es, extensionless imports) must resolve as Node resolves them in production.
-  ssr: { resolve: { conditions: ["source", "node", "development|production"] } },
+  resolve: { conditions: ["@instagram/source", "module", "browser", "development|production"] },
+  ssr: { resolve: { conditions: server } },
+  // The environment vitest loads global setups in (the e2e suites' stacks).
+  environments: { __vitest__: { resolve: { conditions: server } } },
 };

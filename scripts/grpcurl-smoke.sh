@@ -24,7 +24,7 @@ LOG="$DATA/stack.log"
 cd "$ROOT"
 PORT_GATEWAY=$BASE PORT_AUTH=$((BASE + 1)) PORT_USER=$((BASE + 2)) PORT_IMAGE=$((BASE + 3)) \
   PORT_COMMENT=$((BASE + 4)) DATA_DIR="$DATA" LOG_LEVEL=warn \
-  node --conditions=source --import tsx packages/stack/src/main.ts >"$LOG" 2>&1 &
+  node --conditions=@instagram/source --import tsx packages/stack/src/main.ts >"$LOG" 2>&1 &
 STACK=$!
 stop() {
   kill "$STACK" 2>/dev/null || true

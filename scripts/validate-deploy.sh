@@ -134,7 +134,7 @@ main() {
     validate_schemas "$rendered" || rc=1
     echo "  $(grep -c '^kind:' "$rendered") objects, valid for Kubernetes ${KUBERNETES_VERSIONS[*]}"
     to_json "$rendered" "$rendered.json"
-    (cd "$ROOT" && node --conditions=source --import tsx scripts/validate-deploy-env.ts "$rendered.json") | sed 's/^/  /' || rc=1
+    (cd "$ROOT" && node --conditions=@instagram/source --import tsx scripts/validate-deploy-env.ts "$rendered.json") | sed 's/^/  /' || rc=1
   done
   if ((rc == 0)); then echo "deploy/: valid"; else echo "deploy/: INVALID"; fi
   return "$rc"

@@ -66,7 +66,7 @@ describe("account deletion cascade with a service down", () => {
     if (!target) throw new Error("the distributed suite provides an audit target");
     const run = await promisify(execFile)(
       process.execPath,
-      ["--conditions=source", "--import", "tsx", auditMain],
+      ["--conditions=@instagram/source", "--import", "tsx", auditMain],
       {
         cwd: repositoryRoot,
         env: { ...process.env, DATABASE_URL: target.databaseUrl, BLOB_DIR: target.blobDir },

@@ -130,7 +130,14 @@ export async function startDistributedStack(options: DistributedStackOptions): P
     const watch = options.watch ? ["--watch", "--watch-preserve-output"] : [];
     const child = spawn(
       process.execPath,
-      [...watch, "--max-semi-space-size=32", "--conditions=source", "--import", "tsx", service.entry.main],
+      [
+        ...watch,
+        "--max-semi-space-size=32",
+        "--conditions=@instagram/source",
+        "--import",
+        "tsx",
+        service.entry.main,
+      ],
       {
         cwd: repositoryRoot,
         env: service.env,

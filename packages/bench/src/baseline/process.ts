@@ -21,7 +21,7 @@ export async function startBaselineProcess(opts: {
   readyTimeoutMs?: number;
 }): Promise<BaselineProcess> {
   const entry = fileURLToPath(new URL("./main.ts", import.meta.url));
-  const child = spawn(process.execPath, ["--conditions=source", "--import", "tsx", entry], {
+  const child = spawn(process.execPath, ["--conditions=@instagram/source", "--import", "tsx", entry], {
     cwd: repositoryRoot,
     env: {
       ...process.env,

@@ -29,7 +29,7 @@ describe("createLogger's output", () => {
       createLogger({ service: "gateway" }).info({ port: 8080 }, "service started");`;
     const { stdout } = await promisify(execFile)(
       process.execPath,
-      ["--conditions=source", "--import", "tsx", "--input-type=module", "-e", script],
+      ["--conditions=@instagram/source", "--import", "tsx", "--input-type=module", "-e", script],
       { cwd: kitRoot, env: { ...process.env, LOG_FORMAT: format, NO_COLOR: "1", FORCE_COLOR: "" } },
     );
     return stdout.trim();

@@ -6,10 +6,14 @@ import { describe, expect, it } from "vitest";
 const fixture = fileURLToPath(new URL("./test-fixtures/main-fixture.ts", import.meta.url));
 
 function run(mode: string): { child: ChildProcess; output: () => string; errors: () => string } {
-  const child = spawn(process.execPath, ["--conditions=source", "--import", "tsx", fixture, mode], {
-    cwd: fileURLToPath(new URL("../..", import.meta.url)),
-    stdio: ["ignore", "pipe", "pipe"],
-  });
+  const child = spawn(
+    process.execPath,
+    ["--conditions=@instagram/source", "--import", "tsx", fixture, mode],
+    {
+      cwd: fileURLToPath(new URL("../..", import.meta.url)),
+      stdio: ["ignore", "pipe", "pipe"],
+    },
+  );
   let out = "";
   let err = "";
   child.stdout?.on("data", (chunk) => {

@@ -16,7 +16,7 @@ afterEach(async () => {
 
 async function run(env: Record<string, string>) {
   dataDir = await mkdtemp(join(tmpdir(), "service-entry-"));
-  const child = spawn(process.execPath, ["--conditions=source", "--import", "tsx", fixture], {
+  const child = spawn(process.execPath, ["--conditions=@instagram/source", "--import", "tsx", fixture], {
     cwd: fileURLToPath(new URL("../..", import.meta.url)),
     env: {
       PATH: process.env.PATH,
