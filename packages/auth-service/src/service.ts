@@ -6,6 +6,7 @@ import {
   createAccessTokenVerifier,
   createAuthInterceptor,
   createLoginThrottle,
+  createRevokedSessions,
   databaseService,
   dependencyReadiness,
   type ServiceModule,
@@ -14,6 +15,7 @@ import {
 import { loadOrCreateSigningKey } from "@instagram/kit/node";
 import { createApp } from "./app.ts";
 import { outbox as outboxTable } from "./db/schema/index.ts";
+import { listSessionsRevokedSince } from "./db/sessions.ts";
 import type { AuthEnv } from "./env.ts";
 import { createArgon2Hasher } from "./passwords/argon2-hasher.ts";
 import { authRoutes } from "./routes.ts";
@@ -21,7 +23,7 @@ import { createAuthServiceImpl } from "./rpc/auth-service.ts";
 import { createAccounts } from "./use-cases/accounts.ts";
 import type { AuthDeps } from "./use-cases/deps.ts";
 import { startSessionSweep } from "./use-cases/session-retention.ts";
-import { createSessions } from "./use-cases/sessions.ts";
+import { createSessions, REVOKED_SESSIONS_PAGE } from "./use-cases/sessions.ts";
 
 export { type AuthEnv, loadAuthEnv } from "./env.ts";
 
@@ -65,7 +67,15 @@ export function createAuthService(env: AuthEnv): ServiceModule {
     migrationsFolder: authMigrationsFolder,
     async start({ db, logger, runtime, readiness }) {
       const signer = await signerOf(env, runtime.dataDir);
-      const verifier = createAccessTokenVerifier({ issuer: env.JWT_ISSUER, jwks: signer.jwks() });
+      const verifier = createAccessTokenVerifier({
+        issuer: env.JWT_ISSUER,
+        jwks: signer.jwks(),
+        // Its own database is the source: the same poll as elsewhere, without the RPC.
+        revokedSessions: createRevokedSessions({
+          fetchSince: (since) => listSessionsRevokedSince(db, since, REVOKED_SESSIONS_PAGE),
+          pageSize: REVOKED_SESSIONS_PAGE,
+        }),
+      });
       const events = await startServiceEvents({ db, bus: runtime.bus, logger, outbox: outboxTable });
       const sweep = startSessionSweep({
         db,

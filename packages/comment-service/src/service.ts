@@ -2,6 +2,7 @@ import { fileURLToPath } from "node:url";
 import {
   type AccessTokenVerifier,
   authServiceJwks,
+  authServiceRevokedSessions,
   createAccessTokenVerifier,
   createAuthInterceptor,
   type Database,
@@ -55,7 +56,11 @@ export function createCommentService(env: CommentEnv, opts: CommentServiceOption
       const running = await startCommentWork({ db, bus: runtime.bus, logger, imageOwners });
       const verifier =
         opts.verifier ??
-        createAccessTokenVerifier({ issuer: env.JWT_ISSUER, jwks: authServiceJwks(runtime.discovery) });
+        createAccessTokenVerifier({
+          issuer: env.JWT_ISSUER,
+          jwks: authServiceJwks(runtime.discovery),
+          revokedSessions: authServiceRevokedSessions(runtime.discovery),
+        });
       const interceptors = [createAuthInterceptor(verifier)];
       const routes = commentRoutes(createCommentServiceImpl(running.deps));
       const app = createApp({ routes, interceptors, logger, readiness });

@@ -1,6 +1,7 @@
 import type { Transport } from "@connectrpc/connect";
 import {
   authServiceJwks,
+  authServiceRevokedSessions,
   createAccessTokenVerifier,
   createLoginThrottle,
   createServiceTransport,
@@ -46,6 +47,7 @@ export function createGatewayService(env: GatewayEnv): ServiceModule {
       const verifier = createAccessTokenVerifier({
         issuer: env.JWT_ISSUER,
         jwks: authServiceJwks(discovery, { instances }),
+        revokedSessions: authServiceRevokedSessions(discovery, { instances }),
       });
       const app = createApp({
         transports,

@@ -2,6 +2,7 @@ import { fileURLToPath } from "node:url";
 import {
   type AccessTokenVerifier,
   authServiceJwks,
+  authServiceRevokedSessions,
   createAccessTokenVerifier,
   createAuthInterceptor,
   type Database,
@@ -53,7 +54,11 @@ export function createImageService(
       const blobs = await openConfiguredBlobStore(env);
       const verifier =
         opts.verifier ??
-        createAccessTokenVerifier({ issuer: env.JWT_ISSUER, jwks: authServiceJwks(runtime.discovery) });
+        createAccessTokenVerifier({
+          issuer: env.JWT_ISSUER,
+          jwks: authServiceJwks(runtime.discovery),
+          revokedSessions: authServiceRevokedSessions(runtime.discovery),
+        });
       const running = await startImageWork({
         db,
         bus: runtime.bus,

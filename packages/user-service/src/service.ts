@@ -2,6 +2,7 @@ import { fileURLToPath } from "node:url";
 import type { ConnectRouter } from "@connectrpc/connect";
 import {
   authServiceJwks,
+  authServiceRevokedSessions,
   createAccessTokenVerifier,
   createAuthInterceptor,
   type Database,
@@ -47,6 +48,7 @@ export function createUserService(env: UserEnv): ServiceModule {
       const verifier = createAccessTokenVerifier({
         issuer: env.JWT_ISSUER,
         jwks: authServiceJwks(runtime.discovery, { instances: runtime.instances }),
+        revokedSessions: authServiceRevokedSessions(runtime.discovery, { instances: runtime.instances }),
       });
       const interceptors = [createAuthInterceptor(verifier)];
       const routes = createUserRoutes({ db, outbox: events.outbox });

@@ -1,5 +1,5 @@
 import type { Executor } from "@instagram/kit";
-import { and, eq, inArray, isNull, lt, ne, notExists, type SQLWrapper } from "drizzle-orm";
+import { and, asc, eq, gte, inArray, isNull, lt, ne, notExists, type SQLWrapper } from "drizzle-orm";
 import { laterTokenOfSession } from "./refresh-tokens.ts";
 import { refreshTokens, sessions } from "./schema/index.ts";
 
@@ -67,4 +67,31 @@ export async function deleteSessionsExpiredBefore(
 async function deleteSessionsIn(ex: Executor, ids: SQLWrapper): Promise<number> {
   const rows = await ex.delete(sessions).where(inArray(sessions.id, ids)).returning({ id: sessions.id });
   return rows.length;
+}
+
+/** Sessions revoked at or after `since`, oldest first, at most `limit` (the verifiers' poll). */
+export async function listSessionsRevokedSince(
+  ex: Executor,
+  since: Date,
+  limit: number,
+): Promise<{ sessionId: string; revokedAt: Date }[]> {
+  const rows = await ex
+    .select({ sessionId: sessions.id, revokedAt: sessions.revokedAt })
+    .from(sessions)
+    .where(gte(sessions.revokedAt, since))
+    .orderBy(asc(sessions.revokedAt))
+    .limit(limit);
+  return rows.flatMap((row) =>
+    row.revokedAt === null ? [] : [{ sessionId: row.sessionId, revokedAt: row.revokedAt }],
+  );
+}
+
+/** True when the session exists and has not been revoked (sensitive operations check it here). */
+export async function isSessionLive(ex: Executor, sessionId: string, accountId: string): Promise<boolean> {
+  const rows = await ex
+    .select({ id: sessions.id })
+    .from(sessions)
+    .where(and(eq(sessions.id, sessionId), eq(sessions.accountId, accountId), isNull(sessions.revokedAt)))
+    .limit(1);
+  return rows.length > 0;
 }

@@ -1,4 +1,4 @@
-import { timestampFromDate } from "@bufbuild/protobuf/wkt";
+import { timestampDate, timestampFromDate } from "@bufbuild/protobuf/wkt";
 import type { HandlerContext, ServiceImpl } from "@connectrpc/connect";
 import type { AuthService } from "@instagram/contracts/auth";
 import { type AccessTokenSigner, callerClaimsOf, requireCaller } from "@instagram/kit";
@@ -65,12 +65,20 @@ export function createAuthServiceImpl(opts: {
     },
 
     async deleteAccount(req, ctx) {
-      await accounts.delete(requireCaller(ctx), req.password);
+      await accounts.delete(requireCaller(ctx), req.password, callerSessionId(ctx));
       return {};
     },
 
     async getJwks() {
       return { jwksJson: JSON.stringify(signer.jwks()) };
+    },
+
+    async listRevokedSessions(req) {
+      const since = req.revokedAfter === undefined ? new Date(0) : timestampDate(req.revokedAfter);
+      const revoked = await sessions.revokedSince(since);
+      return {
+        sessions: revoked.map((s) => ({ sessionId: s.sessionId, revokedAt: timestampFromDate(s.revokedAt) })),
+      };
     },
   };
 }

@@ -10,7 +10,7 @@ import {
 } from "../db/accounts.ts";
 import { findRefreshToken } from "../db/refresh-tokens.ts";
 import type { AccountRow } from "../db/schema/index.ts";
-import { revokeOtherSessions } from "../db/sessions.ts";
+import { isSessionLive, revokeOtherSessions } from "../db/sessions.ts";
 import {
   type NewAccount,
   type PasswordChange,
@@ -18,7 +18,13 @@ import {
   parseSignUp,
   requireValue,
 } from "../domain/credentials.ts";
-import { AccountNotFound, EmailTaken, UsernameTaken, WrongPassword } from "../domain/errors.ts";
+import {
+  AccountNotFound,
+  EmailTaken,
+  SessionRevoked,
+  UsernameTaken,
+  WrongPassword,
+} from "../domain/errors.ts";
 import { hashRefreshToken, isWellFormedRefreshToken } from "../domain/refresh-token.ts";
 import type { AuthDeps } from "./deps.ts";
 
@@ -31,7 +37,8 @@ export interface Accounts {
     change: PasswordChange,
     keep: { refreshToken?: string; sessionId?: string },
   ): Promise<void>;
-  delete(accountId: string, password: string): Promise<void>;
+  /** `sessionId`: the caller's session (its token's sid), checked live here, not only in the token. */
+  delete(accountId: string, password: string, sessionId: string | undefined): Promise<void>;
 }
 
 export function createAccounts(deps: AuthDeps): Accounts {
@@ -45,6 +52,12 @@ export function createAccounts(deps: AuthDeps): Accounts {
 
   async function confirmPassword(account: AccountRow, password: string, path: string): Promise<void> {
     if (!(await hasher.verify(account.passwordHash, password))) throw new WrongPassword(path);
+  }
+
+  // Sensitive operations ask the database, not the token: a session revoked a moment ago is over.
+  async function requireLiveSession(accountId: string, sessionId: string | undefined): Promise<void> {
+    if (sessionId === undefined || !(await isSessionLive(db, sessionId, accountId)))
+      throw new SessionRevoked();
   }
 
   async function sessionToKeep(
@@ -98,6 +111,7 @@ export function createAccounts(deps: AuthDeps): Accounts {
     async changePassword(accountId, input, keep) {
       const change = parsePasswordChange(input);
       const account = await existing(accountId);
+      await requireLiveSession(accountId, keep.sessionId);
       await confirmPassword(account, change.currentPassword, "currentPassword");
       const passwordHash = await hasher.hash(change.newPassword);
       const keepSessionId = await sessionToKeep(accountId, keep);
@@ -107,8 +121,9 @@ export function createAccounts(deps: AuthDeps): Accounts {
       });
     },
 
-    async delete(accountId, input) {
+    async delete(accountId, input, sessionId) {
       const password = requireValue("password", input);
+      await requireLiveSession(accountId, sessionId);
       await confirmPassword(await existing(accountId), password, "password");
       await db.transaction(async (tx) => {
         const deleted = await deleteAccount(tx, accountId);

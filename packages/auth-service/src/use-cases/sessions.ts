@@ -1,7 +1,7 @@
 import { type DomainError, type Executor, newId } from "@instagram/kit";
 import { findAccountByEmail, findAccountByUsername } from "../db/accounts.ts";
 import { findRefreshToken, insertRefreshToken, spendRefreshToken } from "../db/refresh-tokens.ts";
-import { insertSession, revokeSession } from "../db/sessions.ts";
+import { insertSession, listSessionsRevokedSince, revokeSession } from "../db/sessions.ts";
 import { parseLogin, requireValue } from "../domain/credentials.ts";
 import {
   InvalidCredentials,
@@ -38,7 +38,12 @@ export interface Sessions {
   login(input: { username: string; password: string }): Promise<{ accountId: string; tokens: TokenPair }>;
   refresh(refreshToken: string): Promise<TokenPair>;
   logout(accountId: string, refreshToken: string): Promise<void>;
+  /** Sessions revoked at or after `since`, oldest first, one page (the verifiers' poll). */
+  revokedSince(since: Date): Promise<{ sessionId: string; revokedAt: Date }[]>;
 }
+
+/** One page of revoked sessions; a full page tells the poller to ask again from its last one. */
+export const REVOKED_SESSIONS_PAGE = 1000;
 
 export function createSessions(deps: AuthDeps): Sessions {
   const { db, hasher, throttle } = deps;
@@ -128,6 +133,13 @@ export function createSessions(deps: AuthDeps): Sessions {
       });
       if ("refused" in rotation) throw rotation.refused;
       return issue(rotation.account, rotation.sessionId, rotation.next);
+    },
+
+    revokedSince(since) {
+      // Older than the longest access-token lifetime (900 s, env's bound) plus the verifiers'
+      // clock tolerance, a revocation guards no live token.
+      const horizon = new Date(deps.now().getTime() - (900 + 60) * 1000);
+      return listSessionsRevokedSince(db, since > horizon ? since : horizon, REVOKED_SESSIONS_PAGE);
     },
 
     async logout(accountId, presented) {

@@ -34,6 +34,7 @@ export const policies = {
   "instagram.auth.v1.AuthService/ChangePassword": token,
   "instagram.auth.v1.AuthService/DeleteAccount": token,
   "instagram.auth.v1.AuthService/GetJwks": anonymous,
+  "instagram.auth.v1.AuthService/ListRevokedSessions": internal,
 
   "instagram.user.v1.UserService/GetProfile": token,
   "instagram.user.v1.UserService/UpdateProfile": token,

@@ -176,6 +176,9 @@ export function fakeAuthService(keys: TokenKeys, world: FakeWorld): ServiceImpl<
     async getJwks() {
       return { jwksJson: JSON.stringify({ keys: [keys.publicJwk] }) };
     },
+    async listRevokedSessions() {
+      return { sessions: [] };
+    },
   };
 }
 

@@ -1,4 +1,14 @@
-export { type AuthServiceJwksOptions, authServiceJwks } from "./auth-service-jwks.ts";
+export {
+  type AuthServiceJwksOptions,
+  authServiceJwks,
+  authServiceRevokedSessions,
+} from "./auth-service-jwks.ts";
+export {
+  createRevokedSessions,
+  type RevokedSession,
+  type RevokedSessions,
+  SESSION_ID_CLAIM,
+} from "./revoked-sessions.ts";
 export {
   type AccessTokenSigner,
   accessTokenAlgorithms,

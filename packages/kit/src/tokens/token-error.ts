@@ -1,10 +1,16 @@
+const messages = {
+  invalid: "invalid access token",
+  expired: "access token expired",
+  revoked: "the session of this access token has ended",
+} as const;
+
 /** The token is missing a part, forged, expired, or not for us. The message is safe to show. */
 export class TokenError extends Error {
   override name = "TokenError";
-  readonly reason: "invalid" | "expired";
+  readonly reason: "invalid" | "expired" | "revoked";
 
-  constructor(reason: "invalid" | "expired", options?: { cause?: unknown }) {
-    super(reason === "expired" ? "access token expired" : "invalid access token", options);
+  constructor(reason: "invalid" | "expired" | "revoked", options?: { cause?: unknown }) {
+    super(messages[reason], options);
     this.reason = reason;
   }
 }

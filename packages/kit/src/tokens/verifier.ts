@@ -7,6 +7,7 @@ import {
   jwtVerify,
   type CryptoKey as VerificationKey,
 } from "jose";
+import { type RevokedSessions, SESSION_ID_CLAIM } from "./revoked-sessions.ts";
 import { accessTokenAlgorithms } from "./signer.ts";
 import { KeySetUnavailable, TokenError } from "./token-error.ts";
 
@@ -28,6 +29,8 @@ export function createAccessTokenVerifier(opts: {
   refetchCooldownMs?: number;
   /** Most verified tokens remembered (each until its exp); default 10 000, 0 turns it off. */
   cacheSize?: number;
+  /** The sessions whose tokens are refused though still unexpired (logout, reuse, password change). */
+  revokedSessions?: RevokedSessions;
   /** The clock, in ms (tests). */
   now?: () => number;
 }): AccessTokenVerifier {
@@ -39,10 +42,18 @@ export function createAccessTokenVerifier(opts: {
 
   const verified = createVerifiedTokens(opts.cacheSize ?? 10_000);
 
+  async function refuseRevoked(result: { subject: string; claims: JWTPayload }) {
+    const sessionId = result.claims[SESSION_ID_CLAIM];
+    if (typeof sessionId === "string" && (await opts.revokedSessions?.isRevoked(sessionId))) {
+      throw new TokenError("revoked");
+    }
+    return result;
+  }
+
   return {
     async verify(token) {
       const known = verified.get(token, now());
-      if (known !== undefined) return known;
+      if (known !== undefined) return refuseRevoked(known);
       try {
         const { payload } = await jwtVerify(token, resolveKey, {
           issuer: opts.issuer,
@@ -55,7 +66,7 @@ export function createAccessTokenVerifier(opts: {
         const result = { subject: payload.sub, claims: payload };
         // requiredClaims guarantees exp; past it (tolerance aside) the token is verified again, and fails.
         verified.set(token, result, (payload.exp as number) * 1000);
-        return result;
+        return await refuseRevoked(result);
       } catch (error) {
         if (error instanceof TokenError || error instanceof KeySetUnavailable) throw error;
         if (error instanceof errors.JWTExpired) throw new TokenError("expired", { cause: error });

@@ -12,7 +12,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file instagram/auth/v1/auth.proto.
  */
 export const file_instagram_auth_v1_auth: GenFile = /*@__PURE__*/
-  fileDesc("ChxpbnN0YWdyYW0vYXV0aC92MS9hdXRoLnByb3RvEhFpbnN0YWdyYW0uYXV0aC52MSJmCgdBY2NvdW50EgoKAmlkGAEgASgJEhAKCHVzZXJuYW1lGAIgASgJEg0KBWVtYWlsGAMgASgJEi4KCmNyZWF0ZWRfYXQYBCABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wImAKCVRva2VuUGFpchIUCgxhY2Nlc3NfdG9rZW4YASABKAkSFQoNcmVmcmVzaF90b2tlbhgCIAEoCRISCgp0b2tlbl90eXBlGAMgASgJEhIKCmV4cGlyZXNfaW4YBCABKAUiQgoNU2lnblVwUmVxdWVzdBIQCgh1c2VybmFtZRgBIAEoCRINCgVlbWFpbBgCIAEoCRIQCghwYXNzd29yZBgDIAEoCSI9Cg5TaWduVXBSZXNwb25zZRIrCgdhY2NvdW50GAEgASgLMhouaW5zdGFncmFtLmF1dGgudjEuQWNjb3VudCIyCgxMb2dpblJlcXVlc3QSEAoIdXNlcm5hbWUYASABKAkSEAoIcGFzc3dvcmQYAiABKAkiUQoNTG9naW5SZXNwb25zZRIsCgZ0b2tlbnMYASABKAsyHC5pbnN0YWdyYW0uYXV0aC52MS5Ub2tlblBhaXISEgoKYWNjb3VudF9pZBgCIAEoCSInCg5SZWZyZXNoUmVxdWVzdBIVCg1yZWZyZXNoX3Rva2VuGAEgASgJIj8KD1JlZnJlc2hSZXNwb25zZRIsCgZ0b2tlbnMYASABKAsyHC5pbnN0YWdyYW0uYXV0aC52MS5Ub2tlblBhaXIiJgoNTG9nb3V0UmVxdWVzdBIVCg1yZWZyZXNoX3Rva2VuGAEgASgJIhAKDkxvZ291dFJlc3BvbnNlIhMKEUdldEFjY291bnRSZXF1ZXN0IkEKEkdldEFjY291bnRSZXNwb25zZRIrCgdhY2NvdW50GAEgASgLMhouaW5zdGFncmFtLmF1dGgudjEuQWNjb3VudCJeChVDaGFuZ2VQYXNzd29yZFJlcXVlc3QSGAoQY3VycmVudF9wYXNzd29yZBgBIAEoCRIUCgxuZXdfcGFzc3dvcmQYAiABKAkSFQoNcmVmcmVzaF90b2tlbhgDIAEoCSIYChZDaGFuZ2VQYXNzd29yZFJlc3BvbnNlIigKFERlbGV0ZUFjY291bnRSZXF1ZXN0EhAKCHBhc3N3b3JkGAEgASgJIhcKFURlbGV0ZUFjY291bnRSZXNwb25zZSIQCg5HZXRKd2tzUmVxdWVzdCIkCg9HZXRKd2tzUmVzcG9uc2USEQoJandrc19qc29uGAEgASgJMssFCgtBdXRoU2VydmljZRJNCgZTaWduVXASIC5pbnN0YWdyYW0uYXV0aC52MS5TaWduVXBSZXF1ZXN0GiEuaW5zdGFncmFtLmF1dGgudjEuU2lnblVwUmVzcG9uc2USSgoFTG9naW4SHy5pbnN0YWdyYW0uYXV0aC52MS5Mb2dpblJlcXVlc3QaIC5pbnN0YWdyYW0uYXV0aC52MS5Mb2dpblJlc3BvbnNlElAKB1JlZnJlc2gSIS5pbnN0YWdyYW0uYXV0aC52MS5SZWZyZXNoUmVxdWVzdBoiLmluc3RhZ3JhbS5hdXRoLnYxLlJlZnJlc2hSZXNwb25zZRJNCgZMb2dvdXQSIC5pbnN0YWdyYW0uYXV0aC52MS5Mb2dvdXRSZXF1ZXN0GiEuaW5zdGFncmFtLmF1dGgudjEuTG9nb3V0UmVzcG9uc2USXgoKR2V0QWNjb3VudBIkLmluc3RhZ3JhbS5hdXRoLnYxLkdldEFjY291bnRSZXF1ZXN0GiUuaW5zdGFncmFtLmF1dGgudjEuR2V0QWNjb3VudFJlc3BvbnNlIgOQAgESZQoOQ2hhbmdlUGFzc3dvcmQSKC5pbnN0YWdyYW0uYXV0aC52MS5DaGFuZ2VQYXNzd29yZFJlcXVlc3QaKS5pbnN0YWdyYW0uYXV0aC52MS5DaGFuZ2VQYXNzd29yZFJlc3BvbnNlEmIKDURlbGV0ZUFjY291bnQSJy5pbnN0YWdyYW0uYXV0aC52MS5EZWxldGVBY2NvdW50UmVxdWVzdBooLmluc3RhZ3JhbS5hdXRoLnYxLkRlbGV0ZUFjY291bnRSZXNwb25zZRJVCgdHZXRKd2tzEiEuaW5zdGFncmFtLmF1dGgudjEuR2V0Sndrc1JlcXVlc3QaIi5pbnN0YWdyYW0uYXV0aC52MS5HZXRKd2tzUmVzcG9uc2UiA5ACAWIGcHJvdG8z", [file_google_protobuf_timestamp]);
+  fileDesc("ChxpbnN0YWdyYW0vYXV0aC92MS9hdXRoLnByb3RvEhFpbnN0YWdyYW0uYXV0aC52MSJmCgdBY2NvdW50EgoKAmlkGAEgASgJEhAKCHVzZXJuYW1lGAIgASgJEg0KBWVtYWlsGAMgASgJEi4KCmNyZWF0ZWRfYXQYBCABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wImAKCVRva2VuUGFpchIUCgxhY2Nlc3NfdG9rZW4YASABKAkSFQoNcmVmcmVzaF90b2tlbhgCIAEoCRISCgp0b2tlbl90eXBlGAMgASgJEhIKCmV4cGlyZXNfaW4YBCABKAUiQgoNU2lnblVwUmVxdWVzdBIQCgh1c2VybmFtZRgBIAEoCRINCgVlbWFpbBgCIAEoCRIQCghwYXNzd29yZBgDIAEoCSI9Cg5TaWduVXBSZXNwb25zZRIrCgdhY2NvdW50GAEgASgLMhouaW5zdGFncmFtLmF1dGgudjEuQWNjb3VudCIyCgxMb2dpblJlcXVlc3QSEAoIdXNlcm5hbWUYASABKAkSEAoIcGFzc3dvcmQYAiABKAkiUQoNTG9naW5SZXNwb25zZRIsCgZ0b2tlbnMYASABKAsyHC5pbnN0YWdyYW0uYXV0aC52MS5Ub2tlblBhaXISEgoKYWNjb3VudF9pZBgCIAEoCSInCg5SZWZyZXNoUmVxdWVzdBIVCg1yZWZyZXNoX3Rva2VuGAEgASgJIj8KD1JlZnJlc2hSZXNwb25zZRIsCgZ0b2tlbnMYASABKAsyHC5pbnN0YWdyYW0uYXV0aC52MS5Ub2tlblBhaXIiJgoNTG9nb3V0UmVxdWVzdBIVCg1yZWZyZXNoX3Rva2VuGAEgASgJIhAKDkxvZ291dFJlc3BvbnNlIhMKEUdldEFjY291bnRSZXF1ZXN0IkEKEkdldEFjY291bnRSZXNwb25zZRIrCgdhY2NvdW50GAEgASgLMhouaW5zdGFncmFtLmF1dGgudjEuQWNjb3VudCJeChVDaGFuZ2VQYXNzd29yZFJlcXVlc3QSGAoQY3VycmVudF9wYXNzd29yZBgBIAEoCRIUCgxuZXdfcGFzc3dvcmQYAiABKAkSFQoNcmVmcmVzaF90b2tlbhgDIAEoCSIYChZDaGFuZ2VQYXNzd29yZFJlc3BvbnNlIigKFERlbGV0ZUFjY291bnRSZXF1ZXN0EhAKCHBhc3N3b3JkGAEgASgJIhcKFURlbGV0ZUFjY291bnRSZXNwb25zZSIQCg5HZXRKd2tzUmVxdWVzdCIkCg9HZXRKd2tzUmVzcG9uc2USEQoJandrc19qc29uGAEgASgJIk8KGkxpc3RSZXZva2VkU2Vzc2lvbnNSZXF1ZXN0EjEKDXJldm9rZWRfYWZ0ZXIYASABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wIlQKDlJldm9rZWRTZXNzaW9uEhIKCnNlc3Npb25faWQYASABKAkSLgoKcmV2b2tlZF9hdBgCIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXAiUgobTGlzdFJldm9rZWRTZXNzaW9uc1Jlc3BvbnNlEjMKCHNlc3Npb25zGAEgAygLMiEuaW5zdGFncmFtLmF1dGgudjEuUmV2b2tlZFNlc3Npb24yxgYKC0F1dGhTZXJ2aWNlEk0KBlNpZ25VcBIgLmluc3RhZ3JhbS5hdXRoLnYxLlNpZ25VcFJlcXVlc3QaIS5pbnN0YWdyYW0uYXV0aC52MS5TaWduVXBSZXNwb25zZRJKCgVMb2dpbhIfLmluc3RhZ3JhbS5hdXRoLnYxLkxvZ2luUmVxdWVzdBogLmluc3RhZ3JhbS5hdXRoLnYxLkxvZ2luUmVzcG9uc2USUAoHUmVmcmVzaBIhLmluc3RhZ3JhbS5hdXRoLnYxLlJlZnJlc2hSZXF1ZXN0GiIuaW5zdGFncmFtLmF1dGgudjEuUmVmcmVzaFJlc3BvbnNlEk0KBkxvZ291dBIgLmluc3RhZ3JhbS5hdXRoLnYxLkxvZ291dFJlcXVlc3QaIS5pbnN0YWdyYW0uYXV0aC52MS5Mb2dvdXRSZXNwb25zZRJeCgpHZXRBY2NvdW50EiQuaW5zdGFncmFtLmF1dGgudjEuR2V0QWNjb3VudFJlcXVlc3QaJS5pbnN0YWdyYW0uYXV0aC52MS5HZXRBY2NvdW50UmVzcG9uc2UiA5ACARJlCg5DaGFuZ2VQYXNzd29yZBIoLmluc3RhZ3JhbS5hdXRoLnYxLkNoYW5nZVBhc3N3b3JkUmVxdWVzdBopLmluc3RhZ3JhbS5hdXRoLnYxLkNoYW5nZVBhc3N3b3JkUmVzcG9uc2USYgoNRGVsZXRlQWNjb3VudBInLmluc3RhZ3JhbS5hdXRoLnYxLkRlbGV0ZUFjY291bnRSZXF1ZXN0GiguaW5zdGFncmFtLmF1dGgudjEuRGVsZXRlQWNjb3VudFJlc3BvbnNlElUKB0dldEp3a3MSIS5pbnN0YWdyYW0uYXV0aC52MS5HZXRKd2tzUmVxdWVzdBoiLmluc3RhZ3JhbS5hdXRoLnYxLkdldEp3a3NSZXNwb25zZSIDkAIBEnkKE0xpc3RSZXZva2VkU2Vzc2lvbnMSLS5pbnN0YWdyYW0uYXV0aC52MS5MaXN0UmV2b2tlZFNlc3Npb25zUmVxdWVzdBouLmluc3RhZ3JhbS5hdXRoLnYxLkxpc3RSZXZva2VkU2Vzc2lvbnNSZXNwb25zZSIDkAIBYgZwcm90bzM", [file_google_protobuf_timestamp]);
 
 /**
  * @generated from message instagram.auth.v1.Account
@@ -369,6 +369,64 @@ export const GetJwksResponseSchema: GenMessage<GetJwksResponse> = /*@__PURE__*/
   messageDesc(file_instagram_auth_v1_auth, 17);
 
 /**
+ * @generated from message instagram.auth.v1.ListRevokedSessionsRequest
+ */
+export type ListRevokedSessionsRequest = Message<"instagram.auth.v1.ListRevokedSessionsRequest"> & {
+  /**
+   * @generated from field: google.protobuf.Timestamp revoked_after = 1;
+   */
+  revokedAfter?: Timestamp | undefined;
+};
+
+/**
+ * Describes the message instagram.auth.v1.ListRevokedSessionsRequest.
+ * Use `create(ListRevokedSessionsRequestSchema)` to create a new message.
+ */
+export const ListRevokedSessionsRequestSchema: GenMessage<ListRevokedSessionsRequest> = /*@__PURE__*/
+  messageDesc(file_instagram_auth_v1_auth, 18);
+
+/**
+ * @generated from message instagram.auth.v1.RevokedSession
+ */
+export type RevokedSession = Message<"instagram.auth.v1.RevokedSession"> & {
+  /**
+   * @generated from field: string session_id = 1;
+   */
+  sessionId: string;
+
+  /**
+   * @generated from field: google.protobuf.Timestamp revoked_at = 2;
+   */
+  revokedAt?: Timestamp | undefined;
+};
+
+/**
+ * Describes the message instagram.auth.v1.RevokedSession.
+ * Use `create(RevokedSessionSchema)` to create a new message.
+ */
+export const RevokedSessionSchema: GenMessage<RevokedSession> = /*@__PURE__*/
+  messageDesc(file_instagram_auth_v1_auth, 19);
+
+/**
+ * @generated from message instagram.auth.v1.ListRevokedSessionsResponse
+ */
+export type ListRevokedSessionsResponse = Message<"instagram.auth.v1.ListRevokedSessionsResponse"> & {
+  /**
+   * At most 1000, oldest first; a full page means: ask again from the last one's revoked_at.
+   *
+   * @generated from field: repeated instagram.auth.v1.RevokedSession sessions = 1;
+   */
+  sessions: RevokedSession[];
+};
+
+/**
+ * Describes the message instagram.auth.v1.ListRevokedSessionsResponse.
+ * Use `create(ListRevokedSessionsResponseSchema)` to create a new message.
+ */
+export const ListRevokedSessionsResponseSchema: GenMessage<ListRevokedSessionsResponse> = /*@__PURE__*/
+  messageDesc(file_instagram_auth_v1_auth, 20);
+
+/**
  * Accounts and sessions. Internal RPCs, called by the gateway.
  *
  * @generated from service instagram.auth.v1.AuthService
@@ -445,6 +503,17 @@ export const AuthService: GenService<{
     methodKind: "unary";
     input: typeof GetJwksRequestSchema;
     output: typeof GetJwksResponseSchema;
+  },
+  /**
+   * Sessions revoked at or after `revoked_after`, oldest first: every access-token verifier polls
+   * it to refuse the tokens of ended sessions within seconds. For services only (never relayed).
+   *
+   * @generated from rpc instagram.auth.v1.AuthService.ListRevokedSessions
+   */
+  listRevokedSessions: {
+    methodKind: "unary";
+    input: typeof ListRevokedSessionsRequestSchema;
+    output: typeof ListRevokedSessionsResponseSchema;
   },
 }> = /*@__PURE__*/
   serviceDesc(file_instagram_auth_v1_auth, 0);
