@@ -16,7 +16,7 @@ export const authEnvSchema = commonEnvSchema.extend({
   ACCESS_TOKEN_TTL_SECONDS: seconds.max(900, "must be at most 900 seconds (15 min)").default(900),
   REFRESH_TOKEN_TTL_SECONDS: seconds.default(30 * 24 * 60 * 60),
   /** Failed logins per login name within the window before further attempts get 429. */
-  LOGIN_MAX_FAILURES: z.coerce.number({ error: "expected a number" }).int().min(1).default(10),
+  LOGIN_MAX_FAILURES: z.coerce.number({ error: "expected a number" }).int().min(1).default(5),
   LOGIN_FAILURE_WINDOW_SECONDS: seconds.default(15 * 60),
   /**
    * How long ended sessions (revoked, or whose last refresh token expired) and expired refresh

@@ -144,6 +144,34 @@ describe("SignUp, Login, GetAccount", () => {
     expect((await login("gina")).accessToken).not.toBe("");
   });
 
+  it("locks the account, not the typed name: failures by username refuse the right password by email", async () => {
+    const account = await signUp("gwen");
+    for (let i = 0; i < testbed.maxLoginFailures; i++) {
+      const name = i % 2 === 0 ? "gwen" : "GWEN";
+      expect((await failure(client.login({ username: name, password: "wrong password" }))).code).toBe(
+        Code.Unauthenticated,
+      );
+    }
+    for (const name of ["gwen@example.com", " Gwen@Example.com ", "gwen"]) {
+      const locked = await failure(client.login({ username: name, password: "correct horse" }));
+      expect(locked.code, name).toBe(Code.ResourceExhausted);
+    }
+    testbed.advance(61);
+    const { accountId } = await client.login({ username: "gwen@example.com", password: "correct horse" });
+    expect(accountId).toBe(account.id);
+  });
+
+  it("counts failures of an unknown name per normalised name, without locking real accounts", async () => {
+    await signUp("hugo");
+    for (let i = 0; i < testbed.maxLoginFailures; i++) {
+      await failure(client.login({ username: "Nobody-Here", password: "wrong password" }));
+    }
+    expect((await failure(client.login({ username: "nobody-here", password: "x" }))).code).toBe(
+      Code.ResourceExhausted,
+    );
+    expect((await login("hugo")).accessToken).not.toBe("");
+  });
+
   it("needs an access token for GetAccount", async () => {
     expect((await failure(client.getAccount({}))).code).toBe(Code.Unauthenticated);
   });

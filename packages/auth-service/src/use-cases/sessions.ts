@@ -81,18 +81,24 @@ export function createSessions(deps: AuthDeps): Sessions {
   return {
     async login(input) {
       const attempt = parseLogin(input);
-      const admission = throttle.admit({ loginName: attempt.key });
-      if (!admission.admitted) throw new TooManyLoginAttempts(admission.retryAfterSeconds);
       const account =
         attempt.identifier.by === "email"
           ? await findAccountByEmail(db, attempt.identifier.email)
           : await findAccountByUsername(db, attempt.identifier.username);
+      // Failures count per account whatever name was typed (username or email); for unknown names,
+      // per normalised name. The counts live in this process (the kit's throttle): with N replicas
+      // an account gets at most N × LOGIN_MAX_FAILURES guesses per window, and the gateway's
+      // per-client limit caps one address across them; a table of failures would make replicas
+      // agree at the price of a write per failure and a count per login.
+      const throttleKey = account === undefined ? `name:${attempt.key}` : `account:${account.id}`;
+      const admission = throttle.admit({ loginName: throttleKey });
+      if (!admission.admitted) throw new TooManyLoginAttempts(admission.retryAfterSeconds);
       const matches = await hasher.verify(account?.passwordHash ?? (await dummy()), attempt.password);
       if (account === undefined || !matches) {
-        throttle.recordFailure(attempt.key);
+        throttle.recordFailure(throttleKey);
         throw new InvalidCredentials();
       }
-      throttle.recordSuccess(attempt.key);
+      throttle.recordSuccess(throttleKey);
       const now = deps.now();
       const sessionId = newId();
       const refreshToken = await db.transaction(async (tx) => {
