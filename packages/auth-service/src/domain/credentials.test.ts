@@ -107,3 +107,25 @@ describe("requireValue", () => {
     ]);
   });
 });
+
+describe("common passwords (NIST 800-63B)", () => {
+  it.each(["password", "Password1", "12345678", "QWERTYUIOP", "iloveyou", "trustno1"])(
+    "refuses %s at sign-up and as a new password, naming the field, never echoing it",
+    (password) => {
+      const signUp = problemsOf(() => parseSignUp({ ...valid, password }));
+      expect(signUp).toEqual([{ path: "password", message: expect.stringMatching(/too common/) }]);
+      const change = problemsOf(() =>
+        parsePasswordChange({ currentPassword: "anything", newPassword: password }),
+      );
+      expect(change).toEqual([{ path: "newPassword", message: expect.stringMatching(/too common/) }]);
+      for (const { message } of [...signUp, ...change])
+        expect(message.toLowerCase()).not.toContain(password.toLowerCase());
+    },
+  );
+
+  it("accepts an uncommon one", () => {
+    expect(parseSignUp({ ...valid, password: "violet kettle 42 drums" }).password).toBe(
+      "violet kettle 42 drums",
+    );
+  });
+});

@@ -1,4 +1,5 @@
 import { type FieldError, invalidInput } from "@instagram/kit";
+import { isCommonPassword } from "./common-passwords.ts";
 
 export const USERNAME_MIN = 3;
 export const USERNAME_MAX = 30;
@@ -45,6 +46,7 @@ export function passwordProblem(password: string): string | undefined {
   if (length < PASSWORD_MIN || length > PASSWORD_MAX) {
     return `must be ${PASSWORD_MIN} to ${PASSWORD_MAX} characters`;
   }
+  if (isCommonPassword(password)) return "is too common (on lists of leaked credentials); choose another";
   return undefined;
 }
 
