@@ -1,0 +1,74 @@
+// Sends a fuzz request and judges the answer against the product's promises.
+import type { FuzzRequest } from "./requests.ts";
+
+export interface Answer {
+  status: number;
+  contentType: string;
+  text: string;
+}
+
+export async function send(gatewayUrl: string, request: FuzzRequest): Promise<Answer> {
+  const response = await fetch(new URL(request.target, gatewayUrl), {
+    method: request.method,
+    headers: request.headers,
+    body: request.body,
+    redirect: "manual",
+    signal: AbortSignal.timeout(15_000),
+  });
+  return {
+    status: response.status,
+    contentType: response.headers.get("content-type") ?? "",
+    text: await response.text(),
+  };
+}
+
+/** What is wrong with the answer: no 5xx; a 4xx is RFC 9457 problem+json whose status is the answer's. */
+export function brokenPromises(answer: Answer): string[] {
+  if (answer.status >= 500) return [`a server error (${answer.status})`];
+  if (answer.status < 400) return [];
+  const broken: string[] = [];
+  if (!/^application\/problem\+json/.test(answer.contentType)) {
+    broken.push(`a ${answer.status} as "${answer.contentType}", not application/problem+json`);
+  }
+  const problem = parsed(answer.text);
+  if (!problem) broken.push(`a ${answer.status} whose body is not a JSON object`);
+  else {
+    if (problem.status !== answer.status)
+      broken.push(`a ${answer.status} whose problem says status ${problem.status}`);
+    if (typeof problem.title !== "string") broken.push(`a ${answer.status} whose problem has no title`);
+  }
+  return broken;
+}
+
+function parsed(text: string): Record<string, unknown> | undefined {
+  try {
+    const value: unknown = JSON.parse(text);
+    return value !== null && typeof value === "object" && !Array.isArray(value)
+      ? (value as Record<string, unknown>)
+      : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The request and answer, short enough to read in a failure report. */
+export function described(request: FuzzRequest, answer: Answer): string {
+  const body =
+    request.body instanceof FormData
+      ? `multipart form (${[...request.body.keys()].join(", ")})`
+      : request.body
+        ? `${request.body.length} bytes: ${preview(new TextDecoder().decode(request.body))}`
+        : "none";
+  const headers = Object.entries(request.headers).map(([name, value]) => `${name}: ${preview(value)}`);
+  return [
+    `${request.method} ${preview(request.target)} [${request.shape}]`,
+    `  headers: ${headers.join("; ") || "none"}`,
+    `  body: ${body}`,
+    `→ ${answer.status} ${answer.contentType}: ${preview(answer.text)}`,
+  ].join("\n");
+}
+
+function preview(text: string): string {
+  const shown = JSON.stringify(text.length > 160 ? `${text.slice(0, 160)}…(${text.length} chars)` : text);
+  return shown.slice(1, -1);
+}
