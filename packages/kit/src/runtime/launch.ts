@@ -6,6 +6,7 @@ import { readinessOf, withGrpcConventions } from "../server/grpc-conventions.ts"
 import type { HttpTimeouts } from "../server/http1-edge.ts";
 import { serveMetricsPort } from "../server/metrics-port.ts";
 import { listenNode, type NodeServer } from "../server/node-server.ts";
+import { refuseNulText } from "../server/nul-text.ts";
 import { type LaunchedService, launchModule } from "./launch-module.ts";
 import type { ServiceModule, ServiceRuntime } from "./types.ts";
 
@@ -70,7 +71,12 @@ export async function launchService(
           stopping: stopping.signal,
         }),
         // Calls the handlers make inherit the incoming call's deadline (http2Instances).
-        interceptors: [rememberCallerDeadline, errorBoundary(logger), ...(started.interceptors ?? [])],
+        interceptors: [
+          rememberCallerDeadline,
+          errorBoundary(logger),
+          refuseNulText,
+          ...(started.interceptors ?? []),
+        ],
       }),
     close: async () => {
       stopping.abort();

@@ -2,6 +2,7 @@ export { defaultMaxBodyBytes, mountConnectRoutes } from "./connect-routes.ts";
 export type { FetchApp, HttpApp } from "./fetch-app.ts";
 export { httpRequestDuration, httpRequestsTotal, metricsRegistry } from "./metrics.ts";
 export type { MetricsAccess } from "./metrics-access.ts";
+export { refuseNulText } from "./nul-text.ts";
 export { observeRequests } from "./observe.ts";
 export { mountOperations } from "./operations.ts";
 export { dependencyReadiness, NotReady, READINESS_TIMEOUT_MS } from "./readiness.ts";

@@ -6,6 +6,7 @@ import { problem, problemResponse } from "../errors/problem.ts";
 import type { Logger } from "../log/logger.ts";
 import { silentLogger } from "../log/logger.ts";
 import { defaultMaxBodyBytes, mountConnectRoutes } from "./connect-routes.ts";
+import { refuseNulText } from "./nul-text.ts";
 import { observeRequests } from "./observe.ts";
 import { mountOperations } from "./operations.ts";
 
@@ -46,7 +47,7 @@ export function createServiceApp(opts: ServiceAppOptions): Hono {
   mountOperations(app, { name: opts.name, readiness: opts.readiness, logger: opts.logger });
   procedures = mountConnectRoutes(app, {
     routes: opts.routes,
-    interceptors: [errorBoundary(opts.logger ?? silentLogger), ...(opts.interceptors ?? [])],
+    interceptors: [errorBoundary(opts.logger ?? silentLogger), refuseNulText, ...(opts.interceptors ?? [])],
     maxBodyBytes,
   });
   app.notFound(() => problemResponse(problem(404, "There is nothing at this address.")));
