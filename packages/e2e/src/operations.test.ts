@@ -20,6 +20,7 @@ const accountAndUserPaths: Record<string, string[]> = {
 
 describe("operations", () => {
   const api = gateway();
+  const metricsAuthorization = { headers: { authorization: `Bearer ${inject("metricsToken")}` } };
 
   it("serves an OpenAPI 3.1 document listing the contract's paths", async () => {
     const reply = await api.call<{ openapi: string; paths: Record<string, Record<string, unknown>> }>(
@@ -42,7 +43,7 @@ describe("operations", () => {
     expect(reply.text).toMatch(/<html/i);
   });
 
-  it("answers /healthz, /readyz and /metrics on the gateway and on every service", async () => {
+  it("answers /healthz, /readyz and /metrics on the gateway (metrics token) and on every service", async () => {
     const urls = Object.entries(inject("serviceUrls"));
     expect(urls.map(([name]) => name)).toEqual(expect.arrayContaining(["gateway", "auth", "user"]));
     expect(serviceUrl("gateway")).toBe(inject("gatewayUrl"));
@@ -51,7 +52,8 @@ describe("operations", () => {
       expect(health.status, `${name} /healthz`).toBe(200);
       const ready = await fetch(`${url}/readyz`);
       expect(ready.status, `${name} /readyz`).toBe(200);
-      const metrics = await fetch(`${url}/metrics`);
+      // The gateway's port is public: its /metrics needs the token; a service's port is internal.
+      const metrics = await fetch(`${url}/metrics`, metricsAuthorization);
       expect(metrics.status, `${name} /metrics`).toBe(200);
       expect(metrics.headers.get("content-type"), name).toMatch(/^text\/plain/);
       const text = await metrics.text();
@@ -62,7 +64,7 @@ describe("operations", () => {
 
   it("counts the requests it served in /metrics", async () => {
     await api.call("GET", "/healthz");
-    const metrics = await (await fetch(`${inject("gatewayUrl")}/metrics`)).text();
+    const metrics = await (await fetch(`${inject("gatewayUrl")}/metrics`, metricsAuthorization)).text();
     expect(metrics).toMatch(/http_requests_total\{[^}]*\} \d+/);
   });
 });

@@ -12,6 +12,8 @@ declare module "vitest" {
     controlUrl: string | undefined;
     /** auth-service's private signing JWK as JSON. */
     signingKey: string;
+    /** The gateway's METRICS_TOKEN: its /metrics answers only with it. */
+    metricsToken: string;
     /**
      * Distributed mode: where the orphan audit can look (every service's schema, image-service's
      * files), for the audit in the test process or its CLI.

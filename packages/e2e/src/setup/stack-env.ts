@@ -8,18 +8,23 @@ export interface SuiteEnvironment {
   env: Record<string, string>;
   /** auth-service's private signing JWK, as JSON: lets tests forge expired yet well-signed tokens. */
   signingKey: string;
+  /** The gateway's METRICS_TOKEN. */
+  metricsToken: string;
 }
 
 export async function suiteEnvironment(): Promise<SuiteEnvironment> {
   const { privateKey } = await generateKeyPair("EdDSA", { crv: "Ed25519", extractable: true });
   const signingKey = JSON.stringify(await exportJWK(privateKey));
+  const metricsToken = crypto.randomUUID();
   return {
     env: {
       JWT_PRIVATE_KEY: signingKey,
       // The whole suite logs in from one address.
       LOGIN_RATE_CLIENT_MAX_ATTEMPTS: "1000000",
+      METRICS_TOKEN: metricsToken,
     },
     signingKey,
+    metricsToken,
   };
 }
 
@@ -67,4 +72,5 @@ export function provideStack(
   project.provide("auditTarget", faults.auditTarget);
   project.provide("auditUrl", faults.auditUrl);
   project.provide("signingKey", suite.signingKey);
+  project.provide("metricsToken", suite.metricsToken);
 }
