@@ -2,8 +2,17 @@ import { getConnInfo } from "@hono/node-server/conninfo";
 import type { Context } from "hono";
 import type { ClientAddress } from "./routes/context.ts";
 
-/** The socket's peer on @hono/node-server; undefined on other runtimes. */
+/** Deno.serve's handler info, which the Deno entry hands to the app as its env. */
+function denoRemoteAddress(env: unknown): string | undefined {
+  if (typeof env !== "object" || env === null || !("remoteAddr" in env)) return undefined;
+  const { remoteAddr } = env as { remoteAddr: { hostname?: unknown } };
+  return typeof remoteAddr.hostname === "string" ? remoteAddr.hostname : undefined;
+}
+
+/** The socket's peer on @hono/node-server or Deno.serve; undefined elsewhere (tests calling the app). */
 function socketAddress(c: Context): string | undefined {
+  const onDeno = denoRemoteAddress(c.env);
+  if (onDeno !== undefined) return onDeno;
   try {
     return getConnInfo(c).remote.address;
   } catch {

@@ -9,7 +9,8 @@ export interface DenoHost {
   env: { toObject(): Record<string, string> };
   serve(
     options: { hostname: string; port: number; onListen: () => void },
-    handler: (request: Request) => Response | Promise<Response>,
+    /** `info`: Deno's ServeHandlerInfo (remoteAddr), handed to the app as its env (Hono's c.env). */
+    handler: (request: Request, info: unknown) => Response | Promise<Response>,
   ): { addr: { port: number }; shutdown(): Promise<void> };
   addSignalListener(signal: "SIGINT" | "SIGTERM", listener: () => void): void;
   exit(code: number): never;
@@ -44,8 +45,8 @@ export async function runDenoServiceMain<E extends CommonEnv>(main: DenoServiceM
     return deno.exit(1);
   }
   let app: FetchApp | undefined;
-  const server = deno.serve({ hostname: env.HOST, port: env.PORT, onListen: () => {} }, (request) =>
-    app ? app.fetch(request) : new Response("starting", { status: 503 }),
+  const server = deno.serve({ hostname: env.HOST, port: env.PORT, onListen: () => {} }, (request, info) =>
+    app ? app.fetch(request, info) : new Response("starting", { status: 503 }),
   );
   const launched = await launchModule(main.createModule(env), runtime, {
     url: `http://${env.ADVERTISE_HOST ?? env.HOST}:${server.addr.port}`,
