@@ -22,6 +22,9 @@ describe("logFormatOf", () => {
   });
 });
 
+// A child process each (tsx compiles the kit first): seconds on a busy machine.
+const spawnTimeoutMs = 60_000;
+
 describe("createLogger's output", () => {
   const kitRoot = fileURLToPath(new URL("../..", import.meta.url));
   const logOnce = async (format: string): Promise<string> => {
@@ -35,13 +38,21 @@ describe("createLogger's output", () => {
     return stdout.trim();
   };
 
-  it("writes one JSON object per line with LOG_FORMAT=json", async () => {
-    const line = JSON.parse(await logOnce("json"));
-    expect(line).toMatchObject({ level: "info", service: "gateway", port: 8080, msg: "service started" });
-  });
+  it(
+    "writes one JSON object per line with LOG_FORMAT=json",
+    async () => {
+      const line = JSON.parse(await logOnce("json"));
+      expect(line).toMatchObject({ level: "info", service: "gateway", port: 8080, msg: "service started" });
+    },
+    spawnTimeoutMs,
+  );
 
-  it("writes one readable line with LOG_FORMAT=pretty", async () => {
-    const line = await logOnce("pretty");
-    expect(line).toMatch(/^\[\d\d:\d\d:\d\d\.\d{3}\] INFO: \[gateway\] service started \{"port":8080\}$/);
-  });
+  it(
+    "writes one readable line with LOG_FORMAT=pretty",
+    async () => {
+      const line = await logOnce("pretty");
+      expect(line).toMatch(/^\[\d\d:\d\d:\d\d\.\d{3}\] INFO: \[gateway\] service started \{"port":8080\}$/);
+    },
+    spawnTimeoutMs,
+  );
 });
