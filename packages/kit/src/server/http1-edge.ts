@@ -1,5 +1,4 @@
 import type * as http from "node:http";
-import type * as net from "node:net";
 import type { Duplex } from "node:stream";
 import { problem } from "../errors/problem.ts";
 
@@ -111,8 +110,7 @@ export function limitBodyIdle(req: http.IncomingMessage, res: http.ServerRespons
       socket.setTimeout(idleMs);
       return;
     }
-    const response = (socket as net.Socket & { _httpMessage?: http.ServerResponse })._httpMessage;
-    if (response?.headersSent) socket.destroy();
+    if (res.headersSent) socket.destroy();
     else refuseOnSocket(socket, 408, `No byte of the request's body arrived for ${idleMs / 1000} s.`);
   });
   // Once the answer is out, Node's keep-alive timer holds the socket's timeout: leave it.
