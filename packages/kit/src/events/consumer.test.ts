@@ -98,7 +98,7 @@ describe("startServiceEvents", () => {
       consumer: {
         name: "service-events-test",
         inbox,
-        handlers: (serviceOutbox, published) => ({
+        handlers: (serviceOutbox) => ({
           accounts: {
             DELETED: async (tx, account) => {
               await serviceOutbox.publish(tx, {
@@ -107,7 +107,6 @@ describe("startServiceEvents", () => {
                 aggregateId: account.accountId,
                 payload: { userId: account.accountId, username: account.username },
               });
-              published();
             },
           },
         }),

@@ -20,10 +20,10 @@ export interface ServiceEventsOptions {
     name: string;
     inbox: InboxTable;
     /**
-     * Handlers may publish (in their transaction) through `outbox`; the relay wakes when that
-     * transaction commits. `published` is kept for existing callers: calling it is not needed.
+     * Handlers publish through `outbox` inside the consumer's transaction; the relay wakes when
+     * that transaction commits (NOTIFY), so there is nothing to call after commit.
      */
-    handlers: (outbox: Outbox, published: () => void) => EventHandlers;
+    handlers: (outbox: Outbox) => EventHandlers;
     /** Deterministic failures before an event is dead-lettered (transient faults never count). */
     maxAttempts?: number;
     retryDelayMs?: number;
@@ -35,11 +35,6 @@ export interface ServiceEventsOptions {
 /** A service's side of the event flow: publishing through its outbox, and consuming. */
 export interface ServiceEvents {
   outbox: Outbox;
-  /**
-   * No longer needed: a publish wakes the relay by itself when its transaction commits
-   * (NOTIFY, see startOutboxRelay). Kept, harmless, as an extra nudge for existing callers.
-   */
-  published(): void;
   /** Stops consuming, then relaying. */
   stop(): Promise<void>;
 }
@@ -52,12 +47,11 @@ export async function startServiceEvents(opts: ServiceEventsOptions): Promise<Se
   const { db, bus, logger } = opts;
   const outbox = createOutbox(opts.outbox);
   const relay = startOutboxRelay({ db, table: opts.outbox, bus, logger });
-  const published = (): void => relay.kick();
   let consumer: { stop(): Promise<void> } | undefined;
   if (opts.consumer !== undefined) {
     const { handlers, ...rest } = opts.consumer;
     try {
-      consumer = await startConsumer({ ...rest, db, bus, logger, handlers: handlers(outbox, published) });
+      consumer = await startConsumer({ ...rest, db, bus, logger, handlers: handlers(outbox) });
     } catch (error) {
       await relay.stop();
       throw error;
@@ -65,7 +59,6 @@ export async function startServiceEvents(opts: ServiceEventsOptions): Promise<Se
   }
   return {
     outbox,
-    published,
     async stop() {
       await consumer?.stop();
       await relay.stop();
