@@ -6,7 +6,7 @@ set -euo pipefail
 : "${KAFKA_BROKERS:?KAFKA_BROKERS is required (npm run infra:up, then eval \"\$(bash scripts/infra.sh env)\")}"
 root="$(cd "$(dirname "$0")/../../.." && pwd)"
 # The binary itself: the npm wrapper (.bin/deno) would take the signal and leave Deno running.
-deno="$root/node_modules/deno/deno"
+deno="$(cd "$root" && node -p 'require("deno/install_api.cjs").runInstall()')"
 port="${AUTH_DENO_SMOKE_PORT:-18581}"
 data="$(mktemp -d)"
 base="http://127.0.0.1:$port"
