@@ -40,9 +40,10 @@ export function requestsFor(operation: Operation, ground: Ground): fc.Arbitrary<
       headers: headerParameters(operation.parameters, ground.known),
       authorization: authorizationOf(ground.token),
       body: bodyOf(operation, ground),
+      extra: extraHeaders,
     })
-    .map(({ path, query, headers, authorization, body }) => {
-      const all: Record<string, string> = { ...headers, ...body.headers };
+    .map(({ path, query, headers, authorization, body, extra }) => {
+      const all: Record<string, string> = { ...extra, ...headers, ...body.headers };
       if (authorization !== undefined) all.authorization = authorization;
       return {
         method: operation.method,
@@ -177,6 +178,35 @@ function authorizationOf(token: string): fc.Arbitrary<string | undefined> {
     )
     .filter((value) => value === undefined || headerSafe(value));
 }
+
+/** Headers the gateway reads besides the documented ones: client address, request id, content negotiation. */
+const extraHeaders: fc.Arbitrary<Record<string, string>> = fc.oneof(
+  { weight: 3, arbitrary: fc.constant({}) },
+  fc
+    .tuple(
+      fc.constantFrom(
+        "x-forwarded-for",
+        "x-real-ip",
+        "x-request-id",
+        "accept",
+        "accept-encoding",
+        "origin",
+        "cookie",
+      ),
+      fc.oneof(
+        hostileText,
+        fc.constantFrom(
+          "::1, 10.0.0.1, unknown",
+          "999.999.999.999",
+          "text/html",
+          "*/*;q=x",
+          "br;q=2, gzip;q=-1",
+        ),
+      ),
+    )
+    .filter(([, value]) => headerSafe(value))
+    .map(([name, value]) => ({ [name]: value })),
+);
 
 interface Body {
   body?: Uint8Array<ArrayBuffer> | FormData;
