@@ -1,8 +1,7 @@
-import { Counter, collectDefaultMetrics, Histogram, Registry } from "prom-client";
+import { Counter, Histogram } from "prom-client";
+import { metricsRegistry } from "../telemetry/metrics-registry.ts";
 
-/** One registry per process: in the embedded stack every service shares it, told apart by the `service` label. */
-export const metricsRegistry: Registry = new Registry();
-collectDefaultMetrics({ register: metricsRegistry });
+export { metricsRegistry };
 
 export const httpRequestsTotal: Counter<"service" | "route" | "method" | "status"> = new Counter({
   name: "http_requests_total",

@@ -1,5 +1,5 @@
 import { Counter, Gauge } from "prom-client";
-import { metricsRegistry } from "../server/metrics.ts";
+import { metricsRegistry } from "./metrics-registry.ts";
 
 /** Handler failures that were retried: `kind` transient (a dependency away) or deterministic. */
 export const consumerRetriesTotal: Counter<"consumer" | "topic" | "kind"> = new Counter({
