@@ -1,4 +1,6 @@
+export { belongsToColumn, createdAtColumn, idColumn, instantColumn } from "./columns.ts";
 export { isForeignKeyViolation, isUniqueViolation, sqlStateOf } from "./errors.ts";
+export { eventTables } from "./event-tables.ts";
 export { isUuid, newId } from "./ids.ts";
 export { type InboxTable, inboxTable } from "./inbox-table.ts";
 export { migrate } from "./migrate.ts";

@@ -1,16 +1,17 @@
+import { createdAtColumn, idColumn } from "@instagram/kit";
 import { sql } from "drizzle-orm";
-import { text, timestamp, uniqueIndex, uuid } from "drizzle-orm/pg-core";
+import { text, uniqueIndex } from "drizzle-orm/pg-core";
 import { authSchema } from "./auth-schema.ts";
 
 export const accounts = authSchema.table(
   "accounts",
   {
-    id: uuid("id").primaryKey(),
+    id: idColumn(),
     /** Lower-case already; the index on lower() keeps uniqueness case-insensitive whatever writes it. */
     username: text("username").notNull(),
     email: text("email").notNull(),
     passwordHash: text("password_hash").notNull(),
-    createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+    createdAt: createdAtColumn(),
   },
   (table) => [
     uniqueIndex("accounts_username_lower_key").on(sql`lower(${table.username})`),

@@ -1,4 +1,5 @@
-import { index, text, timestamp, uuid } from "drizzle-orm/pg-core";
+import { belongsToColumn, instantColumn } from "@instagram/kit";
+import { index, text } from "drizzle-orm/pg-core";
 import { authSchema } from "./auth-schema.ts";
 import { sessions } from "./sessions.ts";
 
@@ -7,12 +8,10 @@ export const refreshTokens = authSchema.table(
   "refresh_tokens",
   {
     tokenHash: text("token_hash").primaryKey(),
-    sessionId: uuid("session_id")
-      .notNull()
-      .references(() => sessions.id, { onDelete: "cascade" }),
-    issuedAt: timestamp("issued_at", { withTimezone: true }).notNull().defaultNow(),
-    expiresAt: timestamp("expires_at", { withTimezone: true }).notNull(),
-    spentAt: timestamp("spent_at", { withTimezone: true }),
+    sessionId: belongsToColumn("session_id", () => sessions.id),
+    issuedAt: instantColumn("issued_at").notNull().defaultNow(),
+    expiresAt: instantColumn("expires_at").notNull(),
+    spentAt: instantColumn("spent_at"),
   },
   (table) => [
     index("refresh_tokens_session_id_idx").on(table.sessionId),

@@ -1,5 +1,6 @@
+import { belongsToColumn, createdAtColumn, idColumn, instantColumn } from "@instagram/kit";
 import { isNotNull } from "drizzle-orm";
-import { index, timestamp, uuid } from "drizzle-orm/pg-core";
+import { index } from "drizzle-orm/pg-core";
 import { accounts } from "./accounts.ts";
 import { authSchema } from "./auth-schema.ts";
 
@@ -7,12 +8,10 @@ import { authSchema } from "./auth-schema.ts";
 export const sessions = authSchema.table(
   "sessions",
   {
-    id: uuid("id").primaryKey(),
-    accountId: uuid("account_id")
-      .notNull()
-      .references(() => accounts.id, { onDelete: "cascade" }),
-    createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
-    revokedAt: timestamp("revoked_at", { withTimezone: true }),
+    id: idColumn(),
+    accountId: belongsToColumn("account_id", () => accounts.id),
+    createdAt: createdAtColumn(),
+    revokedAt: instantColumn("revoked_at"),
   },
   (table) => [
     index("sessions_account_id_idx").on(table.accountId),

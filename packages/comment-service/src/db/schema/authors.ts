@@ -1,4 +1,5 @@
-import { text, timestamp, uuid } from "drizzle-orm/pg-core";
+import { instantColumn } from "@instagram/kit";
+import { text, uuid } from "drizzle-orm/pg-core";
 import { commentsSchema } from "./comments-schema.ts";
 
 /**
@@ -9,7 +10,7 @@ import { commentsSchema } from "./comments-schema.ts";
 export const authors = commentsSchema.table("authors", {
   userId: uuid("user_id").primaryKey(),
   username: text("username").notNull().default(""),
-  deletedAt: timestamp("deleted_at", { withTimezone: true, precision: 3 }),
+  deletedAt: instantColumn("deleted_at", { precision: 3 }),
 });
 
 export type AuthorRow = typeof authors.$inferSelect;

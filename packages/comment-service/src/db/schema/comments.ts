@@ -1,18 +1,19 @@
+import { idColumn, instantColumn } from "@instagram/kit";
 import { sql } from "drizzle-orm";
-import { check, index, text, timestamp, uuid } from "drizzle-orm/pg-core";
+import { check, index, text, uuid } from "drizzle-orm/pg-core";
 import { commentsSchema } from "./comments-schema.ts";
 
 export const comments = commentsSchema.table(
   "comments",
   {
-    id: uuid("id").primaryKey(),
+    id: idColumn(),
     imageId: uuid("image_id").notNull(),
     authorId: uuid("author_id").notNull(),
     text: text("text").notNull(),
     hashtags: text("hashtags").array().notNull().default(sql`'{}'::text[]`),
     mentions: text("mentions").array().notNull().default(sql`'{}'::text[]`),
     // Millisecond precision, set by the service: cursors carry it exactly (a JS Date).
-    createdAt: timestamp("created_at", { withTimezone: true, precision: 3 }).notNull(),
+    createdAt: instantColumn("created_at", { precision: 3 }).notNull(),
   },
   (t) => [
     // An image's comments oldest first, in keyset pages.

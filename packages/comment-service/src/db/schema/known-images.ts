@@ -1,4 +1,5 @@
-import { index, timestamp, uuid } from "drizzle-orm/pg-core";
+import { instantColumn } from "@instagram/kit";
+import { index, uuid } from "drizzle-orm/pg-core";
 import { commentsSchema } from "./comments-schema.ts";
 
 /**
@@ -11,7 +12,7 @@ export const knownImages = commentsSchema.table(
   {
     imageId: uuid("image_id").primaryKey(),
     ownerId: uuid("owner_id").notNull(),
-    deletedAt: timestamp("deleted_at", { withTimezone: true, precision: 3 }),
+    deletedAt: instantColumn("deleted_at", { precision: 3 }),
   },
   (t) => [index("known_images_owner_idx").on(t.ownerId)],
 );

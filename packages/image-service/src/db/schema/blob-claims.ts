@@ -1,4 +1,5 @@
-import { index, text, timestamp, uuid } from "drizzle-orm/pg-core";
+import { instantColumn } from "@instagram/kit";
+import { index, text, uuid } from "drizzle-orm/pg-core";
 import { imagesSchema } from "./schema.ts";
 
 /**
@@ -13,7 +14,7 @@ export const blobClaims = imagesSchema.table(
   {
     imageId: uuid("image_id").primaryKey(),
     reason: text("reason", { enum: ["upload", "delete"] }).notNull(),
-    since: timestamp("since", { withTimezone: true }).notNull().defaultNow(),
+    since: instantColumn("since").notNull().defaultNow(),
   },
   (table) => [index("blob_claims_since_idx").on(table.since)],
 );

@@ -1,4 +1,5 @@
-import { index, primaryKey, timestamp, uuid } from "drizzle-orm/pg-core";
+import { instantColumn } from "@instagram/kit";
+import { index, primaryKey, uuid } from "drizzle-orm/pg-core";
 import { imagesSchema } from "./schema.ts";
 
 /**
@@ -10,7 +11,7 @@ export const feedFollows = imagesSchema.table(
   {
     followerId: uuid("follower_id").notNull(),
     followeeId: uuid("followee_id").notNull(),
-    createdAt: timestamp("created_at", { withTimezone: true }).notNull(),
+    createdAt: instantColumn("created_at").notNull(),
   },
   (table) => [
     primaryKey({ columns: [table.followerId, table.followeeId] }),

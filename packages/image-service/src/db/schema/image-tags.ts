@@ -1,4 +1,5 @@
-import { index, primaryKey, text, timestamp, uuid } from "drizzle-orm/pg-core";
+import { belongsToColumn, instantColumn } from "@instagram/kit";
+import { index, primaryKey, text } from "drizzle-orm/pg-core";
 import { images } from "./images.ts";
 import { imagesSchema } from "./schema.ts";
 
@@ -7,10 +8,8 @@ export const imageTags = imagesSchema.table(
   "image_tags",
   {
     tag: text("tag").notNull(),
-    imageId: uuid("image_id")
-      .notNull()
-      .references(() => images.id, { onDelete: "cascade" }),
-    createdAt: timestamp("created_at", { withTimezone: true }).notNull(),
+    imageId: belongsToColumn("image_id", () => images.id),
+    createdAt: instantColumn("created_at").notNull(),
   },
   (table) => [
     primaryKey({ columns: [table.tag, table.imageId] }),

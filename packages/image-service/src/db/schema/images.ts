@@ -1,12 +1,13 @@
+import { idColumn, instantColumn } from "@instagram/kit";
 import { sql } from "drizzle-orm";
-import { check, index, integer, text, timestamp, uuid } from "drizzle-orm/pg-core";
+import { check, index, integer, text, uuid } from "drizzle-orm/pg-core";
 import { imagesSchema } from "./schema.ts";
 
 /** One uploaded image: its metadata; the bytes live in the blob store under `<id>.<rendition>`. */
 export const images = imagesSchema.table(
   "images",
   {
-    id: uuid("id").primaryKey(),
+    id: idColumn(),
     ownerId: uuid("owner_id").notNull(),
     caption: text("caption").notNull().default(""),
     hashtags: text("hashtags").array().notNull().default(sql`'{}'::text[]`),
@@ -16,7 +17,7 @@ export const images = imagesSchema.table(
     height: integer("height").notNull(),
     likesCount: integer("likes_count").notNull().default(0),
     commentsCount: integer("comments_count").notNull().default(0),
-    createdAt: timestamp("created_at", { withTimezone: true }).notNull(),
+    createdAt: instantColumn("created_at").notNull(),
   },
   // Ascending keys: read backwards they give ORDER BY … DESC (NULLS FIRST); drizzle's .desc() would
   // write DESC NULLS LAST, which cannot serve that order.

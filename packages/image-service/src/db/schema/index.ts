@@ -1,9 +1,8 @@
-import { inboxTable, outboxTable } from "@instagram/kit";
+import { eventTables } from "@instagram/kit";
 import { imagesSchema } from "./schema.ts";
 
 export { imagesSchema };
-export const outbox = outboxTable(imagesSchema);
-export const inbox = inboxTable(imagesSchema);
+export const { outbox, inbox } = eventTables(imagesSchema);
 
 export * from "./blob-claims.ts";
 export * from "./feed-follows.ts";

@@ -1,4 +1,5 @@
-import { index, primaryKey, timestamp, uuid } from "drizzle-orm/pg-core";
+import { belongsToColumn, instantColumn } from "@instagram/kit";
+import { index, primaryKey, uuid } from "drizzle-orm/pg-core";
 import { images } from "./images.ts";
 import { imagesSchema } from "./schema.ts";
 
@@ -6,11 +7,9 @@ import { imagesSchema } from "./schema.ts";
 export const likes = imagesSchema.table(
   "likes",
   {
-    imageId: uuid("image_id")
-      .notNull()
-      .references(() => images.id, { onDelete: "cascade" }),
+    imageId: belongsToColumn("image_id", () => images.id),
     userId: uuid("user_id").notNull(),
-    createdAt: timestamp("created_at", { withTimezone: true }).notNull(),
+    createdAt: instantColumn("created_at").notNull(),
   },
   (table) => [
     primaryKey({ columns: [table.imageId, table.userId] }),

@@ -1,5 +1,6 @@
+import { instantColumn } from "@instagram/kit";
 import { sql } from "drizzle-orm";
-import { index, integer, text, timestamp, uuid } from "drizzle-orm/pg-core";
+import { index, integer, text, uuid } from "drizzle-orm/pg-core";
 import { imagesSchema } from "./schema.ts";
 
 /**
@@ -13,9 +14,9 @@ export const owners = imagesSchema.table(
   {
     userId: uuid("user_id").primaryKey(),
     username: text("username").notNull(),
-    deletedAt: timestamp("deleted_at", { withTimezone: true }),
+    deletedAt: instantColumn("deleted_at"),
     followersCount: integer("followers_count").notNull().default(0),
-    fanOutStoppedAt: timestamp("fan_out_stopped_at", { withTimezone: true }),
+    fanOutStoppedAt: instantColumn("fan_out_stopped_at"),
   },
   (table) => [
     index("owners_username_idx").on(table.username),

@@ -1,4 +1,5 @@
-import { index, primaryKey, timestamp, uuid } from "drizzle-orm/pg-core";
+import { belongsToColumn, instantColumn } from "@instagram/kit";
+import { index, primaryKey, uuid } from "drizzle-orm/pg-core";
 import { images } from "./images.ts";
 import { imagesSchema } from "./schema.ts";
 
@@ -11,10 +12,8 @@ export const timelineEntries = imagesSchema.table(
   "timeline_entries",
   {
     userId: uuid("user_id").notNull(),
-    createdAt: timestamp("created_at", { withTimezone: true }).notNull(),
-    imageId: uuid("image_id")
-      .notNull()
-      .references(() => images.id, { onDelete: "cascade" }),
+    createdAt: instantColumn("created_at").notNull(),
+    imageId: belongsToColumn("image_id", () => images.id),
     ownerId: uuid("owner_id").notNull(),
   },
   (table) => [

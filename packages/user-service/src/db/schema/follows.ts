@@ -1,5 +1,6 @@
+import { idColumn, instantColumn } from "@instagram/kit";
 import { sql } from "drizzle-orm";
-import { check, index, timestamp, unique, uuid } from "drizzle-orm/pg-core";
+import { check, index, unique, uuid } from "drizzle-orm/pg-core";
 import { profiles } from "./profiles.ts";
 import { usersSchema } from "./users-schema.ts";
 
@@ -11,7 +12,7 @@ import { usersSchema } from "./users-schema.ts";
 export const follows = usersSchema.table(
   "follows",
   {
-    id: uuid("id").primaryKey(), // UUIDv7, breaks ties of equal created_at
+    id: idColumn(), // UUIDv7, breaks ties of equal created_at
     // No cascade: a profile is deleted only after its edges, each taken off the counter on the
     // other side (use-cases/accounts.ts); a cascade would drop edges without their counts.
     followerId: uuid("follower_id")
@@ -20,7 +21,7 @@ export const follows = usersSchema.table(
     followeeId: uuid("followee_id")
       .notNull()
       .references(() => profiles.id),
-    createdAt: timestamp("created_at", { withTimezone: true, precision: 3 }).notNull().defaultNow(),
+    createdAt: instantColumn("created_at", { precision: 3 }).notNull().defaultNow(),
   },
   (t) => [
     unique("follows_pair_key").on(t.followerId, t.followeeId),

@@ -1,9 +1,8 @@
-import { inboxTable, outboxTable } from "@instagram/kit";
+import { eventTables } from "@instagram/kit";
 import { usersSchema } from "./users-schema.ts";
 
 export { USERS_SCHEMA, usersSchema } from "./users-schema.ts";
-export const outbox = outboxTable(usersSchema);
-export const inbox = inboxTable(usersSchema);
+export const { outbox, inbox } = eventTables(usersSchema);
 export * from "./follows.ts";
 export * from "./owned-images.ts";
 export * from "./profiles.ts";

@@ -1,20 +1,21 @@
+import { idColumn, instantColumn } from "@instagram/kit";
 import { sql } from "drizzle-orm";
-import { bigint, check, text, timestamp, uniqueIndex, uuid } from "drizzle-orm/pg-core";
+import { bigint, check, text, uniqueIndex } from "drizzle-orm/pg-core";
 import { usernameText } from "./username-column.ts";
 import { usersSchema } from "./users-schema.ts";
 
 export const profiles = usersSchema.table(
   "profiles",
   {
-    id: uuid("id").primaryKey(), // = the account id
+    id: idColumn(), // = the account id
     username: usernameText("username").notNull(),
     displayName: text("display_name").notNull().default(""),
     bio: text("bio").notNull().default(""),
     followersCount: bigint("followers_count", { mode: "number" }).notNull().default(0),
     followingCount: bigint("following_count", { mode: "number" }).notNull().default(0),
     imagesCount: bigint("images_count", { mode: "number" }).notNull().default(0),
-    createdAt: timestamp("created_at", { withTimezone: true, precision: 3 }).notNull(),
-    updatedAt: timestamp("updated_at", { withTimezone: true, precision: 3 }).notNull().defaultNow(),
+    createdAt: instantColumn("created_at", { precision: 3 }).notNull(),
+    updatedAt: instantColumn("updated_at", { precision: 3 }).notNull().defaultNow(),
   },
   (t) => [
     // Case-insensitive uniqueness, lookup by username, and prefix search (C collation, see usernameText).
