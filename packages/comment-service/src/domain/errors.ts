@@ -1,12 +1,10 @@
-import { DomainError } from "@instagram/kit";
+import { DomainError, notFound } from "@instagram/kit";
 
 // What the comment rules refuse, as the kit's DomainError (the kit maps each kind to its code).
 
-export const imageNotFound = (): DomainError =>
-  new DomainError("not-found", "image not found", { reason: "image-not-found" });
+export const imageNotFound = (): DomainError => notFound("image");
 
-export const commentNotFound = (): DomainError =>
-  new DomainError("not-found", "comment not found", { reason: "comment-not-found" });
+export const commentNotFound = (): DomainError => notFound("comment");
 
 /** A valid token whose account is gone: the caller is no longer anyone. */
 export const accountGone = (): DomainError =>

@@ -1,4 +1,4 @@
-import { DomainError } from "@instagram/kit";
+import { DomainError, notFound } from "@instagram/kit";
 
 // image-service's refusals. Each `reason` names the refusal for tests and logs; a refusal about the
 // uploaded file or caption names that field, as the upload route's problem+json shows it.
@@ -6,11 +6,9 @@ import { DomainError } from "@instagram/kit";
 const fileRefusal = (kind: DomainError["kind"], reason: string, message: string): DomainError =>
   new DomainError(kind, message, { reason, fieldErrors: [{ path: "file", message }] });
 
-export const imageNotFound = (): DomainError =>
-  new DomainError("not-found", "image not found", { reason: "image-not-found" });
+export const imageNotFound = (): DomainError => notFound("image");
 /** A user id this service saw deleted, or a username it does not know as active. */
-export const userNotFound = (): DomainError =>
-  new DomainError("not-found", "user not found", { reason: "user-not-found" });
+export const userNotFound = (): DomainError => notFound("user");
 export const notImageOwner = (): DomainError =>
   new DomainError("forbidden", "only the image's owner may do this", { reason: "not-image-owner" });
 /** A still-valid token of a user this service already saw deleted: it may not add anything. */

@@ -19,6 +19,7 @@ export {
   fieldErrorsOf,
   invalidArgument,
 } from "./field-errors.ts";
+export { notFound } from "./not-found.ts";
 export {
   HttpProblem,
   type Problem,

@@ -1,8 +1,7 @@
-import { DomainError } from "@instagram/kit";
+import { DomainError, notFound } from "@instagram/kit";
 
 /** No profile answers to this id or username (never created, or deleted). */
-export const profileNotFound = (): DomainError =>
-  new DomainError("not-found", "profile not found", { reason: "profile-not-found" });
+export const profileNotFound = (): DomainError => notFound("profile");
 
 const SELF_FOLLOW = "you cannot follow yourself";
 
