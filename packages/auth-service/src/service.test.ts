@@ -7,13 +7,12 @@ import {
   createAccessTokenSigner,
   type Database,
   type DatabaseHandle,
-  type EventEnvelope,
   type FetchApp,
   generateSigningKey,
   type ServiceRuntime,
   type StartedService,
 } from "@instagram/kit";
-import { createTestDatabase, createTestRuntime } from "@instagram/kit/testing";
+import { createTestDatabase, createTestRuntime, recordBus } from "@instagram/kit/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadAuthEnv } from "./env.ts";
 import { createAuthService } from "./service.ts";
@@ -89,14 +88,8 @@ describe("auth service module", () => {
   });
 
   it("serves Connect over HTTP and relays accounts.CREATED to the bus", async () => {
-    const received: EventEnvelope[] = [];
-    const subscription = await runtime.bus.subscribe({
-      group: "auth-service-test",
-      topics: ["accounts"],
-      handle: async (event) => {
-        received.push(event);
-      },
-    });
+    const recording = await recordBus(runtime.bus, ["accounts"], "auth-service-test");
+    const received = recording.events;
     const response = await rpc(started.app, "SignUp", {
       username: "Relayed",
       email: "relayed@example.com",
@@ -107,7 +100,7 @@ describe("auth service module", () => {
     expect(account).toMatchObject({ username: "relayed", email: "relayed@example.com" });
 
     await expect.poll(() => received.length, { timeout: 10_000 }).toBeGreaterThan(0);
-    await subscription.close();
+    await recording.close();
     const [event] = received;
     expect(event).toMatchObject({ topic: "accounts", type: "CREATED", aggregateId: account.id });
     expect(fromBinary(AccountCreatedSchema, event?.payload ?? new Uint8Array()).username).toBe("relayed");

@@ -5,14 +5,13 @@ import { ImageService } from "@instagram/contracts/image";
 import {
   createServiceApp,
   createServiceTransport,
-  type EventEnvelope,
   forwardAuthorization,
   newId,
   type ServiceModule,
   type ServiceRuntime,
 } from "@instagram/kit";
 import { launchService } from "@instagram/kit/node";
-import { createTestRuntime, createTestTokens } from "@instagram/kit/testing";
+import { createTestRuntime, createTestTokens, recordBus } from "@instagram/kit/testing";
 import { afterAll, expect, it } from "vitest";
 import { createCommentService, loadCommentEnv } from "./service.ts";
 
@@ -61,14 +60,8 @@ it("serves CommentService over HTTP, asks image-service with a deadline, and rel
     port: 0,
   });
 
-  const relayed: EventEnvelope[] = [];
-  const probe = await runtime.bus.subscribe({
-    group: "probe",
-    topics: ["comments"],
-    handle: async (event) => {
-      relayed.push(event);
-    },
-  });
+  const probe = await recordBus(runtime.bus, ["comments"], "probe");
+  const relayed = probe.events;
 
   const author = newId();
   const authorization = await tokens.authorizationFor(author, { username: "erin" });

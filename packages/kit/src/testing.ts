@@ -11,6 +11,7 @@ import { type AccessTokenSigner, createAccessTokenSigner, generateSigningKey } f
 import { type AccessTokenVerifier, createAccessTokenVerifier } from "./tokens/verifier.ts";
 
 export { createInProcessBus } from "./events/index.ts";
+export { type BusRecording, recordBus } from "./testing/bus-recording.ts";
 export { connectFailure } from "./testing/connect.ts";
 export { eventApplied, type PublishedEvent, publishedEvents, testEvent } from "./testing/events.ts";
 

@@ -15,6 +15,7 @@ import {
   createTestDatabase,
   createTestRuntime,
   createTestTokens,
+  recordBus,
   type TestTokens,
   testEvent,
 } from "@instagram/kit/testing";
@@ -30,7 +31,7 @@ let runtime: ServiceRuntime;
 let database: DatabaseHandle;
 let started: StartedService;
 let tokens: TestTokens;
-const usersEvents: EventEnvelope[] = [];
+let usersEvents: EventEnvelope[] = [];
 
 function rpc(app: FetchApp, method: string, body: unknown, headers: Record<string, string> = {}) {
   return app.fetch(
@@ -72,13 +73,7 @@ beforeAll(async () => {
   const module = createUserService(loadUserEnv({}));
   database = await createTestDatabase(module);
   started = await module.start({ runtime, db: database.db, logger: runtime.logger, url: "http://user.test" });
-  await runtime.bus.subscribe({
-    group: "service-test",
-    topics: ["users"],
-    handle: async (event) => {
-      usersEvents.push(event);
-    },
-  });
+  usersEvents = (await recordBus(runtime.bus, ["users"], "service-test")).events;
 });
 
 afterAll(async () => {
