@@ -31,6 +31,8 @@ export const AUTH_SCHEMA = "auth";
 /** Login names whose recent failures are remembered; past it the oldest are forgotten. */
 export const MAX_TRACKED_LOGIN_NAMES = 10_000;
 export const authMigrationsFolder = fileURLToPath(new URL("./db/migrations", import.meta.url));
+/** The schema and migrations of auth-service (for test databases). */
+export const authMigrations = { schema: AUTH_SCHEMA, migrationsFolder: authMigrationsFolder };
 
 /** The Connect routes over the use cases (the testbed builds them the same way). */
 export function createAuthRoutes(deps: AuthDeps): (router: ConnectRouter) => void {
@@ -63,8 +65,7 @@ async function signerOf(env: AuthEnv, dataDir: string): Promise<AccessTokenSigne
 export function createAuthService(env: AuthEnv): ServiceModule {
   return databaseService({
     name: "auth",
-    schema: AUTH_SCHEMA,
-    migrationsFolder: authMigrationsFolder,
+    ...authMigrations,
     async start({ db, logger, runtime, readiness }) {
       const signer = await signerOf(env, runtime.dataDir);
       const verifier = createAccessTokenVerifier({

@@ -1,15 +1,14 @@
 import { fileURLToPath } from "node:url";
 import {
   type AccessTokenVerifier,
-  authServiceJwks,
-  authServiceRevokedSessions,
-  createAccessTokenVerifier,
+  authServiceVerifier,
   createAuthInterceptor,
   type Database,
   databaseService,
   type EventBus,
   type EventHandlers,
   type Logger,
+  type Outbox,
   type ServiceModule,
   startServiceEvents,
 } from "@instagram/kit";
@@ -26,6 +25,8 @@ export { type CommentEnv, commentEnvSchema, loadCommentEnv } from "./env.ts";
 export { COMMENTS_SCHEMA };
 
 export const commentMigrationsFolder = fileURLToPath(new URL("./db/migrations", import.meta.url));
+/** The schema and migrations of comment-service (for test databases). */
+export const commentMigrations = { schema: COMMENTS_SCHEMA, migrationsFolder: commentMigrationsFolder };
 
 export interface CommentServiceOptions {
   /** Replaces the JWKS fetched from auth-service (tests, an embedded stack that has the signer). */
@@ -41,8 +42,7 @@ export interface CommentServiceOptions {
 export function createCommentService(env: CommentEnv, opts: CommentServiceOptions = {}): ServiceModule {
   return databaseService({
     name: "comment",
-    schema: COMMENTS_SCHEMA,
-    migrationsFolder: commentMigrationsFolder,
+    ...commentMigrations,
     async start({ db, logger, runtime, readiness }) {
       const imageOwners =
         opts.imageOwners ??
@@ -54,13 +54,7 @@ export function createCommentService(env: CommentEnv, opts: CommentServiceOption
             })
           : undefined);
       const running = await startCommentWork({ db, bus: runtime.bus, logger, imageOwners });
-      const verifier =
-        opts.verifier ??
-        createAccessTokenVerifier({
-          issuer: env.JWT_ISSUER,
-          jwks: authServiceJwks(runtime.discovery),
-          revokedSessions: authServiceRevokedSessions(runtime.discovery),
-        });
+      const verifier = opts.verifier ?? authServiceVerifier(env.JWT_ISSUER, runtime);
       const interceptors = [createAuthInterceptor(verifier)];
       const routes = commentRoutes(createCommentServiceImpl(running.deps));
       const app = createApp({ routes, interceptors, logger, readiness });
@@ -82,18 +76,9 @@ export async function startCommentWork(opts: {
 }): Promise<{ deps: CommentDeps; stop(): Promise<void> }> {
   const { db, bus, logger } = opts;
   const now = opts.now ?? (() => new Date());
-  const events = await startServiceEvents({
-    db,
-    bus,
-    logger,
-    outbox: outboxTable,
-    consumer: {
-      name: CONSUMER_NAME,
-      inbox,
-      handlers: (outbox) => opts.handlers ?? createEventHandlers({ outbox, now }),
-      retryDelayMs: opts.consumerRetryDelayMs,
-    },
-  });
+  const handlers = (outbox: Outbox) => opts.handlers ?? createEventHandlers({ outbox, now });
+  const consumer = { name: CONSUMER_NAME, inbox, handlers, retryDelayMs: opts.consumerRetryDelayMs };
+  const events = await startServiceEvents({ db, bus, logger, outbox: outboxTable, consumer });
   const deps: CommentDeps = { db, outbox: events.outbox, logger, imageOwners: opts.imageOwners, now };
   return { deps, stop: events.stop };
 }

@@ -1,11 +1,10 @@
 import { fileURLToPath } from "node:url";
 import {
   type AccessTokenVerifier,
-  authServiceJwks,
-  authServiceRevokedSessions,
-  createAccessTokenVerifier,
+  authServiceVerifier,
   createAuthInterceptor,
   type Database,
+  databaseService,
   dependencyReadiness,
   type EventBus,
   type Logger,
@@ -43,22 +42,12 @@ export function createImageService(
   env: ImageEnv,
   opts: { verifier?: AccessTokenVerifier } = {},
 ): ServiceModule {
-  return {
+  return databaseService({
     name: "image",
-    schema: IMAGES_SCHEMA,
-    migrationsFolder,
-    async start(ctx) {
-      const db = ctx.db;
-      if (db === undefined) throw new Error("image-service needs a database");
-      const { logger, runtime } = ctx;
+    ...imageMigrations,
+    async start({ db, logger, runtime }) {
       const blobs = await openConfiguredBlobStore(env);
-      const verifier =
-        opts.verifier ??
-        createAccessTokenVerifier({
-          issuer: env.JWT_ISSUER,
-          jwks: authServiceJwks(runtime.discovery),
-          revokedSessions: authServiceRevokedSessions(runtime.discovery),
-        });
+      const verifier = opts.verifier ?? authServiceVerifier(env.JWT_ISSUER, runtime);
       const running = await startImageWork({
         db,
         bus: runtime.bus,
@@ -86,7 +75,7 @@ export function createImageService(
       });
       return { app, routes, interceptors, stop: running.stop };
     },
-  };
+  });
 }
 
 /**

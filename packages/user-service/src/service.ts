@@ -1,9 +1,7 @@
 import { fileURLToPath } from "node:url";
 import type { ConnectRouter } from "@connectrpc/connect";
 import {
-  authServiceJwks,
-  authServiceRevokedSessions,
-  createAccessTokenVerifier,
+  authServiceVerifier,
   createAuthInterceptor,
   type Database,
   databaseService,
@@ -23,6 +21,8 @@ import { createProfileDirectory } from "./use-cases/profile-directory.ts";
 export { loadUserEnv, type UserEnv } from "./env.ts";
 
 export const userMigrationsFolder = fileURLToPath(new URL("./db/migrations", import.meta.url));
+/** The schema and migrations of user-service (for test databases). */
+export const userMigrations = { schema: USERS_SCHEMA, migrationsFolder: userMigrationsFolder };
 
 /** The use cases behind the RPC handlers; the testbed wires the same. */
 export function createUserRoutes(deps: { db: Database; outbox: Outbox }): (router: ConnectRouter) => void {
@@ -35,8 +35,7 @@ export function createUserRoutes(deps: { db: Database; outbox: Outbox }): (route
 export function createUserService(env: UserEnv): ServiceModule {
   return databaseService({
     name: "user",
-    schema: USERS_SCHEMA,
-    migrationsFolder: userMigrationsFolder,
+    ...userMigrations,
     async start({ db, logger, runtime, readiness }) {
       const events = await startServiceEvents({
         db,
@@ -45,12 +44,7 @@ export function createUserService(env: UserEnv): ServiceModule {
         outbox: outboxTable,
         consumer: { name: CONSUMER_NAME, inbox, handlers: (outbox) => createEventHandlers(outbox) },
       });
-      const verifier = createAccessTokenVerifier({
-        issuer: env.JWT_ISSUER,
-        jwks: authServiceJwks(runtime.discovery, { instances: runtime.instances }),
-        revokedSessions: authServiceRevokedSessions(runtime.discovery, { instances: runtime.instances }),
-      });
-      const interceptors = [createAuthInterceptor(verifier)];
+      const interceptors = [createAuthInterceptor(authServiceVerifier(env.JWT_ISSUER, runtime))];
       const routes = createUserRoutes({ db, outbox: events.outbox });
       const app = createApp({ routes, interceptors, logger, readiness });
       return { app, routes, interceptors, stop: events.stop };

@@ -23,7 +23,7 @@ import { createTestDatabase } from "@instagram/kit/testing";
 import { sql } from "drizzle-orm";
 import { outbox } from "../db/schema/index.ts";
 import { createArgon2Hasher, testArgon2Cost } from "../passwords/argon2-hasher.ts";
-import { AUTH_SCHEMA, authMigrationsFolder, createAuthRoutes, MAX_TRACKED_LOGIN_NAMES } from "../service.ts";
+import { authMigrations, createAuthRoutes, MAX_TRACKED_LOGIN_NAMES } from "../service.ts";
 
 export const TEST_ISSUER = "instagram-clone";
 
@@ -57,13 +57,12 @@ export interface Testbed {
 export const bearer = (accessToken: string) => ({ headers: { authorization: `Bearer ${accessToken}` } });
 
 async function openDatabase(): Promise<DatabaseHandle> {
-  const module = { schema: AUTH_SCHEMA, migrationsFolder: authMigrationsFolder };
   const url = process.env.AUTH_TEST_DATABASE_URL;
-  if (!url) return createTestDatabase(module);
+  if (!url) return createTestDatabase(authMigrations);
   const connector = createPostgresConnector({ url });
   const handle = await connector.connect();
   await handle.db.execute(sql`drop schema if exists auth cascade`);
-  await migrate(handle, module);
+  await migrate(handle, authMigrations);
   return { ...handle, close: () => handle.close().then(() => connector.close()) };
 }
 

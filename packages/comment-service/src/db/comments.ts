@@ -30,20 +30,20 @@ export async function insertComment(db: Executor, row: CommentRow): Promise<void
 /** One page of an image's comments, oldest first. */
 export function listImageComments(
   db: Executor,
-  query: { imageId: string; after: ListPosition | undefined; limit: number },
+  { imageId, ...page }: { imageId: string; after: ListPosition | undefined; limit: number },
 ): Promise<ListPage<CommentView>> {
   const views = db
     .select(commentView)
     .from(comments)
     .leftJoin(authors, eq(authors.userId, comments.authorId))
     .$dynamic();
+  const byImage = eq(comments.imageId, imageId);
   return selectListPage(views, {
     createdAt: comments.createdAt,
     id: comments.id,
     order: "oldest-first",
-    filter: eq(comments.imageId, query.imageId),
-    after: query.after,
-    limit: query.limit,
+    filter: byImage,
+    ...page,
   });
 }
 

@@ -26,7 +26,7 @@ import { inbox, outbox } from "../db/schema/index.ts";
 import type { ImageOwnerLookup } from "../peers/image-owners.ts";
 import { commentRoutes } from "../routes.ts";
 import { createCommentServiceImpl } from "../rpc/comment-service.ts";
-import { COMMENTS_SCHEMA, commentMigrationsFolder, startCommentWork } from "../service.ts";
+import { commentMigrations, startCommentWork } from "../service.ts";
 import type { CommentDeps } from "../use-cases/comments.ts";
 
 /**
@@ -64,10 +64,7 @@ export interface Testbed {
 export async function createTestbed(
   opts: { imageOwners?: ImageOwnerLookup; handlers?: EventHandlers; retryDelayMs?: number } = {},
 ): Promise<Testbed> {
-  const handle = await createTestDatabase({
-    schema: COMMENTS_SCHEMA,
-    migrationsFolder: commentMigrationsFolder,
-  });
+  const handle = await createTestDatabase(commentMigrations);
   const { db } = handle;
   const logger = createLogger({ service: "comment-test", level: "silent" });
   const bus = createInProcessBus({ logger });

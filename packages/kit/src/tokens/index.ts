@@ -3,6 +3,7 @@ export {
   authServiceJwks,
   authServiceRevokedSessions,
 } from "./auth-service-jwks.ts";
+export { authServiceVerifier } from "./auth-service-verifier.ts";
 export {
   createRevokedSessions,
   type RevokedSession,

@@ -27,16 +27,9 @@ import {
   testEvent,
 } from "@instagram/kit/testing";
 import { sql } from "drizzle-orm";
-import {
-  follows,
-  inbox,
-  outbox as outboxTable,
-  ownedImages,
-  profiles,
-  USERS_SCHEMA,
-} from "../db/schema/index.ts";
+import { follows, inbox, outbox as outboxTable, ownedImages, profiles } from "../db/schema/index.ts";
 import { CONSUMER_NAME, createEventHandlers } from "../events/handlers.ts";
-import { createUserRoutes, userMigrationsFolder } from "../service.ts";
+import { createUserRoutes, userMigrations } from "../service.ts";
 
 export interface TestUser {
   id: string;
@@ -101,7 +94,7 @@ function createHandBus(deadLetters: EventEnvelope[]) {
 }
 
 export async function createTestbed(): Promise<Testbed> {
-  const handle = await createTestDatabase({ schema: USERS_SCHEMA, migrationsFolder: userMigrationsFolder });
+  const handle = await createTestDatabase(userMigrations);
   const db = handle.db;
   const tokens = await createTestTokens();
   const logger = createLogger({ service: "user-test", level: "silent" });
