@@ -15,10 +15,8 @@
  *
  * It creates (and drops) its own database beside the one in the URL; the role needs CREATEDB.
  */
-import { migrate } from "@instagram/kit";
+import { createScratchDatabase } from "@instagram/kit/node";
 import { sql } from "drizzle-orm";
-import { drizzle } from "drizzle-orm/postgres-js";
-import postgres from "postgres";
 import { listFeedImages } from "../src/db/image-records.ts";
 import { backfillTimeline, fanOutImage, rebuildTimelines } from "../src/db/timelines.ts";
 import { defaultFeedPolicy } from "../src/domain/feed-policy.ts";
@@ -30,29 +28,17 @@ const DAY_MS = 86_400_000;
 
 const baseUrl = process.env.MEASURE_DATABASE_URL ?? process.env.TEST_DATABASE_URL;
 if (!baseUrl) throw new Error("set MEASURE_DATABASE_URL (or TEST_DATABASE_URL) to a postgres:// URL");
-const scratch = `feed_measure_${Date.now()}`;
-const scratchUrl = new URL(baseUrl);
-scratchUrl.pathname = `/${scratch}`;
-const migrationsFolder = new URL("../src/db/migrations", import.meta.url).pathname;
-
-const admin = postgres(baseUrl, { max: 1, onnotice: () => {} });
-await admin.unsafe(`create database ${scratch}`);
-const client = postgres(scratchUrl.toString(), { max: 1, onnotice: () => {} });
-const captured: { query: string; params: unknown[] }[] = [];
-const db = drizzle({ client, logger: { logQuery: (query, params) => captured.push({ query, params }) } });
+const scratch = await createScratchDatabase(baseUrl, {
+  prefix: "feed_measure",
+  schema: "images",
+  migrationsFolder: new URL("../src/db/migrations", import.meta.url).pathname,
+});
+const { client, db } = scratch;
 
 /** EXPLAIN ANALYZE of the statements `run` sends. */
 async function explain(title: string, run: () => Promise<unknown>): Promise<void> {
-  captured.length = 0;
-  await run();
-  for (const { query, params } of captured) {
-    console.log(`\n### ${title}\n${query}`);
-    const plan = await client.unsafe(
-      `explain (analyze, buffers) ${query}`,
-      params as postgres.ParameterOrJSON<never>[],
-    );
-    for (const row of plan) console.log(row["QUERY PLAN"]);
-  }
+  for (const { query, plan } of await scratch.explain(run))
+    console.log(`\n### ${title}\n${query}\n${plan.join("\n")}`);
 }
 
 function percentile(sorted: number[], p: number): number {
@@ -78,7 +64,6 @@ async function one(query: string): Promise<Record<string, unknown>> {
 }
 
 try {
-  await migrate({ db, ping: async () => {}, close: async () => {} }, { schema: "images", migrationsFolder });
   const [, ms] = await timed(async () => {
     await client.unsafe(`create table seed_users as
       select n, gen_random_uuid() as id from generate_series(1, ${USERS}) as n`);
@@ -224,7 +209,5 @@ try {
   const version = await one("select version()");
   console.log(String(version.version));
 } finally {
-  await client.end({ timeout: 1 });
-  await admin.unsafe(`drop database if exists ${scratch} with (force)`);
-  await admin.end({ timeout: 1 });
+  await scratch.drop();
 }

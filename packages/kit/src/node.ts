@@ -1,6 +1,11 @@
 // Node rim of the kit: servers, drivers, files, signals.
 export { createPgliteConnector, createPostgresConnector, type PgliteLocation } from "./db/node.ts";
 export {
+  createScratchDatabase,
+  type ExplainedStatement,
+  type ScratchDatabase,
+} from "./db/scratch-database.ts";
+export {
   incomingCallSignal,
   inheritCallerDeadline,
   rememberCallerDeadline,

@@ -8,10 +8,8 @@
  * It creates (and at the end drops) its own database next to the one in the URL, so it never
  * touches existing data; the role needs CREATEDB.
  */
-import { migrate } from "@instagram/kit";
+import { createScratchDatabase } from "@instagram/kit/node";
 import { sql } from "drizzle-orm";
-import { drizzle } from "drizzle-orm/postgres-js";
-import postgres from "postgres";
 import { followedBy, listFolloweeIds, listFollowers, listFollowing } from "../src/db/follows.ts";
 import { searchProfiles } from "../src/db/profiles.ts";
 import { USERS_SCHEMA } from "../src/db/schema/index.ts";
@@ -24,49 +22,23 @@ const HEAVY_FOLLOWING = 5_000; // one account that follows many
 
 const baseUrl = process.env.EXPLAIN_DATABASE_URL ?? process.env.TEST_DATABASE_URL;
 if (!baseUrl) throw new Error("set EXPLAIN_DATABASE_URL (or TEST_DATABASE_URL) to a postgres:// URL");
-const scratch = `user_explain_${Date.now()}`;
-const scratchUrl = new URL(baseUrl);
-scratchUrl.pathname = `/${scratch}`;
-const migrationsFolder = new URL("../src/db/migrations", import.meta.url).pathname;
-
-const admin = postgres(baseUrl, { max: 1, onnotice: () => {} });
-await admin.unsafe(`create database ${scratch}`);
-const client = postgres(scratchUrl.toString(), { max: 1, onnotice: () => {} });
-const captured: { query: string; params: unknown[] }[] = [];
-const db = drizzle({ client, logger: { logQuery: (query, params) => captured.push({ query, params }) } });
-
-function literal(value: unknown): string {
-  return typeof value === "number" ? String(value) : `'${String(value).replaceAll("'", "''")}'`;
-}
+const scratch = await createScratchDatabase(baseUrl, {
+  prefix: "user_explain",
+  schema: USERS_SCHEMA,
+  migrationsFolder: new URL("../src/db/migrations", import.meta.url).pathname,
+});
+const { client, db } = scratch;
 
 /** Plans of the statements `run` sends; generic = as a cached prepared statement plans them ($n unknown). */
 async function explain(title: string, run: () => Promise<unknown>, generic: boolean): Promise<void> {
-  captured.length = 0;
-  await run();
-  for (const { query, params } of captured) {
-    console.log(`\n### ${title}\n${query}\n-- params: ${JSON.stringify(params).slice(0, 300)}`);
-    let plan: postgres.RowList<postgres.Row[]>;
-    if (generic) {
-      await client.unsafe(`prepare explained as ${query}`);
-      plan = await client.unsafe(
-        `explain (analyze, buffers) execute explained(${params.map(literal).join(", ")})`,
-      );
-      await client.unsafe("deallocate explained");
-    } else {
-      plan = await client.unsafe(
-        `explain (analyze, buffers) ${query}`,
-        params as postgres.ParameterOrJSON<never>[],
-      );
-    }
-    for (const row of plan) console.log(row["QUERY PLAN"]);
+  for (const { query, params, plan } of await scratch.explain(run, { generic })) {
+    console.log(
+      `\n### ${title}\n${query}\n-- params: ${JSON.stringify(params).slice(0, 300)}\n${plan.join("\n")}`,
+    );
   }
 }
 
 try {
-  await migrate(
-    { db, ping: async () => {}, close: async () => {} },
-    { schema: USERS_SCHEMA, migrationsFolder },
-  );
   const started = Date.now();
   await db.execute(sql`
     insert into users.profiles (id, username, created_at)
@@ -164,7 +136,5 @@ try {
   await client`set plan_cache_mode = force_generic_plan`;
   await explainAll("generic plans (parameters unknown at planning: what a cached statement may use)", true);
 } finally {
-  await client.end();
-  await admin.unsafe(`drop database if exists ${scratch}`);
-  await admin.end();
+  await scratch.drop();
 }
