@@ -45,7 +45,7 @@ export function requestsFor(operation: Operation, ground: Ground): fc.Arbitrary<
     .map(({ path, query, headers, authorization, body, extra }) => {
       const all: Record<string, string> = { ...extra, ...headers, ...body.headers };
       if (authorization !== undefined) all.authorization = authorization;
-      return {
+      const request: FuzzRequest = {
         method: operation.method,
         target: query ? `${path}?${query}` : path,
         headers: all,
@@ -53,7 +53,31 @@ export function requestsFor(operation: Operation, ground: Ground): fc.Arbitrary<
         routed: routes(operation.path, path),
         shape: `auth: ${authorization === undefined ? "none" : authorization === `Bearer ${ground.token}` ? "user" : "other"}; body: ${body.shape}`,
       };
+      // How fast-check prints the failing case.
+      return Object.assign(request, { [fc.toStringMethod]: () => readable(request) });
     });
+}
+
+/** The request as a reader wants it: method, target, headers, and the body decoded and cut short. */
+export function readable(request: FuzzRequest): string {
+  const body =
+    request.body instanceof FormData
+      ? `multipart form (${[...request.body.keys()].join(", ")})`
+      : request.body
+        ? `${request.body.length} bytes: ${preview(new TextDecoder().decode(request.body))}`
+        : "none";
+  const headers = Object.entries(request.headers).map(([name, value]) => `${name}: ${preview(value)}`);
+  return [
+    `${request.method} ${preview(request.target)} [${request.shape}]`,
+    `  headers: ${headers.join("; ") || "none"}`,
+    `  body: ${body}`,
+  ].join("\n");
+}
+
+/** The text JSON-escaped (control bytes visible) and cut at 160 characters. */
+export function preview(text: string): string {
+  const shown = JSON.stringify(text.length > 160 ? `${text.slice(0, 160)}…(${text.length} chars)` : text);
+  return shown.slice(1, -1);
 }
 
 function pathOf(operation: Operation, known: Known): fc.Arbitrary<string> {

@@ -1,5 +1,5 @@
 // Sends a fuzz request and judges the answer against the product's promises.
-import type { FuzzRequest } from "./requests.ts";
+import { type FuzzRequest, preview, readable } from "./requests.ts";
 
 export interface Answer {
   status: number;
@@ -53,22 +53,5 @@ function parsed(text: string): Record<string, unknown> | undefined {
 
 /** The request and answer, short enough to read in a failure report. */
 export function described(request: FuzzRequest, answer: Answer): string {
-  const body =
-    request.body instanceof FormData
-      ? `multipart form (${[...request.body.keys()].join(", ")})`
-      : request.body
-        ? `${request.body.length} bytes: ${preview(new TextDecoder().decode(request.body))}`
-        : "none";
-  const headers = Object.entries(request.headers).map(([name, value]) => `${name}: ${preview(value)}`);
-  return [
-    `${request.method} ${preview(request.target)} [${request.shape}]`,
-    `  headers: ${headers.join("; ") || "none"}`,
-    `  body: ${body}`,
-    `→ ${answer.status} ${answer.contentType}: ${preview(answer.text)}`,
-  ].join("\n");
-}
-
-function preview(text: string): string {
-  const shown = JSON.stringify(text.length > 160 ? `${text.slice(0, 160)}…(${text.length} chars)` : text);
-  return shown.slice(1, -1);
+  return `${readable(request)}\n→ ${answer.status} ${answer.contentType}: ${preview(answer.text)}`;
 }
