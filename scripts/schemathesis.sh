@@ -86,7 +86,7 @@ rc=0
   --checks "$CHECKS" \
   --header "Authorization: Bearer $TOKEN" \
   --max-examples "$EXAMPLES" --max-time "$MAX_TIME" --workers 2 \
-  --request-timeout 20 --suppress-health-check all \
+  --request-timeout 20 --suppress-health-check all --generation-database none \
   --report junit,ndjson --report-dir "$REPORTS" \
   "${seed[@]}" || rc=$?
 
