@@ -11,8 +11,8 @@ export const GATEWAY = "gateway";
 export const SERVICE_PACKAGES: readonly string[] = [...SERVICES, GATEWAY];
 
 /**
- * What every service's src/ holds (a trailing "/" is a folder). main.deno.ts is not required:
- * image-service runs on Node only (native image processing).
+ * What every service's src/ holds (a trailing "/" is a folder). main.deno.ts is not part of the
+ * rule (every service has one; scripts/deno-smoke.sh checks and runs them).
  */
 export const SERVICE_SHAPE = [
   "env.ts",
