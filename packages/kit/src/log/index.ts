@@ -1,1 +1,8 @@
-export { createLogger, type LogFormat, type Logger, logFormatOf, serviceLogger, silentLogger } from "./logger.ts";
+export {
+  createLogger,
+  type LogFormat,
+  type Logger,
+  logFormatOf,
+  serviceLogger,
+  silentLogger,
+} from "./logger.ts";
