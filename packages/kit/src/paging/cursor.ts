@@ -1,4 +1,5 @@
 import { Code, ConnectError } from "@connectrpc/connect";
+import { base64url } from "jose";
 import { z } from "zod";
 
 export const DEFAULT_PAGE_LIMIT = 20;
@@ -14,14 +15,14 @@ export class InvalidCursorError extends Error {
 /** An opaque cursor: the keyset position after which the next page starts. */
 export function encodeCursor(parts: (string | number)[]): string {
   const json = JSON.stringify(parts.map(String));
-  return base64url(new TextEncoder().encode(json));
+  return base64url.encode(json);
 }
 
 export function decodeCursor(cursor: string, arity: number): string[] {
   let parts: unknown;
   try {
     if (!/^[A-Za-z0-9_-]+$/.test(cursor)) throw new Error("not base64url");
-    parts = JSON.parse(new TextDecoder("utf-8", { fatal: true }).decode(unbase64url(cursor)));
+    parts = JSON.parse(new TextDecoder("utf-8", { fatal: true }).decode(base64url.decode(cursor)));
   } catch {
     throw new InvalidCursorError("cursor is not valid");
   }
@@ -70,15 +71,4 @@ export function invalidCursor(): ConnectError {
     "cursor is not valid: pass the nextCursor of the previous page",
     Code.InvalidArgument,
   );
-}
-
-function base64url(bytes: Uint8Array): string {
-  let binary = "";
-  for (const byte of bytes) binary += String.fromCharCode(byte);
-  return btoa(binary).replaceAll("+", "-").replaceAll("/", "_").replace(/=+$/, "");
-}
-
-function unbase64url(text: string): Uint8Array {
-  const binary = atob(text.replaceAll("-", "+").replaceAll("_", "/"));
-  return Uint8Array.from(binary, (char) => char.charCodeAt(0));
 }
