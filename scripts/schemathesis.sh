@@ -5,7 +5,7 @@
 # type, body schema). The tool lives in a venv cached outside the clone.
 #   SCHEMATHESIS_PORT     the gateway's port (default 38090; the services take the next four)
 #   SCHEMATHESIS_EXAMPLES test cases per operation and phase (default 40)
-#   SCHEMATHESIS_MAX_TIME seconds for the whole run, a bound for CI (default 200)
+#   SCHEMATHESIS_MAX_TIME seconds for the whole run, a bound for CI (default 180)
 #   SCHEMATHESIS_REPORTS  where the JUnit and NDJSON reports go (default: a temp dir, removed)
 #   SCHEMATHESIS_SEED     a seed, to repeat a run
 #   SCHEMATHESIS_CHECKS   other checks than CI's (e.g. "all", to see what the document still leaves loose)
@@ -16,7 +16,7 @@ VERSION=4.32.5
 VENV="${SCHEMATHESIS_VENV:-$HOME/.cache/instagram-ci/schemathesis-$VERSION}"
 BASE="${SCHEMATHESIS_PORT:-38090}"
 EXAMPLES="${SCHEMATHESIS_EXAMPLES:-40}"
-MAX_TIME="${SCHEMATHESIS_MAX_TIME:-200}"
+MAX_TIME="${SCHEMATHESIS_MAX_TIME:-180}"
 CHECKS="${SCHEMATHESIS_CHECKS:-not_a_server_error,status_code_conformance,content_type_conformance,response_schema_conformance}"
 GATEWAY="http://127.0.0.1:$BASE"
 export PATH="$ROOT/node_modules/.bin:$PATH"
