@@ -37,6 +37,7 @@ fi
 DATA="$(mktemp -d)"
 REPORTS="${SCHEMATHESIS_REPORTS:-$DATA/reports}"
 mkdir -p "$REPORTS"
+REPORTS="$(cd "$REPORTS" && pwd)"
 LOG="$DATA/stack.log"
 cd "$ROOT"
 # One address sends every login: the per-client login limit would turn most of them into 429s.
@@ -82,6 +83,8 @@ TOKEN="$(curl -sf -X POST "$GATEWAY/v1/auth/login" -H 'content-type: application
 seed=()
 [[ -n "${SCHEMATHESIS_SEED:-}" ]] && seed=(--seed "$SCHEMATHESIS_SEED")
 rc=0
+# From the temp dir: st keeps a cache (.schemathesis/) in its working directory.
+cd "$DATA"
 "$VENV/bin/st" --no-color run "$GATEWAY/openapi.json" \
   --checks "$CHECKS" \
   --header "Authorization: Bearer $TOKEN" \
