@@ -73,6 +73,7 @@ describe("live processes", () => {
     expect(ballast[ballast.length - 1]).toBe(1);
     expect(self?.samples).toBeGreaterThan(2);
     expect(self?.peakRssKiB).toBeGreaterThan(before.rssKiB + 32 * 1024);
-    expect(self?.lastHwmKiB).toBeGreaterThanOrEqual(self?.peakRssKiB ?? Number.POSITIVE_INFINITY);
+    // The kernel syncs per-thread RSS counters into VmHWM lazily (tens of KiB behind at times).
+    expect(self?.lastHwmKiB).toBeGreaterThanOrEqual((self?.peakRssKiB ?? Number.POSITIVE_INFINITY) - 1024);
   });
 });
