@@ -39,7 +39,15 @@ const services: Record<string, ServiceEnv> = {
   gateway: {
     schema: gatewayEnvSchema,
     load: loadGatewayEnv,
-    defaulted: { ...commonDefaults, DATABASE_URL: "the gateway has no database" },
+    defaulted: {
+      ...commonDefaults,
+      DATABASE_URL: "the gateway has no database",
+      METRICS_TOKEN: "metrics are served on METRICS_PORT, inside the cluster only",
+      HTTP_HEADERS_TIMEOUT_MS: "the kit's edge defaults (10 s) suit the Ingress in front",
+      HTTP_REQUEST_TIMEOUT_MS: "the kit's edge defaults (300 s: large uploads on slow links)",
+      HTTP_BODY_IDLE_TIMEOUT_MS: "the kit's edge defaults (30 s)",
+      HTTP_KEEP_ALIVE_TIMEOUT_MS: "the kit's edge defaults (5 s)",
+    },
     required: [...commonRequired, "TRUSTED_PROXY"],
   },
   "auth-service": {
