@@ -5,6 +5,7 @@ export * from "./db/index.ts";
 export * from "./discovery/index.ts";
 export * from "./errors/index.ts";
 export * from "./events/index.ts";
+export * from "./idempotency/index.ts";
 export * from "./limits/index.ts";
 export * from "./log/index.ts";
 export * from "./paging/index.ts";

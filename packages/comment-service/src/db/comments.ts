@@ -1,9 +1,9 @@
 import { type Executor, type ListPage, type ListPosition, selectListPage } from "@instagram/kit";
-import { and, eq, inArray, sql } from "drizzle-orm";
+import { and, eq, inArray, lt, sql } from "drizzle-orm";
 import { authors, type CommentRow, comments, knownImages } from "./schema/index.ts";
 
 /** A comment as the service shows it: its row and its author's username. */
-export interface CommentView extends CommentRow {
+export interface CommentView extends Omit<CommentRow, "idempotencyKey"> {
   authorUsername: string;
 }
 
@@ -25,6 +25,40 @@ const commentView = {
 
 export async function insertComment(db: Executor, row: CommentRow): Promise<void> {
   await db.insert(comments).values(row);
+}
+
+/** The author's comment made with this Idempotency-Key, if any. */
+export async function findCommentByKey(
+  db: Executor,
+  authorId: string,
+  idempotencyKey: string,
+): Promise<CommentView | undefined> {
+  const rows = await db
+    .select(commentView)
+    .from(comments)
+    .leftJoin(authors, eq(authors.userId, comments.authorId))
+    .where(and(eq(comments.authorId, authorId), eq(comments.idempotencyKey, idempotencyKey)))
+    .limit(1);
+  return rows[0];
+}
+
+/** Forgets the author's use of this key on a comment older than `before` (the key may be used again). */
+export async function forgetKeyBefore(
+  db: Executor,
+  authorId: string,
+  idempotencyKey: string,
+  before: Date,
+): Promise<void> {
+  await db
+    .update(comments)
+    .set({ idempotencyKey: null })
+    .where(
+      and(
+        eq(comments.authorId, authorId),
+        eq(comments.idempotencyKey, idempotencyKey),
+        lt(comments.createdAt, before),
+      ),
+    );
 }
 
 /** One page of an image's comments, oldest first. */

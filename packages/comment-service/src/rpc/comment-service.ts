@@ -1,6 +1,14 @@
 import type { HandlerContext, ServiceImpl } from "@connectrpc/connect";
 import type { CommentService } from "@instagram/contracts/comment";
-import { bearerOf, callerClaimsOf, listCursor, requireCaller, resolveListPage } from "@instagram/kit";
+import {
+  bearerOf,
+  callerClaimsOf,
+  IDEMPOTENCY_KEY_HEADER,
+  listCursor,
+  readIdempotencyKey,
+  requireCaller,
+  resolveListPage,
+} from "@instagram/kit";
 import { type CommentDeps, createComment, deleteComment, listComments } from "../use-cases/comments.ts";
 import { commentMessageOf } from "./comment-message.ts";
 
@@ -23,6 +31,7 @@ export function createCommentServiceImpl(deps: CommentDeps): ServiceImpl<typeof 
           username: typeof username === "string" ? username : "",
           authorization: authorizationOf(ctx),
         },
+        idempotencyKey: readIdempotencyKey(ctx.requestHeader.get(IDEMPOTENCY_KEY_HEADER)),
       });
       return { comment: commentMessageOf(view) };
     },

@@ -1,10 +1,22 @@
 import { timestampFromDate } from "@bufbuild/protobuf/wkt";
-import { inTransaction, isUuid, type ListPage, type ListPosition, newId, type Outbox } from "@instagram/kit";
+import {
+  IDEMPOTENCY_KEY_RETENTION_MS,
+  idempotencyKeyReused,
+  inTransaction,
+  isUniqueViolation,
+  isUuid,
+  type ListPage,
+  type ListPosition,
+  newId,
+  type Outbox,
+} from "@instagram/kit";
 import { lockLivingAuthor, rememberAuthor } from "../db/authors.ts";
 import {
   type CommentView,
   deleteComment as deleteCommentRow,
+  findCommentByKey,
   findCommentOnImage,
+  forgetKeyBefore,
   insertComment,
   listImageComments,
 } from "../db/comments.ts";
@@ -28,13 +40,31 @@ export interface Commenter {
   authorization: string | undefined;
 }
 
-/** Writes a comment on a living image and publishes comments.CREATED (key = image id). */
+/**
+ * Writes a comment on a living image and publishes comments.CREATED (key = image id). With an
+ * idempotency key, a retry (same author, key, image and text) within the retention returns the
+ * comment the first call made; the same key with another request is a conflict.
+ */
 export async function createComment(
   deps: CommentDeps,
-  input: { imageId: string; text: string; author: Commenter },
+  input: { imageId: string; text: string; author: Commenter; idempotencyKey?: string | undefined },
+): Promise<CommentView> {
+  try {
+    return await writeComment(deps, input);
+  } catch (error) {
+    // A concurrent call with the same key committed first: this one now finds its comment.
+    if (input.idempotencyKey !== undefined && isUniqueViolation(error)) return writeComment(deps, input);
+    throw error;
+  }
+}
+
+async function writeComment(
+  deps: CommentDeps,
+  input: { imageId: string; text: string; author: Commenter; idempotencyKey?: string | undefined },
 ): Promise<CommentView> {
   const { text, hashtags, mentions } = readCommentText(input.text);
   const { imageId, author } = input;
+  const idempotencyKey = input.idempotencyKey ?? null;
   if (!isUuid(author.id)) throw accountGone();
   await ensureImageKnown(deps, imageId, author.authorization);
   return inTransaction(deps.db, async (tx) => {
@@ -45,6 +75,20 @@ export async function createComment(
       await rememberAuthor(tx, author.id, author.username); // named by the token until users.CREATED
     }
     await lockLivingImage(tx, imageId);
+    const now = deps.now();
+    if (idempotencyKey !== null) {
+      await forgetKeyBefore(
+        tx,
+        author.id,
+        idempotencyKey,
+        new Date(now.getTime() - IDEMPOTENCY_KEY_RETENTION_MS),
+      );
+      const earlier = await findCommentByKey(tx, author.id, idempotencyKey);
+      if (earlier !== undefined) {
+        if (earlier.imageId !== imageId || earlier.text !== text) throw idempotencyKeyReused();
+        return earlier;
+      }
+    }
     const row = {
       id: newId(),
       imageId,
@@ -52,7 +96,8 @@ export async function createComment(
       text,
       hashtags,
       mentions,
-      createdAt: deps.now(),
+      createdAt: now,
+      idempotencyKey,
     };
     await insertComment(tx, row);
     await deps.outbox.publish(tx, {
@@ -66,7 +111,8 @@ export async function createComment(
         createdAt: timestampFromDate(row.createdAt),
       },
     });
-    return { ...row, authorUsername: living.username || author.username };
+    const { idempotencyKey: _key, ...comment } = row;
+    return { ...comment, authorUsername: living.username || author.username };
   });
 }
 

@@ -1,0 +1,2 @@
+ALTER TABLE "comments"."comments" ADD COLUMN "idempotency_key" text;--> statement-breakpoint
+CREATE UNIQUE INDEX "comments_author_idempotency_key_idx" ON "comments"."comments" USING btree ("author_id","idempotency_key") WHERE "comments"."comments"."idempotency_key" is not null;

@@ -1,0 +1,6 @@
+export {
+  IDEMPOTENCY_KEY_HEADER,
+  IDEMPOTENCY_KEY_RETENTION_MS,
+  idempotencyKeyReused,
+  readIdempotencyKey,
+} from "./idempotency-key.ts";
