@@ -1614,7 +1614,10 @@ export interface operations {
     uploadImage: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Makes a retry safe: 1–255 printable ASCII characters, chosen by the client for one request. For 24 hours, the same request with the same key returns the first result (status and body) instead of creating a second one; the same key with another request is refused (409). */
+                "idempotency-key"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -1643,7 +1646,7 @@ export interface operations {
                     "application/json": components["schemas"]["Image"];
                 };
             };
-            /** @description No boundary in the content type, a malformed form, no file, an empty or damaged file, or a caption over 2200 characters. */
+            /** @description No boundary in the content type, a malformed form, no file, an empty or damaged file, a caption over 2200 characters, or a malformed Idempotency-Key. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -1654,6 +1657,15 @@ export interface operations {
             };
             /** @description Missing, malformed, expired or forged access token. */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The Idempotency-Key was used for another upload. */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2372,7 +2384,10 @@ export interface operations {
     createComment: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Makes a retry safe: 1–255 printable ASCII characters, chosen by the client for one request. For 24 hours, the same request with the same key returns the first result (status and body) instead of creating a second one; the same key with another request is refused (409). */
+                "idempotency-key"?: string;
+            };
             path: {
                 id: string;
             };
@@ -2384,7 +2399,7 @@ export interface operations {
             };
         };
         responses: {
-            /** @description The new comment. */
+            /** @description The new comment (or, for a retry with the same Idempotency-Key, the first one). */
             201: {
                 headers: {
                     [name: string]: unknown;
@@ -2393,7 +2408,7 @@ export interface operations {
                     "application/json": components["schemas"]["Comment"];
                 };
             };
-            /** @description The text is empty or longer than 1000 characters. */
+            /** @description The text is empty or longer than 1000 characters, or the Idempotency-Key is malformed. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -2413,6 +2428,15 @@ export interface operations {
             };
             /** @description No such image. */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The Idempotency-Key was used for another request. */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };

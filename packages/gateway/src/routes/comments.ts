@@ -2,6 +2,7 @@ import { z } from "@hono/zod-openapi";
 import { governedRoute } from "../policy/rest.ts";
 import { callOptions, type GatewayApp, pageRequest, type RouteDeps } from "./context.ts";
 import { COMMENT_MAX, characters } from "./field-rules.ts";
+import { IdempotencyHeadersSchema } from "./idempotency-key.ts";
 import { commentJson, commentPageJson } from "./representations.ts";
 import {
   CommentPageSchema,
@@ -37,17 +38,30 @@ export function registerCommentRoutes(app: GatewayApp, deps: RouteDeps): void {
       path: "/v1/images/{id}/comments",
       tags: ["Comments"],
       summary: "Comment on an image",
-      request: { params: ImageIdParamSchema, body: jsonBody(NewCommentBody) },
+      request: {
+        params: ImageIdParamSchema,
+        headers: IdempotencyHeadersSchema,
+        body: jsonBody(NewCommentBody),
+      },
       responses: {
-        201: jsonAnswer(CommentSchema, "The new comment."),
-        400: problemAnswer("The text is empty or longer than 1000 characters."),
+        201: jsonAnswer(
+          CommentSchema,
+          "The new comment (or, for a retry with the same Idempotency-Key, the first one).",
+        ),
+        400: problemAnswer(
+          "The text is empty or longer than 1000 characters, or the Idempotency-Key is malformed.",
+        ),
         404: problemAnswer("No such image."),
+        409: problemAnswer("The Idempotency-Key was used for another request."),
       },
     }),
     async (c) => {
       const { id } = c.req.valid("param");
       const { text } = c.req.valid("json");
-      const { comment } = await deps.comment.createComment({ imageId: id, text }, callOptions(c));
+      const key = c.req.valid("header")["idempotency-key"];
+      const options = callOptions(c);
+      if (key !== undefined) options.headers = { ...options.headers, "idempotency-key": key };
+      const { comment } = await deps.comment.createComment({ imageId: id, text }, options);
       return c.json(commentJson(comment), 201);
     },
   );

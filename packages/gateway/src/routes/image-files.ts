@@ -6,12 +6,20 @@ import { type ImageServiceHttp, RelayFailure } from "../peers/image-service-http
 import { UpstreamWait, watchedBody } from "../peers/upstream-wait.ts";
 import { governedRoute } from "../policy/rest.ts";
 import type { GatewayApp, RouteDeps } from "./context.ts";
+import { acceptedIdempotencyKey, IdempotencyHeadersSchema } from "./idempotency-key.ts";
 import { ImageIdParamSchema, ImageSchema, problemAnswer } from "./schemas.ts";
 
 /** The one route whose body is not JSON: it streams through, so no body limit may read it. */
 export const UPLOAD_PATH = "/v1/images";
 
-const uploadHeaders = ["content-type", "content-length", "authorization", "traceparent", "x-request-id"];
+const uploadHeaders = [
+  "content-type",
+  "content-length",
+  "authorization",
+  "idempotency-key",
+  "traceparent",
+  "x-request-id",
+];
 const uploadAnswerHeaders = ["content-type", "content-length", "location", "retry-after", "www-authenticate"];
 const contentHeaders = ["if-none-match", "traceparent", "x-request-id"];
 const contentAnswerHeaders = [
@@ -205,6 +213,7 @@ export function registerImageFileRoutes(app: GatewayApp, deps: RouteDeps): void 
       "Hashtags and mentions are read from the caption. Any other content type is refused (415), " +
       "as is a multipart content type without a usable boundary (400).",
     request: {
+      headers: IdempotencyHeadersSchema,
       body: {
         required: true,
         content: {
@@ -222,15 +231,16 @@ export function registerImageFileRoutes(app: GatewayApp, deps: RouteDeps): void 
         content: { "application/json": { schema: ImageSchema } },
       },
       400: problemAnswer(
-        "No boundary in the content type, a malformed form, no file, an empty or damaged file, or a caption over 2200 characters.",
+        "No boundary in the content type, a malformed form, no file, an empty or damaged file, a caption over 2200 characters, or a malformed Idempotency-Key.",
       ),
       413: problemAnswer("The file is larger than 20 MiB, or has too many pixels."),
+      409: problemAnswer("The Idempotency-Key was used for another upload."),
       415: problemAnswer("The body is not multipart/form-data, or the file is not a JPEG, PNG, WebP or GIF."),
       504: problemAnswer("image-service kept the upload waiting too long; the image may have been stored."),
     },
   });
   app.openAPIRegistry.registerPath(uploadRoute);
-  app.post(UPLOAD_PATH, every(...middleware, acceptedUpload), async (c) => {
+  app.post(UPLOAD_PATH, every(...middleware, acceptedUpload, acceptedIdempotencyKey), async (c) => {
     const answer = await reach(
       deps.imageFiles,
       c,

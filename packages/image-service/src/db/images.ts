@@ -1,5 +1,5 @@
 import type { Executor } from "@instagram/kit";
-import { eq, inArray, sql } from "drizzle-orm";
+import { and, eq, inArray, lt, sql } from "drizzle-orm";
 import type { CaptionFacts } from "../domain/caption.ts";
 import { imageMentions, images, imageTags } from "./schema/index.ts";
 
@@ -14,6 +14,8 @@ export interface NewImage {
   width: number;
   height: number;
   createdAt: Date;
+  /** The client's Idempotency-Key, if it sent one. */
+  idempotencyKey?: string | undefined;
 }
 
 /** The image row with its tag and mention rows. */
@@ -29,6 +31,7 @@ export async function insertImage(tx: Executor, image: NewImage): Promise<void> 
     width: image.width,
     height: image.height,
     createdAt,
+    idempotencyKey: image.idempotencyKey ?? null,
   });
   if (caption.hashtags.length > 0) {
     await tx.insert(imageTags).values(caption.hashtags.map((tag) => ({ tag, imageId: id, createdAt })));
@@ -38,6 +41,45 @@ export async function insertImage(tx: Executor, image: NewImage): Promise<void> 
       .insert(imageMentions)
       .values(caption.mentions.map((username) => ({ username, imageId: id, createdAt })));
   }
+}
+
+/** What an owner's image made with this Idempotency-Key was, to tell a retry from another request. */
+export async function findImageByKey(
+  db: Executor,
+  ownerId: string,
+  idempotencyKey: string,
+): Promise<{ id: string; caption: string; contentType: string; width: number; height: number } | undefined> {
+  const [row] = await db
+    .select({
+      id: images.id,
+      caption: images.caption,
+      contentType: images.contentType,
+      width: images.width,
+      height: images.height,
+    })
+    .from(images)
+    .where(and(eq(images.ownerId, ownerId), eq(images.idempotencyKey, idempotencyKey)))
+    .limit(1);
+  return row;
+}
+
+/** Forgets the owner's use of this key on an image older than `before` (the key may be used again). */
+export async function forgetImageKeyBefore(
+  db: Executor,
+  ownerId: string,
+  idempotencyKey: string,
+  before: Date,
+): Promise<void> {
+  await db
+    .update(images)
+    .set({ idempotencyKey: null })
+    .where(
+      and(
+        eq(images.ownerId, ownerId),
+        eq(images.idempotencyKey, idempotencyKey),
+        lt(images.createdAt, before),
+      ),
+    );
 }
 
 export async function imageExists(db: Executor, id: string): Promise<boolean> {

@@ -2,9 +2,11 @@ import { imageRepresentationOf } from "@instagram/contracts/image-representation
 import {
   type AccessTokenVerifier,
   DomainError,
+  IDEMPOTENCY_KEY_HEADER,
   isUuid,
   KeySetUnavailable,
   problemResponseOf,
+  readIdempotencyKey,
 } from "@instagram/kit";
 import type { Context, Hono } from "hono";
 import { MAX_CAPTION_CHARS, readCaption } from "../domain/caption.ts";
@@ -45,6 +47,7 @@ export function mountUploadRoute(app: Hono, deps: UploadRouteDeps): void {
     let image: ReceivedImage | undefined;
     try {
       const caller = await authenticate(c.req.header("authorization"), deps.verifier);
+      const idempotencyKey = readIdempotencyKey(c.req.header(IDEMPOTENCY_KEY_HEADER));
       const boundary = boundaryOf(c.req.header("content-type"));
       const allowed = deps.maxUploadBytes + (boundary === undefined ? 0 : MULTIPART_ALLOWANCE);
       const declared = Number(c.req.header("content-length"));
@@ -74,6 +77,7 @@ export function mountUploadRoute(app: Hono, deps: UploadRouteDeps): void {
         ownerId: caller,
         caption: readCaption(captionText),
         image,
+        idempotencyKey,
       });
       return c.json(imageRepresentationOf(imageMessageOf(record)), 201, {
         location: `/v1/images/${record.id}`,

@@ -1,7 +1,8 @@
 import { timestampFromDate } from "@bufbuild/protobuf/wkt";
-import { newId } from "@instagram/kit";
+import { IDEMPOTENCY_KEY_RETENTION_MS, idempotencyKeyReused, isUniqueViolation, newId } from "@instagram/kit";
 import { claimUpload, releaseClaim } from "../db/blob-claims.ts";
-import { imageExists, insertImage } from "../db/images.ts";
+import { findImageRecord } from "../db/image-records.ts";
+import { findImageByKey, forgetImageKeyBefore, imageExists, insertImage } from "../db/images.ts";
 import { fanOutImage } from "../db/timelines.ts";
 import type { CaptionFacts } from "../domain/caption.ts";
 import { isFannedOut } from "../domain/feed-policy.ts";
@@ -19,13 +20,68 @@ import { holdActiveUser } from "./owners.ts";
  *    and every follower's feed), deletes the claim and publishes images.CREATED.
  * A crash before 3 commits leaves files without a row but with a claim: the blob reaper removes
  * them once the claim is older than its grace period. A row never exists without its files.
+ * With an idempotency key, a retry (same owner, key, caption and image shape) within the retention
+ * returns the image the first upload made; the same key with another upload is a conflict.
  */
 export async function storeUpload(
   store: ImageStore,
+  input: {
+    ownerId: string;
+    caption: CaptionFacts;
+    image: ReceivedImage;
+    idempotencyKey?: string | undefined;
+  },
+): Promise<ImageRecord> {
+  const { idempotencyKey } = input;
+  if (idempotencyKey === undefined) return storeNewUpload(store, input);
+  const earlier = await earlierUpload(store, input, idempotencyKey);
+  if (earlier !== undefined) return earlier;
+  try {
+    return await storeNewUpload(store, input);
+  } catch (error) {
+    if (!isUniqueViolation(error)) throw error;
+    // A concurrent upload with the same key committed first: answer with its image.
+    const winner = await earlierUpload(store, input, idempotencyKey);
+    if (winner === undefined) throw error;
+    return winner;
+  }
+}
+
+/** The image an earlier upload with this key made (within the retention), if this is its retry. */
+async function earlierUpload(
+  store: ImageStore,
   input: { ownerId: string; caption: CaptionFacts; image: ReceivedImage },
+  idempotencyKey: string,
+): Promise<ImageRecord | undefined> {
+  const { ownerId, caption, image } = input;
+  await forgetImageKeyBefore(
+    store.db,
+    ownerId,
+    idempotencyKey,
+    new Date(Date.now() - IDEMPOTENCY_KEY_RETENTION_MS),
+  );
+  const earlier = await findImageByKey(store.db, ownerId, idempotencyKey);
+  if (earlier === undefined) return undefined;
+  const same =
+    earlier.caption === caption.caption &&
+    earlier.contentType === image.contentType &&
+    earlier.width === image.width &&
+    earlier.height === image.height;
+  if (!same) throw idempotencyKeyReused();
+  return findImageRecord(store.db, earlier.id, ownerId);
+}
+
+async function storeNewUpload(
+  store: ImageStore,
+  input: {
+    ownerId: string;
+    caption: CaptionFacts;
+    image: ReceivedImage;
+    idempotencyKey?: string | undefined;
+  },
 ): Promise<ImageRecord> {
   const { db, outbox, blobs } = store;
-  const { ownerId, caption, image } = input;
+  const { ownerId, caption, image, idempotencyKey } = input;
   const id = newId();
   let ownerUsername = "";
   const createdAt = new Date();
@@ -36,7 +92,7 @@ export async function storeUpload(
       const owner = await holdActiveUser(tx, ownerId);
       ownerUsername = owner.username;
       const { contentType, width, height } = image;
-      await insertImage(tx, { id, ownerId, caption, contentType, width, height, createdAt });
+      await insertImage(tx, { id, ownerId, caption, contentType, width, height, createdAt, idempotencyKey });
       await fanOutImage(
         tx,
         { id, ownerId, createdAt },

@@ -1,0 +1,2 @@
+ALTER TABLE "images"."images" ADD COLUMN "idempotency_key" text;--> statement-breakpoint
+CREATE UNIQUE INDEX "images_owner_idempotency_key_idx" ON "images"."images" USING btree ("owner_id","idempotency_key") WHERE "images"."images"."idempotency_key" is not null;
