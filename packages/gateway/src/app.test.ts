@@ -116,6 +116,7 @@ describe("CORS", () => {
     const allowed = response.headers.get("access-control-allow-headers")?.toLowerCase() ?? "";
     expect(allowed).toContain("authorization");
     expect(allowed).toContain("connect-protocol-version");
+    expect(allowed).toContain("idempotency-key"); // a browser may send it on the POSTs that take it
   });
 
   it("allows only the configured origins", async () => {

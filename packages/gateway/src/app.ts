@@ -57,7 +57,13 @@ function corsPolicy(origins: string): MiddlewareHandler {
     allowMethods: [
       ...new Set([...connectCors.allowedMethods, "GET", "HEAD", "POST", "PUT", "PATCH", "DELETE"]),
     ],
-    allowHeaders: [...connectCors.allowedHeaders, "Authorization", "If-None-Match", "X-Request-Id"],
+    allowHeaders: [
+      ...connectCors.allowedHeaders,
+      "Authorization",
+      "Idempotency-Key",
+      "If-None-Match",
+      "X-Request-Id",
+    ],
     exposeHeaders: [
       ...connectCors.exposedHeaders,
       "Retry-After",
