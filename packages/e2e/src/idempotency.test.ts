@@ -75,6 +75,25 @@ describe("Idempotency-Key", () => {
     expectProblem(await upload(owner.client, bytes, "another caption", key), 409);
   });
 
+  it("makes one comment and one image when the same request comes several times at once", async () => {
+    const image = await postPicture(owner.client, "race");
+    const commentKey = `c-${crypto.randomUUID()}`;
+    const comments = await Promise.all(
+      Array.from({ length: 5 }, () => comment(writer.client, image.id, "at once", commentKey)),
+    );
+    expect(comments.map((reply) => reply.status)).toEqual([201, 201, 201, 201, 201]);
+    expect(new Set(comments.map((reply) => reply.body.id)).size).toBe(1);
+    expect((await writer.client.comments(image.id)).body.items).toHaveLength(1);
+
+    const bytes = await picture("png", 24, 24);
+    const uploadKey = `u-${crypto.randomUUID()}`;
+    const uploads = await Promise.all(
+      Array.from({ length: 3 }, () => upload(owner.client, bytes, "at once", uploadKey)),
+    );
+    expect(uploads.map((reply) => reply.status)).toEqual([201, 201, 201]);
+    expect(new Set(uploads.map((reply) => reply.body.id)).size).toBe(1);
+  });
+
   it("refuses a malformed key with a 400 problem on both routes", async () => {
     const image = await postPicture(owner.client);
     for (const key of ["k".repeat(256), "tab\tinside"]) {
