@@ -7,14 +7,32 @@ export interface Answer {
   text: string;
 }
 
+// The edge refuses a request line over 16 KiB (414) before reading the body and closes the
+// connection; a client still sending a body then meets EPIPE/ECONNRESET instead of the answer.
+const LONGEST_REQUEST_LINE = 16 * 1024;
+
+function closedWhileSending(error: unknown): boolean {
+  const code = (error as { cause?: { code?: unknown } }).cause?.code;
+  return code === "EPIPE" || code === "ECONNRESET" || code === "UND_ERR_SOCKET";
+}
+
 export async function send(gatewayUrl: string, request: FuzzRequest): Promise<Answer> {
-  const response = await fetch(new URL(request.target, gatewayUrl), {
+  const url = new URL(request.target, gatewayUrl);
+  const init: RequestInit = {
     method: request.method,
     headers: request.headers,
     body: request.body,
     redirect: "manual",
     signal: AbortSignal.timeout(15_000),
-  });
+  };
+  let response: Response;
+  try {
+    response = await fetch(url, init);
+  } catch (error) {
+    if (request.target.length <= LONGEST_REQUEST_LINE || !closedWhileSending(error)) throw error;
+    // Ask again without the body, so the edge's answer can be read and judged like any other.
+    response = await fetch(url, { ...init, method: "GET", body: undefined });
+  }
   return {
     status: response.status,
     contentType: response.headers.get("content-type") ?? "",
