@@ -23,15 +23,15 @@ import { holdActiveUser } from "./owners.ts";
  * With an idempotency key, a retry (same owner, key, caption and image shape) within the retention
  * returns the image the first upload made; the same key with another upload is a conflict.
  */
-export async function storeUpload(
-  store: ImageStore,
-  input: {
-    ownerId: string;
-    caption: CaptionFacts;
-    image: ReceivedImage;
-    idempotencyKey?: string | undefined;
-  },
-): Promise<ImageRecord> {
+/** What an upload asks for: whose, with which caption, the decoded image, and its retry key. */
+export interface UploadInput {
+  ownerId: string;
+  caption: CaptionFacts;
+  image: ReceivedImage;
+  idempotencyKey?: string | undefined;
+}
+
+export async function storeUpload(store: ImageStore, input: UploadInput): Promise<ImageRecord> {
   const { idempotencyKey } = input;
   if (idempotencyKey === undefined) return storeNewUpload(store, input);
   const earlier = await earlierUpload(store, input, idempotencyKey);
@@ -50,7 +50,7 @@ export async function storeUpload(
 /** The image an earlier upload with this key made (within the retention), if this is its retry. */
 async function earlierUpload(
   store: ImageStore,
-  input: { ownerId: string; caption: CaptionFacts; image: ReceivedImage },
+  input: UploadInput,
   idempotencyKey: string,
 ): Promise<ImageRecord | undefined> {
   const { ownerId, caption, image } = input;
@@ -71,15 +71,7 @@ async function earlierUpload(
   return findImageRecord(store.db, earlier.id, ownerId);
 }
 
-async function storeNewUpload(
-  store: ImageStore,
-  input: {
-    ownerId: string;
-    caption: CaptionFacts;
-    image: ReceivedImage;
-    idempotencyKey?: string | undefined;
-  },
-): Promise<ImageRecord> {
+async function storeNewUpload(store: ImageStore, input: UploadInput): Promise<ImageRecord> {
   const { db, outbox, blobs } = store;
   const { ownerId, caption, image, idempotencyKey } = input;
   const id = newId();
