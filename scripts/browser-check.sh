@@ -9,7 +9,18 @@
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+port_busy() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+# Six free ports in a row: the configured base, else the next blocks of ten.
 BASE="${BROWSER_CHECK_PORT:-40040}"
+for _ in $(seq 1 20); do
+  busy=0
+  for offset in 0 1 2 3 4 5; do
+    if port_busy $((BASE + offset)); then busy=1; break; fi
+  done
+  ((busy == 0)) && break
+  echo "port $((BASE + offset)) is busy: trying $((BASE + 10))"
+  BASE=$((BASE + 10))
+done
 PAGE_PORT=$((BASE + 5))
 export PATH="$ROOT/node_modules/.bin:$PATH"
 

@@ -15,6 +15,10 @@ export function chromiumPath(): string {
   return found;
 }
 
+// Playwright already passes --no-sandbox, --disable-background-networking and the like; these
+// keep Chromium off the GPU, off QUIC and off /dev/shm, which a CI sandbox may keep small.
+const args = ["--disable-gpu", "--disable-quic", "--disable-dev-shm-usage"];
+
 export function launchChromium(): Promise<Browser> {
-  return chromium.launch({ executablePath: chromiumPath(), headless: true });
+  return chromium.launch({ executablePath: chromiumPath(), headless: true, args });
 }
