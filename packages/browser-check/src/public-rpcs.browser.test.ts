@@ -7,15 +7,19 @@ import { gatewayUrl, pagePort } from "./target.ts";
 
 let browser: Browser;
 let pages: PageServer;
+// The same page on another port: another origin, not in CORS_ORIGINS.
+let strangerPages: PageServer;
 
 beforeAll(async () => {
   pages = await startPageServer("127.0.0.1", pagePort());
+  strangerPages = await startPageServer("127.0.0.1", 0);
   browser = await launchChromium();
 });
 
 afterAll(async () => {
   await browser?.close();
   await pages?.close();
+  await strangerPages?.close();
 });
 
 async function openPage(origin: string): Promise<Page> {
@@ -66,8 +70,7 @@ describe("connect-web on a page of another origin, through the gateway's public 
   );
 
   it("is refused by CORS from an origin the gateway does not allow", async () => {
-    // Same page, same port, another host name: another origin, not in CORS_ORIGINS.
-    const page = await openPage(pages.origin.replace("127.0.0.1", "localhost"));
+    const page = await openPage(strangerPages.origin);
     const failure = await walkThrough(page, "connect-json", "web_refused").then(
       () => "answered",
       (error: Error) => error.message,
