@@ -27,12 +27,15 @@ export PATH="$ROOT/node_modules/.bin:$PATH"
 DATA="$(mktemp -d)"
 LOG="$DATA/stack.log"
 cd "$ROOT"
-# Its own process group: npm, its shell and node stop together.
+# Its own process group (job control on for this one job), so npm and node stop together; not
+# setsid, which forks when its caller already leads a group and leaves $! pointing at nothing.
+set -m
 PORT_GATEWAY=$BASE PORT_AUTH=$((BASE + 1)) PORT_USER=$((BASE + 2)) PORT_IMAGE=$((BASE + 3)) \
   PORT_COMMENT=$((BASE + 4)) DATA_DIR="$DATA/data" LOG_LEVEL=warn \
   CORS_ORIGINS="http://127.0.0.1:$PAGE_PORT" \
-  setsid npm start >"$LOG" 2>&1 &
+  npm start >"$LOG" 2>&1 &
 STACK=$!
+set +m
 stop() {
   kill -TERM -- "-$STACK" 2>/dev/null || true
   for _ in $(seq 1 50); do
