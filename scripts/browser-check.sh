@@ -63,6 +63,17 @@ curl -sf "http://127.0.0.1:$BASE/readyz" >/dev/null || {
   exit 1
 }
 
+# Chromium on its own first, so a browser that cannot start here says why before any test runs.
+CHROMIUM="${CHROMIUM_PATH:-$(command -v chromium || command -v chromium-browser || true)}"
+"$CHROMIUM" --version || { echo "no runnable Chromium (apt-get install chromium, or set CHROMIUM_PATH)"; exit 1; }
+if ! timeout 60s "$CHROMIUM" --headless --no-sandbox --disable-gpu --disable-dev-shm-usage \
+  --user-data-dir="$DATA/chromium-preflight" --dump-dom "data:text/html,<p>ready</p>" \
+  >"$DATA/preflight.out" 2>"$DATA/preflight.err" || ! grep -q ready "$DATA/preflight.out"; then
+  echo "Chromium could not render a page headless here:"
+  tail -n 40 "$DATA/preflight.err"
+  exit 1
+fi
+
 rc=0
 BROWSER_CHECK_GATEWAY_URL="http://127.0.0.1:$BASE" BROWSER_CHECK_PAGE_PORT="$PAGE_PORT" \
   vitest run --config packages/browser-check/vitest.browser.config.ts "$@" || rc=$?
