@@ -5,7 +5,6 @@ import {
   createAccessTokenSigner,
   createAccessTokenVerifier,
   createAuthInterceptor,
-  createLoginThrottle,
   createRevokedSessions,
   databaseService,
   dependencyReadiness,
@@ -28,8 +27,6 @@ import { createSessions, REVOKED_SESSIONS_PAGE } from "./use-cases/sessions.ts";
 export { type AuthEnv, loadAuthEnv } from "./env.ts";
 
 export const AUTH_SCHEMA = "auth";
-/** Login names whose recent failures are remembered; past it the oldest are forgotten. */
-export const MAX_TRACKED_LOGIN_NAMES = 10_000;
 export const authMigrationsFolder = fileURLToPath(new URL("./db/migrations", import.meta.url));
 /** The schema and migrations of auth-service (for test databases). */
 export const authMigrations = { schema: AUTH_SCHEMA, migrationsFolder: authMigrationsFolder };
@@ -60,7 +57,8 @@ async function signerOf(env: AuthEnv, dataDir: string): Promise<AccessTokenSigne
 
 /**
  * auth-service: accounts, sessions and their refresh tokens, the access-token signing key (JWKS).
- * Publishes `accounts`; consumes nothing. Sweeps ended sessions past their retention.
+ * Publishes `accounts`; consumes nothing. Sweeps ended sessions past their retention and the
+ * login-failure counts of windows that are over.
  */
 export function createAuthService(env: AuthEnv): ServiceModule {
   return databaseService({
@@ -78,9 +76,14 @@ export function createAuthService(env: AuthEnv): ServiceModule {
         }),
       });
       const events = await startServiceEvents({ db, bus: runtime.bus, logger, outbox: outboxTable });
+      const lockout = {
+        maxFailures: env.LOGIN_MAX_FAILURES,
+        windowSeconds: env.LOGIN_FAILURE_WINDOW_SECONDS,
+      };
       const sweep = startSessionSweep({
         db,
         logger,
+        lockout,
         retention: {
           keepSeconds: env.SESSION_RETENTION_SECONDS,
           everySeconds: env.SESSION_SWEEP_EVERY_SECONDS,
@@ -91,10 +94,7 @@ export function createAuthService(env: AuthEnv): ServiceModule {
         hasher: createArgon2Hasher(),
         signer,
         outbox: events.outbox,
-        throttle: createLoginThrottle({
-          account: { maxFailures: env.LOGIN_MAX_FAILURES, windowSeconds: env.LOGIN_FAILURE_WINDOW_SECONDS },
-          maxTrackedKeys: MAX_TRACKED_LOGIN_NAMES,
-        }),
+        lockout,
         refreshTokenTtlSeconds: env.REFRESH_TOKEN_TTL_SECONDS,
         logger,
         now: () => new Date(),

@@ -10,7 +10,6 @@ import {
   createAccessTokenVerifier,
   createAuthInterceptor,
   createLogger,
-  createLoginThrottle,
   createOutbox,
   type Database,
   type DatabaseHandle,
@@ -23,9 +22,11 @@ import { createTestDatabase } from "@instagram/kit/testing";
 import { sql } from "drizzle-orm";
 import { outbox } from "../db/schema/index.ts";
 import { createArgon2Hasher, testArgon2Cost } from "../passwords/argon2-hasher.ts";
-import { authMigrations, createAuthRoutes, MAX_TRACKED_LOGIN_NAMES } from "../service.ts";
+import { authMigrations, createAuthRoutes } from "../service.ts";
 
 export const TEST_ISSUER = "instagram-clone";
+/** The testbed's lockout window. */
+export const LOGIN_FAILURE_WINDOW_SECONDS = 60;
 
 export interface TestbedOptions {
   /** Default 3600. */
@@ -34,6 +35,11 @@ export interface TestbedOptions {
   maxLoginFailures?: number;
   /** Where the clock starts; default 2026-03-01T10:00:00Z. */
   startAt?: Date;
+  /**
+   * A database another testbed (or the test) already migrated, to run a second replica of the
+   * service on; this testbed does not close it. Default: a fresh database of its own.
+   */
+  database?: Database;
 }
 
 export interface Testbed {
@@ -67,7 +73,8 @@ async function openDatabase(): Promise<DatabaseHandle> {
 }
 
 export async function createTestbed(opts: TestbedOptions = {}): Promise<Testbed> {
-  const database = await openDatabase();
+  const database: Pick<DatabaseHandle, "db" | "close"> =
+    opts.database === undefined ? await openDatabase() : { db: opts.database, close: async () => {} };
   const privateJwk = await generateSigningKey();
   const signer = await createAccessTokenSigner({ privateJwk, issuer: TEST_ISSUER, ttlSeconds: 900 });
   const verifier = createAccessTokenVerifier({ issuer: TEST_ISSUER, jwks: signer.jwks() });
@@ -80,13 +87,7 @@ export async function createTestbed(opts: TestbedOptions = {}): Promise<Testbed>
     hasher: createArgon2Hasher(testArgon2Cost),
     signer,
     outbox: createOutbox(outbox),
-    throttle: createLoginThrottle(
-      {
-        account: { maxFailures: maxLoginFailures, windowSeconds: 60 },
-        maxTrackedKeys: MAX_TRACKED_LOGIN_NAMES,
-      },
-      () => clock.getTime(),
-    ),
+    lockout: { maxFailures: maxLoginFailures, windowSeconds: LOGIN_FAILURE_WINDOW_SECONDS },
     refreshTokenTtlSeconds,
     logger,
     now: () => clock,

@@ -1,4 +1,5 @@
-import type { AccessTokenSigner, Database, Logger, LoginThrottle, Outbox } from "@instagram/kit";
+import type { AccessTokenSigner, Database, Logger, Outbox } from "@instagram/kit";
+import type { LockoutRule } from "../domain/login-lockout.ts";
 import type { PasswordHasher } from "../domain/password-hasher.ts";
 
 /** What the auth use cases need; service.ts builds it (the testbed through it). */
@@ -7,7 +8,8 @@ export interface AuthDeps {
   hasher: PasswordHasher;
   signer: AccessTokenSigner;
   outbox: Outbox;
-  throttle: LoginThrottle;
+  /** Failed logins per account before its logins are refused for the rest of the window. */
+  lockout: LockoutRule;
   refreshTokenTtlSeconds: number;
   logger: Logger;
   now: () => Date;

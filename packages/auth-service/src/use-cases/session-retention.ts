@@ -1,12 +1,14 @@
 import { type Database, type Logger, metricsRegistry } from "@instagram/kit";
 import { Counter } from "prom-client";
+import { deleteLoginFailuresBefore } from "../db/login-failures.ts";
 import { deleteTokensExpiredBefore } from "../db/refresh-tokens.ts";
 import { deleteSessionsExpiredBefore, deleteSessionsRevokedBefore } from "../db/sessions.ts";
+import { type LockoutRule, windowOpenedBefore } from "../domain/login-lockout.ts";
 
 /** Rows the sweep deleted, by table (a session's refresh tokens go with it and are not counted again). */
 export const sessionRowsRemovedTotal: Counter<"table"> = new Counter({
   name: "auth_retention_rows_removed_total",
-  help: "Ended sessions and expired refresh tokens deleted by auth-service's retention sweep, by table",
+  help: "Ended sessions, expired refresh tokens and closed login-failure windows deleted by auth-service's retention sweep, by table",
   labelNames: ["table"],
   registers: [metricsRegistry],
 });
@@ -38,14 +40,8 @@ export async function sweepSessions(opts: {
 }): Promise<SweepResult> {
   const { db, cutoff } = opts;
   const batchSize = Math.max(1, opts.batchSize ?? 1_000);
-  async function inBatches(remove: (limit: number) => Promise<number>): Promise<number> {
-    let removed = 0;
-    for (;;) {
-      const deleted = await remove(batchSize);
-      removed += deleted;
-      if (deleted < batchSize || opts.stopped?.()) return removed;
-    }
-  }
+  const inBatches = (remove: (limit: number) => Promise<number>) =>
+    deleteInBatches(remove, batchSize, opts.stopped);
   const sessions =
     (await inBatches((limit) => deleteSessionsRevokedBefore(db, cutoff, limit))) +
     (await inBatches((limit) => deleteSessionsExpiredBefore(db, cutoff, limit)));
@@ -53,6 +49,37 @@ export async function sweepSessions(opts: {
   sessionRowsRemovedTotal.inc({ table: "sessions" }, sessions);
   sessionRowsRemovedTotal.inc({ table: "refresh_tokens" }, refreshTokens);
   return { sessions, refreshTokens };
+}
+
+async function deleteInBatches(
+  remove: (limit: number) => Promise<number>,
+  batchSize: number,
+  stopped?: () => boolean,
+): Promise<number> {
+  let removed = 0;
+  for (;;) {
+    const deleted = await remove(batchSize);
+    removed += deleted;
+    if (deleted < batchSize || stopped?.()) return removed;
+  }
+}
+
+/** Deletes, in batches, the login-failure counts whose window is over (nothing reads them again). */
+export async function sweepLoginFailures(opts: {
+  db: Database;
+  lockout: LockoutRule;
+  now: Date;
+  batchSize?: number;
+  stopped?: () => boolean;
+}): Promise<number> {
+  const openedBefore = windowOpenedBefore(opts.lockout, opts.now);
+  const removed = await deleteInBatches(
+    (limit) => deleteLoginFailuresBefore(opts.db, openedBefore, limit),
+    Math.max(1, opts.batchSize ?? 1_000),
+    opts.stopped,
+  );
+  sessionRowsRemovedTotal.inc({ table: "login_failures" }, removed);
+  return removed;
 }
 
 /** Stops the periodic sweep, waiting for one in progress. */
@@ -65,6 +92,8 @@ export function startSessionSweep(opts: {
   db: Database;
   logger: Logger;
   retention: SessionRetention;
+  /** Also deletes the login-failure counts of windows that are over. */
+  lockout?: LockoutRule;
   now?: () => Date;
 }): SessionSweep {
   const { db, logger, retention } = opts;
@@ -83,6 +112,16 @@ export function startSessionSweep(opts: {
     });
     if (removed.sessions + removed.refreshTokens > 0) {
       logger.info({ ...removed, cutoff }, "sessions and refresh tokens past retention deleted");
+    }
+    if (opts.lockout !== undefined) {
+      const { lockout } = opts;
+      await sweepLoginFailures({
+        db,
+        lockout,
+        now: now(),
+        batchSize: retention.batchSize,
+        stopped: () => stopped,
+      });
     }
   }
 

@@ -1,5 +1,6 @@
 import { type DomainError, type Executor, newId } from "@instagram/kit";
 import { findAccountByEmail, findAccountByUsername } from "../db/accounts.ts";
+import { clearLoginFailures, countLoginAttempt } from "../db/login-failures.ts";
 import { findRefreshToken, insertRefreshToken, spendRefreshToken } from "../db/refresh-tokens.ts";
 import { insertSession, listSessionsRevokedSince, revokeSession } from "../db/sessions.ts";
 import { parseLogin, requireValue } from "../domain/credentials.ts";
@@ -9,6 +10,7 @@ import {
   TooManyLoginAttempts,
   UnknownRefreshToken,
 } from "../domain/errors.ts";
+import { judgeLoginAttempt, lockoutSubjectOf } from "../domain/login-lockout.ts";
 import {
   hashRefreshToken,
   isWellFormedRefreshToken,
@@ -46,7 +48,7 @@ export interface Sessions {
 export const REVOKED_SESSIONS_PAGE = 1000;
 
 export function createSessions(deps: AuthDeps): Sessions {
-  const { db, hasher, throttle } = deps;
+  const { db, hasher } = deps;
 
   // Unknown users are "verified" against this hash so they cost the same time as known ones.
   let dummyHash: Promise<string> | undefined;
@@ -85,21 +87,16 @@ export function createSessions(deps: AuthDeps): Sessions {
         attempt.identifier.by === "email"
           ? await findAccountByEmail(db, attempt.identifier.email)
           : await findAccountByUsername(db, attempt.identifier.username);
-      // Failures count per account whatever name was typed (username or email); for unknown names,
-      // per normalised name. The counts live in this process (the kit's throttle): with N replicas
-      // an account gets at most N × LOGIN_MAX_FAILURES guesses per window, and the gateway's
-      // per-client limit caps one address across them; a table of failures would make replicas
-      // agree at the price of a write per failure and a count per login.
-      const throttleKey = account === undefined ? `name:${attempt.key}` : `account:${account.id}`;
-      const admission = throttle.admit({ loginName: throttleKey });
+      // Counted in the database before the password is checked, so every replica sees every
+      // attempt; unknown names are counted too (per name), so a lockout does not tell them apart.
+      const now = deps.now();
+      const subject = await lockoutSubjectOf(account, attempt.key);
+      const count = await countLoginAttempt(db, subject, deps.lockout, now);
+      const admission = judgeLoginAttempt(count, deps.lockout, now);
       if (!admission.admitted) throw new TooManyLoginAttempts(admission.retryAfterSeconds);
       const matches = await hasher.verify(account?.passwordHash ?? (await dummy()), attempt.password);
-      if (account === undefined || !matches) {
-        throttle.recordFailure(throttleKey);
-        throw new InvalidCredentials();
-      }
-      throttle.recordSuccess(throttleKey);
-      const now = deps.now();
+      if (account === undefined || !matches) throw new InvalidCredentials();
+      await clearLoginFailures(db, subject);
       const sessionId = newId();
       const refreshToken = await db.transaction(async (tx) => {
         await insertSession(tx, { id: sessionId, accountId: account.id, createdAt: now });
