@@ -41,6 +41,11 @@ for service in auth-service user-service image-service comment-service gateway; 
 done
 gateway="http://127.0.0.1:${port[gateway]}"
 echo "  gateway /healthz: $(curl -sf "$gateway/healthz")"
+# /docs from the bundle `npm run build` copied into dist (production installs have no @scalar/api-reference).
+bytes="$(curl -sf -o /dev/null -w '%{size_download}' "$gateway/docs/api-reference.js")" ||
+  fail "the gateway from dist does not serve /docs/api-reference.js"
+((bytes > 1000000)) || fail "/docs/api-reference.js from dist is only $bytes bytes"
+echo "  gateway /docs/api-reference.js: $bytes bytes"
 name="dist$RANDOM$RANDOM"
 status="$(curl -s -o "$data/signup.json" -w '%{http_code}' -H 'content-type: application/json' \
   -d "{\"username\":\"$name\",\"email\":\"$name@example.com\",\"password\":\"correct horse battery\"}" "$gateway/v1/accounts")"

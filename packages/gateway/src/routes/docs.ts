@@ -51,18 +51,27 @@ interface Bundle {
   gzip: Uint8Array<ArrayBuffer>;
 }
 
-/** The standalone bundle's bytes, read once from node_modules (Node and Deno both have node:fs). */
+/**
+ * The standalone bundle's bytes, read once (Node and Deno both have node:fs). Built code reads the
+ * copy `npm run build` put in dist/docs/ (production installs have no @scalar/api-reference);
+ * sources read it from node_modules.
+ */
 async function readBundle(): Promise<Bundle> {
   const { readFile } = await import("node:fs/promises");
-  const { createRequire } = await import("node:module");
-  const { dirname, join } = await import("node:path");
-  // The package exports no path to it: from its main entry (dist/index.js) to dist/browser/.
-  const entry = createRequire(import.meta.url).resolve("@scalar/api-reference");
-  const plain = new Uint8Array(await readFile(join(dirname(entry), "browser", "standalone.js")));
+  const plain = new Uint8Array(await readFile(await bundlePath()));
   const gzip = new Uint8Array(
     await new Response(new Blob([plain]).stream().pipeThrough(new CompressionStream("gzip"))).arrayBuffer(),
   );
   return { plain, gzip };
+}
+
+async function bundlePath(): Promise<string | URL> {
+  if (import.meta.url.endsWith(".js")) return new URL("../docs/api-reference.js", import.meta.url);
+  const { createRequire } = await import("node:module");
+  const { dirname, join } = await import("node:path");
+  // The package exports no path to it: from its main entry (dist/index.js) to dist/browser/.
+  const entry = createRequire(import.meta.url).resolve("@scalar/api-reference");
+  return join(dirname(entry), "browser", "standalone.js");
 }
 
 export function mountDocs(app: Hono): void {
