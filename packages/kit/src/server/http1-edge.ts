@@ -1,6 +1,6 @@
 import type * as http from "node:http";
 import type { Duplex } from "node:stream";
-import { problem } from "../errors/problem.ts";
+import { problem, problemResponse } from "../errors/problem.ts";
 
 /** How long a client may take, on the HTTP/1.1 side of a Node port (milliseconds). */
 export interface HttpTimeouts {
@@ -135,3 +135,11 @@ const tooLong = {
   status: 414,
   detail: `The request's URL is too long (${MAX_REQUEST_LINE_BYTES} bytes at most).`,
 };
+
+/** The answer to a request Node parsed but no URL can be made of: 400, and the connection closes. */
+export function unbuildableRequest(): Response {
+  return problemResponse(
+    problem(400, "The request's target or Host header does not make a URL (HTTP/1.1 needs a Host)."),
+    { connection: "close" },
+  );
+}

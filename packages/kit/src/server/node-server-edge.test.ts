@@ -82,6 +82,21 @@ describe("the HTTP/1.1 edge of a Node port", () => {
     expect(problemOf(answer)).toMatchObject({ status: 400 });
   });
 
+  it("answers a request no URL can be made of with 400 problem+json and closes, rather than hanging", async () => {
+    const server = await start();
+    const requests = [
+      "GET /hello HTTP/1.0\r\n\r\n",
+      "GET /hello HTTP/1.1\r\nhost: [\r\n\r\n",
+      "GET http://[/hello HTTP/1.1\r\nhost: x\r\n\r\n",
+      "OPTIONS * HTTP/1.1\r\nhost: x\r\n\r\n",
+    ];
+    for (const request of requests) {
+      const answer = await raw(server, (socket) => socket.write(request), 3_000);
+      expect(statusOf(answer), request).toBe(400);
+      expect(problemOf(answer)).toMatchObject({ status: 400 });
+    }
+  });
+
   it("still serves ordinary requests and keeps the connection alive", async () => {
     const server = await start({ keepAliveMs: 300 });
     const answer = await raw(server, (socket) => {

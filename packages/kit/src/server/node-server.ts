@@ -3,8 +3,9 @@ import * as http2 from "node:http2";
 import * as net from "node:net";
 import { Code, type ConnectRouter, type Interceptor } from "@connectrpc/connect";
 import { connectNodeAdapter } from "@connectrpc/connect-node";
-import { getRequestListener } from "@hono/node-server";
+import { getRequestListener, RequestError } from "@hono/node-server";
 import { context, propagation, ROOT_CONTEXT, SpanKind, SpanStatusCode, trace } from "@opentelemetry/api";
+import { problem, problemResponse } from "../errors/problem.ts";
 import type { Logger } from "../log/logger.ts";
 import { kitTracer, tracesExported } from "../telemetry/trace-context.ts";
 import { defaultMaxBodyBytes } from "./connect-routes.ts";
@@ -19,6 +20,7 @@ import {
   refuseOnSocket,
   requestLineProblem,
   resolveHttpTimeouts,
+  unbuildableRequest,
 } from "./http1-edge.ts";
 import { requestMetrics } from "./metrics.ts";
 import { describeRoute } from "./trace-requests.ts";
@@ -239,7 +241,13 @@ export async function listenNode(opts: ListenOptions): Promise<ListeningNodeServ
 function handlersFor(site: NodeSite, logger: Logger | undefined): Handlers {
   const fetchListener = getRequestListener((request, env) => site.app.fetch(request, env), {
     errorHandler: (error) => {
+      // Parsed by Node, yet no URL can be made of it (HTTP/1.0 without Host, a bad Host, `*`):
+      // the client's fault, answered like any malformed request rather than left hanging.
+      if (error instanceof RequestError) return unbuildableRequest();
       logger?.error({ err: error }, "request failed in the node listener");
+      return problemResponse(problem(500, "The server failed to handle the request."), {
+        connection: "close",
+      });
     },
   });
   const fetch = (req: NodeRequest, res: NodeResponse): void => void fetchListener(req, res);
