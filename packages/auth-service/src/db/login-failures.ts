@@ -14,15 +14,15 @@ export async function countLoginAttempt(
   rule: LockoutRule,
   now: Date,
 ): Promise<AttemptCount> {
-  const over = sql`${loginFailures.windowStartedAt} <= ${windowOpenedBefore(rule, now)}`;
+  const over = sql`${loginFailures.windowStartedAt} <= ${windowOpenedBefore(rule, now).toISOString()}::timestamptz`;
   const [row] = await ex
     .insert(loginFailures)
     .values({ subject, attempts: 1, windowStartedAt: now })
     .onConflictDoUpdate({
       target: loginFailures.subject,
       set: {
-        attempts: sql`case when ${over} then 1 else least(${loginFailures.attempts} + 1, ${rule.maxFailures + 1}) end`,
-        windowStartedAt: sql`case when ${over} then ${now} else ${loginFailures.windowStartedAt} end`,
+        attempts: sql`case when ${over} then 1 else least(${loginFailures.attempts} + 1, ${rule.maxFailures + 1}::integer) end`,
+        windowStartedAt: sql`case when ${over} then ${now.toISOString()}::timestamptz else ${loginFailures.windowStartedAt} end`,
       },
     })
     .returning({ attempts: loginFailures.attempts, windowStartedAt: loginFailures.windowStartedAt });
