@@ -18,7 +18,7 @@ import { allowedMethodsOf } from "./errors/method-not-allowed.ts";
 import type { ImageServiceHttp } from "./peers/image-service-http.ts";
 import { type ServiceTransports, serviceClientsOf } from "./peers/service-clients.ts";
 import { loginLimitOf } from "./policy/login-limit.ts";
-import { documentedRpcs, rpcTableMarkdown } from "./policy/openapi.ts";
+import { documentedRpcs, registerSharedAnswers, rpcTableMarkdown } from "./policy/openapi.ts";
 import { registerAccountRoutes } from "./routes/accounts.ts";
 import { registerAuthRoutes } from "./routes/auth.ts";
 import { registerCommentRoutes } from "./routes/comments.ts";
@@ -133,6 +133,7 @@ export function createApp(deps: GatewayDeps): GatewayApp {
     },
   });
 
+  registerSharedAnswers(app.openAPIRegistry);
   app.openAPIRegistry.registerComponent("securitySchemes", "bearerAuth", {
     type: "http",
     scheme: "bearer",

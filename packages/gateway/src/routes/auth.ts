@@ -35,7 +35,6 @@ export function registerAuthRoutes(app: GatewayApp, deps: RouteDeps): void {
         200: jsonAnswer(TokenPairSchema, "A new session."),
         400: problemAnswer("A field is missing."),
         401: problemAnswer("Unknown user or wrong password (the same answer for both)."),
-        429: problemAnswer("Too many attempts for this account or from this address; see Retry-After."),
       },
     }),
     async (c) => {

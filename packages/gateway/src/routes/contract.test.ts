@@ -24,7 +24,10 @@ type Operation = {
 type Document = {
   servers?: { url: string }[];
   paths: Record<string, Record<string, Operation>>;
-  components: { schemas: Record<string, Schema> };
+  components: {
+    schemas: Record<string, Schema>;
+    responses: Record<string, { content?: Record<string, unknown> }>;
+  };
   "x-connect-rpcs": { procedure: string; path: string; access: string; rateLimit?: string }[];
 };
 
@@ -86,6 +89,31 @@ describe("the OpenAPI document lists every status a route can answer", () => {
         expect(statuses, key).toEqual(expect.arrayContaining(["413", "415"]));
       }
       expect(statuses, key).toContain("503");
+    }
+  });
+
+  it("the edge's answers on every operation: 400, 408, 414, 431; 413 wherever a body is limited", async () => {
+    for (const [key, operation] of operationsOf(await documentOf())) {
+      const statuses = Object.keys(operation.responses);
+      expect(statuses, key).toEqual(expect.arrayContaining(["400", "408", "414", "431"]));
+      if (!key.startsWith("get ")) expect(statuses, key).toContain("413");
+    }
+  });
+
+  it("every refusal is problem+json, the shared ones referenced from components.responses", async () => {
+    const doc = await documentOf();
+    const shared = doc.components.responses;
+    const problem = { "application/problem+json": { schema: { $ref: "#/components/schemas/Problem" } } };
+    for (const response of Object.values(shared)) expect(response.content).toEqual(problem);
+    for (const [key, operation] of operationsOf(doc)) {
+      for (const [status, answer] of Object.entries(operation.responses)) {
+        if (Number(status) < 400) continue;
+        const given = answer as { $ref?: string; content?: Record<string, unknown> };
+        const resolved = given.$ref ? shared[given.$ref.replace("#/components/responses/", "")] : given;
+        expect(Object.keys(resolved?.content ?? {}), `${key} ${status}`).toEqual([
+          "application/problem+json",
+        ]);
+      }
     }
   });
 

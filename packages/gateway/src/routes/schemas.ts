@@ -21,8 +21,6 @@ export function problemAnswer(description: string) {
   return { description, content: problemContent };
 }
 
-export const unauthorizedAnswer = problemAnswer("Missing, malformed, expired or forged access token.");
-
 const time = z.string().openapi({ format: "date-time", example: "2025-01-31T12:00:00.000Z" });
 
 const nextCursor = z
