@@ -11,5 +11,6 @@ export * from "./log/index.ts";
 export * from "./paging/index.ts";
 export * from "./runtime/index.ts";
 export * from "./server/index.ts";
+export * from "./service-identity/index.ts";
 export * from "./telemetry/index.ts";
 export * from "./tokens/index.ts";

@@ -40,5 +40,6 @@ export {
   type ServeNodeOptions,
   serveNode,
 } from "./server/node-server.ts";
+export { serviceKeyOf } from "./service-identity/key-source.ts";
 export { startTracing, type Tracing, type TracingOptions } from "./telemetry/node.ts";
 export { loadOrCreateSigningKey } from "./tokens/key-file.ts";

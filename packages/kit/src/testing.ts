@@ -7,6 +7,7 @@ import { createStaticDiscovery } from "./discovery/static.ts";
 import { createInProcessBus } from "./events/index.ts";
 import { createLogger } from "./log/logger.ts";
 import type { ServiceRuntime } from "./runtime/types.ts";
+import { inMemoryServiceIdentity } from "./service-identity/identity.ts";
 import { type AccessTokenSigner, createAccessTokenSigner, generateSigningKey } from "./tokens/signer.ts";
 import { type AccessTokenVerifier, createAccessTokenVerifier } from "./tokens/verifier.ts";
 
@@ -86,6 +87,7 @@ export function createTestRuntime(
     bus,
     discovery,
     dataDir: ".data/test",
+    identity: inMemoryServiceIdentity(),
     async close() {
       await discovery.close();
       await bus.close();

@@ -6,6 +6,7 @@ import {
   createStaticDiscovery,
   type DatabaseConnector,
   type Environment,
+  inMemoryServiceIdentity,
   type ServiceRuntime,
 } from "@instagram/kit";
 import { createPgliteConnector, http2Instances, launchService } from "@instagram/kit/node";
@@ -60,6 +61,8 @@ export async function startEmbeddedStack(options: EmbeddedStackOptions): Promise
     discovery,
     instances: http2Instances(),
     dataDir: options.dataDir,
+    // One process: the services' tokens are signed and checked with a key that lives in memory.
+    identity: inMemoryServiceIdentity(),
   };
 
   const envOf = (entry: ServiceEntry): Environment => ({

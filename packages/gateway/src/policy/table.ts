@@ -1,8 +1,11 @@
 import type { DescMethod } from "@bufbuild/protobuf";
+import { isInternalMethod } from "@instagram/kit";
 
 /**
  * Who may call an operation through the gateway: anyone, only a caller with a valid access token,
- * or nobody from outside (methods other services call; the relay does not serve them).
+ * or nobody from outside (methods other services call; the relay does not serve them). Which
+ * methods are internal is declared once, in the .proto (`(instagram.options.v1.internal)`): the
+ * table must say the same (internal-methods.test.ts), and policyOfMethod lets the .proto win.
  */
 export type Access = "anonymous" | "token" | "internal";
 
@@ -77,8 +80,9 @@ export function isOperation(key: string): key is Operation {
   return Object.hasOwn(policies, key);
 }
 
-/** A service method's policy; a method the table forgot is internal (never relayed). */
+/** A service method's policy; a method the table forgot, or the .proto marks internal, is internal (never relayed). */
 export function policyOfMethod(method: DescMethod): Policy {
+  if (isInternalMethod(method)) return internal;
   const key = procedureOf(method);
   return isOperation(key) ? policies[key] : internal;
 }

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { serviceKeyBytes } from "../service-identity/service-key.ts";
 
 const port = z.coerce
   .number({ error: "expected a port number" })
@@ -58,6 +59,19 @@ export const commonEnvSchema = z.object({
   IMAGE_SERVICE_URL: httpUrls.default("http://127.0.0.1:8083"),
   COMMENT_SERVICE_URL: httpUrls.default("http://127.0.0.1:8084"),
   JWT_ISSUER: z.string().min(1).default("instagram-clone"),
+  /**
+   * The key every service of the deployment signs and checks service tokens with (internal RPCs):
+   * at least 32 random bytes, base64 or base64url. Unset: SERVICE_TOKEN_KEY_FILE, else the dev
+   * default under DATA_DIR while every peer is on this machine (see the kit's serviceKeyOf).
+   */
+  SERVICE_TOKEN_KEY: z
+    .string()
+    .refine((text) => serviceKeyBytes(text) !== undefined, {
+      error: "expected at least 32 random bytes, base64 or base64url encoded, e.g. `openssl rand -base64 32`",
+    })
+    .optional(),
+  /** A file holding that key, shared by every service; created with a new key when missing. */
+  SERVICE_TOKEN_KEY_FILE: z.string().min(1).optional(),
   /** OTLP/HTTP collector base URL (e.g. http://127.0.0.1:4318); unset → spans are not exported. */
   OTEL_EXPORTER_OTLP_ENDPOINT: otlpUrl.optional(),
   /** service.name of the spans; default the service's own name. */

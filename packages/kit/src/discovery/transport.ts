@@ -44,32 +44,11 @@ const timeoutHeader = "connect-timeout-ms";
  */
 export function createServiceTransport(opts: ServiceTransportOptions): Transport {
   const defaultTimeoutMs = opts.timeoutMs ?? 5_000;
-  const baseFetch = opts.fetch ?? globalThis.fetch;
   const interceptors = [traceCalls(), ...(opts.interceptors ?? [])];
   const perInstance = new Map<string, Transport>();
   const health = opts.health ?? createInstanceHealth();
   let turn = 0;
-
-  // A refused or reset connection is Unavailable (retryable), not Unknown.
-  const fetchInstance: typeof globalThis.fetch = async (input, init) => {
-    try {
-      return await baseFetch(input, init);
-    } catch (error) {
-      if (init?.signal?.aborted) throw error;
-      throw new ConnectError(
-        `${opts.service} instance unreachable`,
-        Code.Unavailable,
-        undefined,
-        undefined,
-        error,
-      );
-    }
-  };
-
-  const connect: InstanceTransports =
-    opts.instances ??
-    ((baseUrl, interceptors) =>
-      createConnectTransport({ baseUrl, useBinaryFormat: true, interceptors, fetch: fetchInstance }));
+  const connect: InstanceTransports = opts.instances ?? fetchInstances(opts.fetch);
 
   function transportTo(url: string): Transport {
     let transport = perInstance.get(url);
@@ -140,6 +119,22 @@ export function createServiceTransport(opts: ServiceTransportOptions): Transport
       );
     },
   };
+}
+
+/** The Connect protocol (binary) over fetch to one instance: the default of every runtime but Node's. */
+export function fetchInstances(baseFetch: typeof globalThis.fetch = globalThis.fetch): InstanceTransports {
+  // A refused or reset connection is Unavailable (retryable), not Unknown.
+  const fetchInstance: typeof globalThis.fetch = async (input, init) => {
+    try {
+      return await baseFetch(input, init);
+    } catch (error) {
+      if (init?.signal?.aborted) throw error;
+      const { host } = new URL(input instanceof Request ? input.url : String(input));
+      throw new ConnectError(`instance ${host} unreachable`, Code.Unavailable, undefined, undefined, error);
+    }
+  };
+  return (baseUrl, interceptors) =>
+    createConnectTransport({ baseUrl, useBinaryFormat: true, interceptors, fetch: fetchInstance });
 }
 
 function isRetryable(method: Pick<DescMethod, "idempotency">): boolean {

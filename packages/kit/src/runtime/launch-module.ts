@@ -1,7 +1,9 @@
 import { type DatabaseHandle, migrate } from "../db/index.ts";
+import { fetchInstances } from "../discovery/transport.ts";
 import type { ServiceInstance } from "../discovery/types.ts";
 import { serviceLogger } from "../log/logger.ts";
 import { dependencyReadiness } from "../server/readiness.ts";
+import { acceptServiceTokens, instancesPresenting } from "../service-identity/identity.ts";
 import type { ServiceModule, ServiceRuntime, StartedService } from "./types.ts";
 
 /**
@@ -52,7 +54,11 @@ export async function launchModule(
       }
     }
     const readiness = dependencyReadiness({ db: handle?.db, bus: runtime.bus });
-    started = await module.start({ runtime, db: handle?.db, logger, url, readiness });
+    // The module's calls to internal methods carry its own service token.
+    const signer = runtime.identity.signerFor(module.name);
+    const own = { ...runtime, instances: instancesPresenting(runtime.instances ?? fetchInstances(), signer) };
+    started = await module.start({ runtime: own, db: handle?.db, logger, url, readiness });
+    acceptServiceTokens(started.app, runtime.identity.verifier);
     host.serve(started);
     await runtime.discovery.register(instance);
   } catch (error) {

@@ -7,6 +7,7 @@ import type { HttpTimeouts } from "../server/http1-edge.ts";
 import { serveMetricsPort } from "../server/metrics-port.ts";
 import { listenNode, type NodeServer } from "../server/node-server.ts";
 import { refuseNulText } from "../server/nul-text.ts";
+import { requireServiceToken } from "../service-identity/interceptors.ts";
 import { type LaunchedService, launchModule } from "./launch-module.ts";
 import type { ServiceModule, ServiceRuntime } from "./types.ts";
 
@@ -74,6 +75,7 @@ export async function launchService(
         interceptors: [
           rememberCallerDeadline,
           errorBoundary(logger),
+          requireServiceToken(() => runtime.identity.verifier, logger),
           refuseNulText,
           ...(started.interceptors ?? []),
         ],

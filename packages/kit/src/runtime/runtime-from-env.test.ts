@@ -4,6 +4,7 @@ import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { commonEnvSchema } from "../config/common-env.ts";
 import { ConfigError, parseEnv } from "../config/parse-env.ts";
+import { generateServiceKey } from "../service-identity/service-key.ts";
 import { createRuntimeFromEnv } from "./runtime-from-env.ts";
 
 const dirs: string[] = [];
@@ -24,6 +25,8 @@ describe("createRuntimeFromEnv", () => {
       USER_SERVICE_URL: "http://user.internal:9000",
       IMAGE_SERVICE_URL: "http://10.0.0.1:8083, http://10.0.0.2:8083/",
       COMMENT_SERVICE_URL: "http://localhost:8084",
+      // Peers on other hosts: the service-token key must be given.
+      SERVICE_TOKEN_KEY: generateServiceKey(),
     });
     const runtime = await createRuntimeFromEnv(env, "image");
     try {

@@ -10,6 +10,8 @@ import type { Discovery } from "../discovery/types.ts";
 import type { EventBus } from "../events/index.ts";
 import { createKafkaBus } from "../events/kafka-bus.ts";
 import { createLogger } from "../log/logger.ts";
+import { createServiceIdentity } from "../service-identity/identity.ts";
+import { serviceKeyOf } from "../service-identity/key-source.ts";
 import { startTracing } from "../telemetry/node.ts";
 import type { ServiceRuntime } from "./types.ts";
 
@@ -28,7 +30,7 @@ export interface RuntimeFromEnvOptions {
  * processes); KAFKA_BROKERS → Kafka (required: a ConfigError without it, unless `events: false`);
  * CONSUL_HTTP_ADDR → Consul, else the static *_SERVICE_URL addresses (each a comma-separated list;
  * a host name stands for all its addresses, looked up again every 10 s); calls go over HTTP/2
- * (http2Instances). Tracing is started for the process (OTLP export when
+ * (http2Instances). The service-token key comes from serviceKeyOf. Tracing is started for the process (OTLP export when
  * OTEL_EXPORTER_OTLP_ENDPOINT is set). close() closes discovery, bus, database and tracing, each
  * even when an earlier one fails.
  */
@@ -44,6 +46,7 @@ export async function createRuntimeFromEnv(
         '`eval "$(bash scripts/infra.sh env)"`), or run every service in one process with `npm start`.',
     ]);
   }
+  const identity = createServiceIdentity(await serviceKeyOf(env, service));
   const logger = createLogger({ service, level: env.LOG_LEVEL });
   const tracing = await startTracing({
     serviceName: env.OTEL_SERVICE_NAME ?? service,
@@ -79,6 +82,7 @@ export async function createRuntimeFromEnv(
     discovery,
     instances: http2Instances(),
     dataDir: env.DATA_DIR,
+    identity,
     close: () =>
       closeInTurn([
         () => discovery.close(),

@@ -5,6 +5,7 @@ import type { Discovery } from "../discovery/types.ts";
 import type { EventBus } from "../events/index.ts";
 import type { Logger } from "../log/logger.ts";
 import type { HttpApp } from "../server/fetch-app.ts";
+import type { ServiceIdentity } from "../service-identity/identity.ts";
 
 /** What a process gives the services it runs: one of each, shared by every service in it. */
 export interface ServiceRuntime {
@@ -16,6 +17,11 @@ export interface ServiceRuntime {
   /** How calls reach one instance (createServiceTransport's `instances`); absent: Connect over fetch. */
   instances?: InstanceTransports;
   dataDir: string;
+  /**
+   * The deployment's service identity: launchModule signs each service's calls to internal methods
+   * with it (through `instances`) and checks the tokens its internal methods receive.
+   */
+  identity: ServiceIdentity;
   /** Closes what the runtime opened (discovery, bus, database), after every service has stopped. */
   close?(): Promise<void>;
 }

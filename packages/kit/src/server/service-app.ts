@@ -5,6 +5,7 @@ import { errorBoundary } from "../errors/connect-boundary.ts";
 import { problem, problemResponse } from "../errors/problem.ts";
 import type { Logger } from "../log/logger.ts";
 import { silentLogger } from "../log/logger.ts";
+import { guardInternalMethods } from "../service-identity/identity.ts";
 import { defaultMaxBodyBytes, mountConnectRoutes } from "./connect-routes.ts";
 import { refuseNulText } from "./nul-text.ts";
 import { observeRequests } from "./observe.ts";
@@ -47,7 +48,13 @@ export function createServiceApp(opts: ServiceAppOptions): Hono {
   mountOperations(app, { name: opts.name, readiness: opts.readiness, logger: opts.logger });
   procedures = mountConnectRoutes(app, {
     routes: opts.routes,
-    interceptors: [errorBoundary(opts.logger ?? silentLogger), refuseNulText, ...(opts.interceptors ?? [])],
+    interceptors: [
+      errorBoundary(opts.logger ?? silentLogger),
+      // Internal methods: a service token, checked with the key launchModule hands the app.
+      guardInternalMethods(app, opts.logger),
+      refuseNulText,
+      ...(opts.interceptors ?? []),
+    ],
     maxBodyBytes,
   });
   app.notFound(() => problemResponse(problem(404, "There is nothing at this address.")));
