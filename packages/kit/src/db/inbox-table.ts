@@ -1,4 +1,4 @@
-import { type PgSchema, primaryKey, text, timestamp, uuid } from "drizzle-orm/pg-core";
+import { index, type PgSchema, primaryKey, text, timestamp, uuid } from "drizzle-orm/pg-core";
 
 function defineInbox(schema: PgSchema) {
   return schema.table(
@@ -8,7 +8,11 @@ function defineInbox(schema: PgSchema) {
       eventId: uuid("event_id").notNull(),
       processedAt: timestamp("processed_at", { withTimezone: true }).notNull().defaultNow(),
     },
-    (table) => [primaryKey({ columns: [table.consumer, table.eventId] })],
+    (table) => [
+      primaryKey({ columns: [table.consumer, table.eventId] }),
+      // The retention sweep's way in: a consumer's oldest rows first.
+      index("inbox_consumer_processed_idx").on(table.consumer, table.processedAt),
+    ],
   );
 }
 

@@ -30,6 +30,10 @@ export const images = imagesSchema.table(
     uniqueIndex("images_owner_idempotency_key_idx")
       .on(table.ownerId, table.idempotencyKey)
       .where(sql`${table.idempotencyKey} is not null`),
+    // The key sweep's way in: keyed images by age (only the last day's keep their key).
+    index("images_idempotency_key_age_idx")
+      .on(table.createdAt)
+      .where(sql`${table.idempotencyKey} is not null`),
     check("images_likes_count_check", sql`${table.likesCount} >= 0`),
     check("images_comments_count_check", sql`${table.commentsCount} >= 0`),
   ],

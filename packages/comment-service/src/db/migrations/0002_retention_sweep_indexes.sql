@@ -1,0 +1,2 @@
+CREATE INDEX "inbox_consumer_processed_idx" ON "comments"."inbox" USING btree ("consumer","processed_at");--> statement-breakpoint
+CREATE INDEX "comments_idempotency_key_age_idx" ON "comments"."comments" USING btree ("created_at") WHERE "comments"."comments"."idempotency_key" is not null;

@@ -1,0 +1,2 @@
+CREATE INDEX "inbox_consumer_processed_idx" ON "images"."inbox" USING btree ("consumer","processed_at");--> statement-breakpoint
+CREATE INDEX "images_idempotency_key_age_idx" ON "images"."images" USING btree ("created_at") WHERE "images"."images"."idempotency_key" is not null;
