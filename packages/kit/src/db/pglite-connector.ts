@@ -3,6 +3,7 @@ import { PGlite } from "@electric-sql/pglite";
 import { sql } from "drizzle-orm";
 import { drizzle } from "drizzle-orm/pglite";
 import { attachNotifications } from "./notifications.ts";
+import { pgliteWithCallerDeadline } from "./pglite-caller-deadline.ts";
 import { pgliteNotifications } from "./pglite-notifications.ts";
 import type { DatabaseConnector, DatabaseHandle } from "./types.ts";
 
@@ -32,7 +33,8 @@ export function createPgliteConnector(location: PgliteLocation): DatabaseConnect
         throw error;
       });
       const client = await instance;
-      const db = drizzle({ client });
+      // Work for an incoming call stops at its deadline (no statement after it, no commit).
+      const db = drizzle({ client: pgliteWithCallerDeadline(client) });
       attachNotifications(db, pgliteNotifications(client));
       return {
         db,

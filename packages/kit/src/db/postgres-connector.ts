@@ -2,6 +2,7 @@ import { sql } from "drizzle-orm";
 import { drizzle } from "drizzle-orm/postgres-js";
 import postgres from "postgres";
 import { attachNotifications } from "./notifications.ts";
+import { postgresWithCallerDeadline } from "./postgres-caller-deadline.ts";
 import { createPostgresNotifications, type PostgresNotifications } from "./postgres-notifications.ts";
 import type { Database, DatabaseConnector, DatabaseHandle } from "./types.ts";
 
@@ -45,7 +46,8 @@ export function createPostgresConnector(opts: { url: string; max?: number }): Da
           // A database that accepts no connection (host gone, SIGSTOPped) fails a call in 5 s, not 30.
           connect_timeout: 5,
         });
-        db = drizzle({ client });
+        // Work for an incoming call stops at its deadline (statements cancelled, no commit).
+        db = drizzle({ client: postgresWithCallerDeadline(client) });
         notifications = createPostgresNotifications(opts.url);
         attachNotifications(db, notifications);
       }

@@ -1,5 +1,6 @@
 import { Code, ConnectError, type Interceptor } from "@connectrpc/connect";
 import type { Logger } from "../log/logger.ts";
+import { callEndedIn } from "./call-ended.ts";
 import { DomainError } from "./domain-error.ts";
 import { fieldErrorMetadata } from "./field-errors.ts";
 import { connectCodeOfKind } from "./status.ts";
@@ -18,6 +19,9 @@ export const TRANSIENT_RETRY_AFTER_SECONDS = 1;
  */
 export function toConnectError(error: unknown, logger: Logger): ConnectError {
   if (error instanceof ConnectError) return error;
+  // Work stopped at the caller's deadline (or its leaving): DeadlineExceeded/Canceled, never Internal.
+  const ended = callEndedIn(error);
+  if (ended !== undefined) return ended;
   if (error instanceof DomainError) {
     const metadata = fieldErrorMetadata(error.fieldErrors);
     if (error.retryAfterSeconds !== undefined) metadata.set(RETRY_AFTER_KEY, String(error.retryAfterSeconds));

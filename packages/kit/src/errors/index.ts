@@ -1,3 +1,4 @@
+export { callEnded, callEndedIn } from "./call-ended.ts";
 export {
   errorBoundary,
   RETRY_AFTER_KEY,
