@@ -51,8 +51,8 @@ COPY --from=prune /repo/out/json/ ./
 COPY packages/kit/scripts/patch-postgres-driver.mjs packages/kit/scripts/
 RUN npm ci --omit=dev && npm cache clean --force
 COPY --from=build /deploy/ ./
-# Volumes mounted here start with these owners: blobs and the auth signing key.
-RUN mkdir -p /data/blobs && chown -R node:node /data
+# Volumes mounted here start with these owners: blobs, the auth signing key, the service-token key.
+RUN mkdir -p /data/blobs /keys && chown -R node:node /data /keys
 USER node
 ENV HOST=0.0.0.0 \
     DATA_DIR=/data \

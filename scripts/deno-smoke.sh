@@ -62,10 +62,14 @@ if [[ -z "${KAFKA_BROKERS:-}" ]]; then
 fi
 
 declare -A PORTS=([gateway]=$BASE [auth]=$((BASE + 1)) [user]=$((BASE + 2)) [image]=$((BASE + 3)))
+# Each service keeps its own DATA_DIR, so they cannot share the dev default of the service-token
+# key: one key for the run, given to all.
+SERVICE_TOKEN_KEY="$(node -e 'process.stdout.write(require("node:crypto").randomBytes(32).toString("base64url"))')"
 url() { echo "http://127.0.0.1:${PORTS[$1]}"; }
 start() { # start NAME PACKAGE
   mkdir -p "$WORK/$1"
   PORT="${PORTS[$1]}" HOST=127.0.0.1 DATA_DIR="$WORK/$1" LOG_LEVEL=warn KAFKA_NAMESPACE="deno-smoke-$$" \
+    SERVICE_TOKEN_KEY="$SERVICE_TOKEN_KEY" \
     AUTH_SERVICE_URL="$(url auth)" USER_SERVICE_URL="$(url user)" IMAGE_SERVICE_URL="$(url image)" \
     COMMENT_SERVICE_URL="http://127.0.0.1:9" \
     "$DENO" run -A --quiet --conditions=@instagram/source "packages/$2/src/main.deno.ts" >"$WORK/$1.log" 2>&1 &

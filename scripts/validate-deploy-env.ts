@@ -30,9 +30,18 @@ const commonDefaults: Record<string, string> = {
   KAFKA_NAMESPACE: "one stack per Kafka cluster",
   OTEL_EXPORTER_OTLP_ENDPOINT: "no collector assumed; set it to export traces",
   OTEL_SERVICE_NAME: "the service's own name",
+  SERVICE_TOKEN_KEY_FILE: "the key is SERVICE_TOKEN_KEY, from the Secret",
 };
-/** Set in every Deployment: without them a service would run alone, on its own files. */
-const commonRequired = ["HOST", "PORT", "KAFKA_BROKERS", "DATA_DIR"];
+/** Left to their defaults in every service that consumes events. */
+const consumerDefaults: Record<string, string> = {
+  ...commonDefaults,
+  INBOX_RETENTION_SECONDS: "7 days: longer than any redelivery or replay is late",
+};
+/**
+ * Set in every Deployment: without them a service would run alone, on its own files (and, without
+ * SERVICE_TOKEN_KEY, refuse to start: its peers are on other hosts).
+ */
+const commonRequired = ["HOST", "PORT", "KAFKA_BROKERS", "DATA_DIR", "SERVICE_TOKEN_KEY"];
 const withDatabase = [...commonRequired, "DATABASE_URL"];
 
 const services: Record<string, ServiceEnv> = {
@@ -60,13 +69,13 @@ const services: Record<string, ServiceEnv> = {
   "user-service": {
     schema: userEnvSchema,
     load: loadUserEnv,
-    defaulted: commonDefaults,
+    defaulted: consumerDefaults,
     required: withDatabase,
   },
   "image-service": {
     schema: imageEnvSchema,
     load: loadImageEnv,
-    defaulted: { ...commonDefaults, BLOB_DIR: "image files are in the object store (BLOB_STORE=s3)" },
+    defaulted: { ...consumerDefaults, BLOB_DIR: "image files are in the object store (BLOB_STORE=s3)" },
     required: [
       ...withDatabase,
       "BLOB_STORE",
@@ -79,7 +88,7 @@ const services: Record<string, ServiceEnv> = {
   "comment-service": {
     schema: commentEnvSchema,
     load: loadCommentEnv,
-    defaulted: commonDefaults,
+    defaulted: consumerDefaults,
     required: withDatabase,
   },
 };
