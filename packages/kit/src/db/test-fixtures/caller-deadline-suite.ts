@@ -10,6 +10,7 @@ import { countFollowers, followersOf, publishFollow } from "../../events/test-fi
 import { appliedEvents, followerCounts, inbox, outbox } from "../../events/test-fixtures/schema.ts";
 import { silentLogger } from "../../log/logger.ts";
 import { newId } from "../ids.ts";
+import { inTransaction } from "../transaction.ts";
 import type { Database } from "../types.ts";
 import { ended, serveCalls, sleep } from "./incoming-calls.ts";
 
@@ -92,6 +93,21 @@ export function describeCallerDeadline(name: string, open: () => Promise<TestDat
       expect(begun).toBe(false);
       expect(transaction).toBe(Code.DeadlineExceeded);
       expect(await followersOf(database.db, user)).toBe(0);
+    });
+
+    it("inTransaction's retries stop with the call", async () => {
+      let attempts = 0;
+      const server = await serveCalls(async (signal) => {
+        await inTransaction(database.db, async () => {
+          attempts++;
+          await ended(signal);
+          throw Object.assign(new Error("could not serialize access"), { code: "40001" });
+        });
+      });
+      onTestFinished(() => server.close());
+      expect(await server.call({ deadlineMs: 100 })).toBe(Code.DeadlineExceeded);
+      expect(await server.answered()).toBe(Code.DeadlineExceeded);
+      expect(attempts).toBe(1);
     });
 
     it("a caller that goes away: Canceled, nothing commits", async () => {
