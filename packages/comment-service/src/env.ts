@@ -1,7 +1,8 @@
-import { commonEnvSchema, type Environment, parseEnv } from "@instagram/kit";
+import { commonEnvSchema, consumerEnvShape, type Environment, parseEnv } from "@instagram/kit";
 import { z } from "zod";
 
 export const commentEnvSchema = commonEnvSchema.extend({
+  ...consumerEnvShape,
   PORT: commonEnvSchema.shape.PORT.unwrap().default(8084),
   /**
    * Deadline of the BatchGetImageOwners call made when the images read model does not know an

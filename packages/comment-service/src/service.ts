@@ -20,6 +20,7 @@ import { createImageOwnerLookup, type ImageOwnerLookup } from "./peers/image-own
 import { commentRoutes } from "./routes.ts";
 import { createCommentServiceImpl } from "./rpc/comment-service.ts";
 import type { CommentDeps } from "./use-cases/comments.ts";
+import { startCommentKeySweep } from "./use-cases/key-retention.ts";
 
 export { type CommentEnv, commentEnvSchema, loadCommentEnv } from "./env.ts";
 export { COMMENTS_SCHEMA };
@@ -53,7 +54,13 @@ export function createCommentService(env: CommentEnv, opts: CommentServiceOption
               instances: runtime.instances,
             })
           : undefined);
-      const running = await startCommentWork({ db, bus: runtime.bus, logger, imageOwners });
+      const running = await startCommentWork({
+        db,
+        bus: runtime.bus,
+        logger,
+        imageOwners,
+        inboxRetentionMs: env.INBOX_RETENTION_SECONDS * 1000,
+      });
       const verifier = opts.verifier ?? authServiceVerifier(env.JWT_ISSUER, runtime);
       const interceptors = [createAuthInterceptor(verifier)];
       const routes = commentRoutes(createCommentServiceImpl(running.deps));
@@ -63,7 +70,7 @@ export function createCommentService(env: CommentEnv, opts: CommentServiceOption
   });
 }
 
-/** The outbox relay and the event consumer, and the use-case deps wired to them. */
+/** The outbox relay, the event consumer and the key sweep, and the use-case deps wired to them. */
 export async function startCommentWork(opts: {
   db: Database;
   bus: EventBus;
@@ -71,14 +78,29 @@ export async function startCommentWork(opts: {
   imageOwners?: ImageOwnerLookup;
   now?: () => Date;
   consumerRetryDelayMs?: number;
+  /** How long the inbox keeps processed event ids (INBOX_RETENTION_SECONDS); default the kit's. */
+  inboxRetentionMs?: number;
   /** Replaces the event handlers (tests that inject faults). */
   handlers?: EventHandlers;
 }): Promise<{ deps: CommentDeps; stop(): Promise<void> }> {
   const { db, bus, logger } = opts;
   const now = opts.now ?? (() => new Date());
   const handlers = (outbox: Outbox) => opts.handlers ?? createEventHandlers({ outbox, now });
-  const consumer = { name: CONSUMER_NAME, inbox, handlers, retryDelayMs: opts.consumerRetryDelayMs };
+  const consumer = {
+    name: CONSUMER_NAME,
+    inbox,
+    handlers,
+    retryDelayMs: opts.consumerRetryDelayMs,
+    inboxRetention: { keepMs: opts.inboxRetentionMs },
+  };
   const events = await startServiceEvents({ db, bus, logger, outbox: outboxTable, consumer });
+  const keySweep = startCommentKeySweep({ db, logger, now });
   const deps: CommentDeps = { db, outbox: events.outbox, logger, imageOwners: opts.imageOwners, now };
-  return { deps, stop: events.stop };
+  return {
+    deps,
+    async stop() {
+      await keySweep.stop();
+      await events.stop();
+    },
+  };
 }

@@ -1,4 +1,4 @@
-import { commonEnvSchema, type Environment, parseEnv } from "@instagram/kit";
+import { commonEnvSchema, consumerEnvShape, type Environment, parseEnv } from "@instagram/kit";
 import { z } from "zod";
 
 const MiB = 1024 * 1024;
@@ -10,6 +10,7 @@ const positiveInt = (what: string) =>
     .positive(`expected ${what}`);
 
 export const imageEnvSchema = commonEnvSchema.extend({
+  ...consumerEnvShape,
   PORT: commonEnvSchema.shape.PORT.unwrap().default(8083),
   /** Image files; default DATA_DIR/blobs. */
   BLOB_DIR: z.string().min(1).optional(),

@@ -23,6 +23,7 @@ import { createSharpProcessor } from "./processing/sharp-processor.ts";
 import { createRoutes } from "./routes.ts";
 import { startBlobReaper } from "./use-cases/blob-reaper.ts";
 import type { ImageStore } from "./use-cases/image-store.ts";
+import { startImageKeySweep } from "./use-cases/key-retention.ts";
 import { startTimelineTrimmer } from "./use-cases/timeline-trimmer.ts";
 
 export { type ImageEnv, imageEnvSchema, loadImageEnv } from "./env.ts";
@@ -57,6 +58,7 @@ export function createImageService(
           timelineDays: env.FEED_TIMELINE_DAYS,
           fanOutLimit: env.FEED_FAN_OUT_MAX_FOLLOWERS,
         }),
+        inboxRetentionMs: env.INBOX_RETENTION_SECONDS * 1000,
       });
       const routes = createRoutes(running.store);
       const interceptors = [createAuthInterceptor(verifier)];
@@ -79,8 +81,8 @@ export function createImageService(
 }
 
 /**
- * The outbox relay, the blob reaper, the timeline trimmer and the event consumer, and the
- * ImageStore wired to them.
+ * The outbox relay, the blob reaper, the timeline trimmer, the key sweep and the event consumer,
+ * and the ImageStore wired to them.
  */
 export async function startImageWork(deps: {
   db: Database;
@@ -89,11 +91,14 @@ export async function startImageWork(deps: {
   blobs: BlobStore;
   feedPolicy?: FeedPolicy;
   reaperIntervalMs?: number;
+  /** How long the inbox keeps processed event ids (INBOX_RETENTION_SECONDS); default the kit's. */
+  inboxRetentionMs?: number;
 }): Promise<{ store: ImageStore; stop(): Promise<void> }> {
   const { db, bus, logger, blobs } = deps;
   const policy = deps.feedPolicy ?? defaultFeedPolicy;
   const reaper = startBlobReaper({ db, blobs, logger, intervalMs: deps.reaperIntervalMs });
   const trimmer = startTimelineTrimmer({ db, policy, logger });
+  const keySweep = startImageKeySweep({ db, logger });
   let events: ServiceEvents;
   try {
     events = await startServiceEvents({
@@ -108,10 +113,11 @@ export async function startImageWork(deps: {
         // pass that still misses the claims leaves them to the next periodic one.
         handlers: (outbox) =>
           imageEventHandlers({ outbox, feedPolicy: policy, afterUserRemoved: () => reaper.kick() }),
+        inboxRetention: { keepMs: deps.inboxRetentionMs },
       },
     });
   } catch (error) {
-    await Promise.all([reaper.stop(), trimmer.stop()]);
+    await Promise.all([reaper.stop(), trimmer.stop(), keySweep.stop()]);
     throw error;
   }
   void reaper.run();
@@ -127,7 +133,7 @@ export async function startImageWork(deps: {
     store,
     async stop() {
       await events.stop();
-      await Promise.all([reaper.stop(), trimmer.stop()]);
+      await Promise.all([reaper.stop(), trimmer.stop(), keySweep.stop()]);
     },
   };
 }

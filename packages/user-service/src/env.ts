@@ -1,7 +1,8 @@
-import { commonEnvSchema, type Environment, parseEnv } from "@instagram/kit";
+import { commonEnvSchema, consumerEnvShape, type Environment, parseEnv } from "@instagram/kit";
 import type { z } from "zod";
 
 export const userEnvSchema = commonEnvSchema.extend({
+  ...consumerEnvShape,
   PORT: commonEnvSchema.shape.PORT.unwrap().default(8082),
 });
 

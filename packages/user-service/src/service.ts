@@ -42,7 +42,12 @@ export function createUserService(env: UserEnv): ServiceModule {
         bus: runtime.bus,
         logger,
         outbox: outboxTable,
-        consumer: { name: CONSUMER_NAME, inbox, handlers: (outbox) => createEventHandlers(outbox) },
+        consumer: {
+          name: CONSUMER_NAME,
+          inbox,
+          handlers: (outbox) => createEventHandlers(outbox),
+          inboxRetention: { keepMs: env.INBOX_RETENTION_SECONDS * 1000 },
+        },
       });
       const interceptors = [createAuthInterceptor(authServiceVerifier(env.JWT_ISSUER, runtime))];
       const routes = createUserRoutes({ db, outbox: events.outbox });

@@ -1,5 +1,5 @@
 import { type Executor, type ListPage, type ListPosition, selectListPage } from "@instagram/kit";
-import { and, eq, inArray, lt, sql } from "drizzle-orm";
+import { and, eq, inArray, isNotNull, lt, sql } from "drizzle-orm";
 import { authors, type CommentRow, comments, knownImages } from "./schema/index.ts";
 
 /** A comment as the service shows it: its row and its author's username. */
@@ -59,6 +59,24 @@ export async function forgetKeyBefore(
         lt(comments.createdAt, before),
       ),
     );
+}
+
+/**
+ * Forgets the keys of at most `limit` comments made before `before` (through the partial index of
+ * keyed comments by age); resolves to how many. A row another sweep cleared meanwhile is skipped.
+ */
+export async function forgetKeysBefore(db: Executor, before: Date, limit: number): Promise<number> {
+  const expired = db
+    .select({ id: comments.id })
+    .from(comments)
+    .where(and(isNotNull(comments.idempotencyKey), lt(comments.createdAt, before)))
+    .limit(limit);
+  const cleared = await db
+    .update(comments)
+    .set({ idempotencyKey: null })
+    .where(and(inArray(comments.id, expired), isNotNull(comments.idempotencyKey)))
+    .returning({ id: comments.id });
+  return cleared.length;
 }
 
 /** One page of an image's comments, oldest first. */

@@ -1,5 +1,5 @@
 import type { Executor } from "@instagram/kit";
-import { and, eq, inArray, lt, sql } from "drizzle-orm";
+import { and, eq, inArray, isNotNull, lt, sql } from "drizzle-orm";
 import type { CaptionFacts } from "../domain/caption.ts";
 import { imageMentions, images, imageTags } from "./schema/index.ts";
 
@@ -80,6 +80,24 @@ export async function forgetImageKeyBefore(
         lt(images.createdAt, before),
       ),
     );
+}
+
+/**
+ * Forgets the keys of at most `limit` images made before `before` (through the partial index of
+ * keyed images by age); resolves to how many. A row another sweep cleared meanwhile is skipped.
+ */
+export async function forgetImageKeysBefore(db: Executor, before: Date, limit: number): Promise<number> {
+  const expired = db
+    .select({ id: images.id })
+    .from(images)
+    .where(and(isNotNull(images.idempotencyKey), lt(images.createdAt, before)))
+    .limit(limit);
+  const cleared = await db
+    .update(images)
+    .set({ idempotencyKey: null })
+    .where(and(inArray(images.id, expired), isNotNull(images.idempotencyKey)))
+    .returning({ id: images.id });
+  return cleared.length;
 }
 
 export async function imageExists(db: Executor, id: string): Promise<boolean> {

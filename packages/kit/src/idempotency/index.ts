@@ -4,3 +4,8 @@ export {
   idempotencyKeyReused,
   readIdempotencyKey,
 } from "./idempotency-key.ts";
+export {
+  type IdempotencyKeySweep,
+  idempotencyKeysForgottenTotal,
+  startIdempotencyKeySweep,
+} from "./key-sweep.ts";

@@ -27,9 +27,7 @@ export const comments = commentsSchema.table(
       .on(t.authorId, t.idempotencyKey)
       .where(sql`${t.idempotencyKey} is not null`),
     // The key sweep's way in: keyed comments by age (only the last day's keep their key).
-    index("comments_idempotency_key_age_idx")
-      .on(t.createdAt)
-      .where(sql`${t.idempotencyKey} is not null`),
+    index("comments_idempotency_key_age_idx").on(t.createdAt).where(sql`${t.idempotencyKey} is not null`),
     check("comments_text_length", sql`char_length(${t.text}) between 1 and 1000`),
   ],
 );

@@ -1,0 +1,1 @@
+CREATE INDEX "inbox_consumer_processed_idx" ON "kit_test"."inbox" USING btree ("consumer","processed_at");
