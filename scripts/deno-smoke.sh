@@ -115,6 +115,9 @@ image_id="$(curl -sf --max-time 60 -X POST "$gateway/v1/images" -H "authorizatio
 type="$(curl -sf --max-time 60 -o "$WORK/thumbnail" -w '%{content_type}' "$gateway/v1/images/$image_id/content?size=thumbnail")"
 [[ "$type" == image/* && -s "$WORK/thumbnail" ]] || { echo "FAIL  thumbnail: content type '$type'"; exit 1; }
 echo "ok    uploaded through the gateway (fetch path) to image-service (sharp on Deno); thumbnail $type"
+# The verifiers poll auth's internal ListRevokedSessions with their service tokens; a refused one is logged.
+if grep -l "service token refused" "$WORK"/*.log; then echo "FAIL  a service refused another's service token"; exit 1; fi
+echo "ok    no service token refused"
 
 for name in gateway image user auth; do
   kill -TERM "${PIDS[$name]}"
