@@ -7,9 +7,11 @@ import { followersOf } from "../events/test-fixtures/follows.ts";
 import { databaseUrl, required } from "../events/test-fixtures/integration.ts";
 import { appliedEvents, followerCounts } from "../events/test-fixtures/schema.ts";
 import { newId } from "./ids.ts";
+import { createPostgresConnector } from "./postgres-connector.ts";
 import { rowsOf } from "./rows.ts";
 import { describeCallerDeadline } from "./test-fixtures/caller-deadline-suite.ts";
-import { serveCalls } from "./test-fixtures/incoming-calls.ts";
+import { serveCalls, sleep } from "./test-fixtures/incoming-calls.ts";
+import type { Executor } from "./types.ts";
 
 const url = () => required(databaseUrl, "TEST_DATABASE_URL");
 describeCallerDeadline("work for an incoming call stops at its end (PostgreSQL)", () =>
@@ -79,4 +81,34 @@ describe("a statement of a call whose deadline passes (PostgreSQL)", () => {
     expect(await followersOf(db, user)).toBe(1);
     expect((await db.select().from(appliedEvents).where(eq(appliedEvents.aggregateId, user))).length).toBe(0);
   });
+});
+
+describe("a write of a call waiting for a connection (PostgreSQL)", () => {
+  it.each(["statement", "transaction"])(
+    "a %s is dropped at the deadline: nothing lands when a connection frees",
+    async (kind) => {
+      const connector = createPostgresConnector({ url: url(), max: 1 });
+      const { db } = await connector.connect();
+      onTestFinished(() => connector.close());
+      // The pool's one connection is busy for 1.5 s (as when every connection waits on a dead database).
+      const busy = db.transaction(async (tx) => {
+        await tx.execute(sql`select pg_sleep(1.5)`);
+      });
+      const user = newId();
+      const write = (executor: Executor) =>
+        executor.insert(followerCounts).values({ userId: user, followers: 1 });
+      const server = await serveCalls(async () => {
+        if (kind === "statement") await write(db);
+        else await db.transaction(write);
+      });
+      onTestFinished(() => server.close());
+      const started = Date.now();
+      expect(await server.call({ deadlineMs: 300 })).toBe(Code.DeadlineExceeded);
+      expect(await server.answered()).toBe(Code.DeadlineExceeded);
+      expect(Date.now() - started).toBeLessThan(1_000);
+      await busy;
+      await sleep(200);
+      expect(await followersOf(db, user)).toBe(0);
+    },
+  );
 });
