@@ -1,4 +1,5 @@
 import { sql } from "drizzle-orm";
+import { readMigrationFiles } from "drizzle-orm/migrator";
 import { Kafka, logLevel } from "kafkajs";
 import pino from "pino";
 import { describe, expect, it, vi } from "vitest";
@@ -51,7 +52,7 @@ describe("migrate on PostgreSQL", () => {
       const applied = rowsOf(
         await handles[0]?.db.execute(sql`select hash from kit_test.__drizzle_migrations`),
       );
-      expect(applied).toHaveLength(1);
+      expect(applied).toHaveLength(readMigrationFiles({ migrationsFolder: testMigrations }).length);
     } finally {
       await Promise.all(connectors.map((connector) => connector.close()));
     }
