@@ -7,9 +7,18 @@ export interface Answer {
   text: string;
 }
 
-// The edge refuses a request line over 16 KiB (414) before reading the body and closes the
-// connection; a client still sending a body then meets EPIPE/ECONNRESET instead of the answer.
-const LONGEST_REQUEST_LINE = 16 * 1024;
+// The edge refuses a request line over 16 KiB (414), or a head (line and header fields) over
+// 16 KiB (431), before reading the body and closes the connection; a client still sending a body
+// then meets EPIPE/ECONNRESET instead of the answer.
+const LONGEST_HEAD = 16 * 1024;
+
+function headTooLarge(request: FuzzRequest): boolean {
+  const fields = Object.entries(request.headers).reduce(
+    (bytes, [name, value]) => bytes + name.length + value.length + 4,
+    0,
+  );
+  return request.target.length + fields > LONGEST_HEAD;
+}
 
 function closedWhileSending(error: unknown): boolean {
   const code = (error as { cause?: { code?: unknown } }).cause?.code;
@@ -29,7 +38,7 @@ export async function send(gatewayUrl: string, request: FuzzRequest): Promise<An
   try {
     response = await fetch(url, init);
   } catch (error) {
-    if (request.target.length <= LONGEST_REQUEST_LINE || !closedWhileSending(error)) throw error;
+    if (!headTooLarge(request) || !closedWhileSending(error)) throw error;
     // Ask again without the body, so the edge's answer can be read and judged like any other.
     response = await fetch(url, { ...init, method: "GET", body: undefined });
   }
