@@ -43,7 +43,12 @@ describe("internal RPCs on the services' own ports", () => {
     ];
     const access = alice.tokens.accessToken;
     for (const [service, procedure, message] of internal) {
-      for (const headers of [{}, { authorization: `Bearer ${access}` }, { "x-service-token": access }]) {
+      const attempts: Record<string, string>[] = [
+        {},
+        { authorization: `Bearer ${access}` },
+        { "x-service-token": access },
+      ];
+      for (const headers of attempts) {
         const response = await connectCall(service, procedure, message, headers);
         expect(response.status, `${procedure} with ${Object.keys(headers)}`).toBe(401);
         expect(await response.json()).toMatchObject({ code: "unauthenticated" });
@@ -62,7 +67,11 @@ describe("internal RPCs on the services' own ports", () => {
     );
     try {
       const error = await new Promise<grpc.ServiceError | null>((done) => {
-        stub.BatchGetProfiles({ ids: [alice.id] }, (failure: grpc.ServiceError | null) => done(failure));
+        const batchGetProfiles = stub.BatchGetProfiles as (
+          request: unknown,
+          callback: (failure: grpc.ServiceError | null) => void,
+        ) => void;
+        batchGetProfiles.call(stub, { ids: [alice.id] }, (failure) => done(failure));
       });
       expect(error?.code).toBe(grpc.status.UNAUTHENTICATED);
     } finally {

@@ -20,6 +20,7 @@ export {
   listDeadLetters,
   replayDeadLetters,
 } from "./events/kafka-dead-letters.ts";
+export { fixKafkaNegativeTimer } from "./events/kafka-timer-fix.ts";
 export {
   type LaunchedService,
   type ListenAddress,

@@ -1,4 +1,6 @@
 // Redelivery: the stack's consumer groups set back to the earliest offset, and how far behind they are.
+
+import { fixKafkaNegativeTimer } from "@instagram/kit/node";
 import type { InstanceName } from "@instagram/stack";
 import { type Admin, Kafka, logLevel } from "kafkajs";
 import type { FaultStack } from "./fault-stack.ts";
@@ -12,6 +14,7 @@ const consumers: { group: string; instances: InstanceName[] }[] = [
 const consumerInstances = consumers.flatMap((consumer) => consumer.instances);
 
 export async function withAdmin<T>(faults: FaultStack, work: (admin: Admin) => Promise<T>): Promise<T> {
+  fixKafkaNegativeTimer();
   const admin = new Kafka({ brokers: faults.kafkaBrokers.split(","), logLevel: logLevel.NOTHING }).admin();
   await admin.connect();
   try {
