@@ -6,6 +6,8 @@ interface IncomingCall {
   signal: AbortSignal;
   /** Epoch ms; undefined when the caller sent no deadline. */
   at: number | undefined;
+  /** The handler has answered: its signal aborts with the stream, but nobody waits any more. */
+  answered: boolean;
 }
 
 const incoming = new AsyncLocalStorage<IncomingCall>();
@@ -17,10 +19,29 @@ const incoming = new AsyncLocalStorage<IncomingCall>();
  */
 export const rememberCallerDeadline: Interceptor = (next) => (req) => {
   const ms = timeoutOf(req.header);
-  return incoming.run({ signal: req.signal, at: ms === undefined ? undefined : Date.now() + ms }, () =>
-    next(req),
-  );
+  const call: IncomingCall = {
+    signal: req.signal,
+    at: ms === undefined ? undefined : Date.now() + ms,
+    answered: false,
+  };
+  return incoming.run(call, async () => {
+    try {
+      return await next(req);
+    } finally {
+      call.answered = true;
+    }
+  });
 };
+
+/**
+ * The incoming call still being served in this async context. Work a handler started but did not
+ * await (a timer, a kicked background pass) keeps the context after the answer; it is no longer
+ * the call's work, and the call's end must not stop it.
+ */
+function servedCall(): IncomingCall | undefined {
+  const call = incoming.getStore();
+  return call === undefined || call.answered ? undefined : call;
+}
 
 /**
  * Node, client side (http2Instances): a call made while serving an incoming call sends at most the
@@ -28,7 +49,7 @@ export const rememberCallerDeadline: Interceptor = (next) => (req) => {
  * A call whose caller's deadline has already passed is not sent.
  */
 export const inheritCallerDeadline: Interceptor = (next) => (req) => {
-  const caller = incoming.getStore();
+  const caller = servedCall();
   if (caller === undefined) return next(req);
   if (caller.signal.aborted) {
     throw ConnectError.from(caller.signal.reason ?? new ConnectError("the caller went away", Code.Canceled));
@@ -47,7 +68,7 @@ export const inheritCallerDeadline: Interceptor = (next) => (req) => {
  * caller goes away. For work that can stop early (e.g. before a commit nobody will hear about).
  */
 export function incomingCallSignal(): AbortSignal | undefined {
-  return incoming.getStore()?.signal;
+  return servedCall()?.signal;
 }
 
 /** The deadline an incoming call carries: Connect-Timeout-Ms, or gRPC's grpc-timeout. */

@@ -138,6 +138,26 @@ export function describeCallerDeadline(name: string, open: () => Promise<TestDat
       expect(await followersOf(database.db, user)).toBe(3);
     });
 
+    it("work a handler started and did not await goes on after the answer (a kicked background pass)", async () => {
+      const user = newId();
+      let detached: Promise<void> = Promise.resolve();
+      const server = await serveCalls(async () => {
+        detached = (async () => {
+          await sleep(300); // the call has been answered and its stream closed by now
+          await database.db.insert(followerCounts).values({ userId: user, followers: 1 });
+          await database.db.transaction(async (tx) => {
+            await tx.update(followerCounts).set({ followers: 2 }).where(eq(followerCounts.userId, user));
+          });
+        })();
+        detached.catch(() => {}); // awaited below
+      });
+      onTestFinished(() => server.close());
+      expect(await server.call({ deadlineMs: 5_000 })).toBe("ok");
+      expect(await server.answered()).toBe("ok");
+      await detached;
+      expect(await followersOf(database.db, user)).toBe(2);
+    });
+
     it("a consumer's work is untouched by the end of the call that published its event", async () => {
       const user = newId();
       let callEnded: Promise<void> = new Promise(() => {});
