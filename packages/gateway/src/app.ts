@@ -1,8 +1,6 @@
-import { cors as connectCors } from "@connectrpc/connect";
 import { OpenAPIHono } from "@hono/zod-openapi";
 import {
   type AccessTokenVerifier,
-  FIELD_ERRORS_KEY,
   type Logger,
   type LoginThrottle,
   mountOperations,
@@ -10,9 +8,9 @@ import {
   problem,
   problemResponse,
 } from "@instagram/kit";
-import type { Hono, MiddlewareHandler } from "hono";
-import { cors } from "hono/cors";
+import type { Hono } from "hono";
 import { type GatewayBindings, requireAccessToken } from "./auth/bearer.ts";
+import { corsPolicy } from "./cors-policy.ts";
 import { errorHandler, notFound, validationProblem } from "./errors/handlers.ts";
 import { allowedMethodsOf } from "./errors/method-not-allowed.ts";
 import type { ImageServiceHttp } from "./peers/image-service-http.ts";
@@ -48,33 +46,6 @@ export interface GatewayDeps {
   readiness: () => Promise<void>;
   /** Serve /metrics on this public port to `Authorization: Bearer <token>` only; absent: not at all. */
   metricsToken?: string;
-}
-
-function corsPolicy(origins: string): MiddlewareHandler {
-  const list = origins.split(",").map((origin) => origin.trim());
-  return cors({
-    origin: list.includes("*") ? "*" : list,
-    allowMethods: [
-      ...new Set([...connectCors.allowedMethods, "GET", "HEAD", "POST", "PUT", "PATCH", "DELETE"]),
-    ],
-    allowHeaders: [
-      ...connectCors.allowedHeaders,
-      "Authorization",
-      "Idempotency-Key",
-      "If-None-Match",
-      "X-Request-Id",
-    ],
-    exposeHeaders: [
-      ...connectCors.exposedHeaders,
-      "Retry-After",
-      "WWW-Authenticate",
-      "Location",
-      "X-Request-Id",
-      // Field problems of a refused Connect call (gRPC-web carries them in its trailers).
-      FIELD_ERRORS_KEY,
-    ],
-    maxAge: 7200,
-  });
 }
 
 export function createApp(deps: GatewayDeps): GatewayApp {
