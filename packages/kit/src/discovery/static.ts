@@ -14,6 +14,9 @@ export interface StaticDiscoveryOptions {
 }
 
 interface Expansion {
+  parsed: URL;
+  /** The host is a name to look up (not an address, not localhost, over http). */
+  named: boolean;
   urls: string[];
   at: number;
   refreshing: Promise<void> | undefined;
@@ -37,16 +40,18 @@ export function createStaticDiscovery(
 
   /** A URL whose host has addresses: one URL per address; the URL itself while none are known. */
   async function expand(url: string, lookup: AddressLookup): Promise<string[]> {
-    const parsed = new URL(url);
-    if (parsed.protocol !== "http:" || isAddress(parsed.hostname) || parsed.hostname === "localhost") {
-      return [url];
-    }
     let expansion = expansions.get(url);
     if (!expansion) {
-      expansion = { urls: [], at: 0, refreshing: undefined };
+      // Parsed once: this runs on every call.
+      const parsed = new URL(url);
+      const named =
+        parsed.protocol === "http:" && !isAddress(parsed.hostname) && parsed.hostname !== "localhost";
+      expansion = { parsed, named, urls: [], at: 0, refreshing: undefined };
       expansions.set(url, expansion);
     }
+    if (!expansion.named) return [url];
     const current = expansion;
+    const parsed = current.parsed;
     if (Date.now() - current.at >= refreshMs && !current.refreshing) {
       current.refreshing = lookup(parsed.hostname)
         .then(
