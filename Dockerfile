@@ -24,7 +24,7 @@ WORKDIR /repo
 ENV NPM_CONFIG_UPDATE_NOTIFIER=false TURBO_TELEMETRY_DISABLED=1
 COPY --from=prune /repo/out/json/ ./
 # The root postinstall patches the postgres driver (see the script).
-COPY packages/kit/scripts/patch-postgres-driver.mjs packages/kit/scripts/
+COPY packages/kit/scripts/patch-postgres-driver.mjs packages/kit/scripts/patch-connect-calls.mjs packages/kit/scripts/
 RUN npm ci
 COPY --from=prune /repo/out/full/ ./
 COPY tsconfig.base.json ./
@@ -48,7 +48,7 @@ ENV NODE_ENV=production \
     NPM_CONFIG_FUND=false \
     NPM_CONFIG_AUDIT=false
 COPY --from=prune /repo/out/json/ ./
-COPY packages/kit/scripts/patch-postgres-driver.mjs packages/kit/scripts/
+COPY packages/kit/scripts/patch-postgres-driver.mjs packages/kit/scripts/patch-connect-calls.mjs packages/kit/scripts/
 RUN npm ci --omit=dev && npm cache clean --force
 COPY --from=build /deploy/ ./
 # Volumes mounted here start with these owners: blobs, the auth signing key, the service-token key.
