@@ -3,7 +3,7 @@ import type { Logger } from "pino";
 import type { InboxTable } from "../db/inbox-table.ts";
 import type { Database } from "../db/types.ts";
 import { inboxRowsRemovedTotal } from "../telemetry/event-metrics.ts";
-import { createPause } from "./pause.ts";
+import { type PeriodicSweep, startPeriodicSweep } from "./periodic-sweep.ts";
 
 export interface InboxRetention {
   /** Rows older than this are deleted; default 7 days: longer than any redelivery can be late. */
@@ -16,11 +16,8 @@ export interface InboxRetention {
 
 export const DEFAULT_INBOX_RETENTION_MS = 7 * 24 * 3_600_000;
 
-export interface InboxSweep {
-  /** Deletes one consumer's expired rows now, in batches; resolves to how many. */
-  sweep(): Promise<number>;
-  stop(): Promise<void>;
-}
+/** `sweep()` deletes one consumer's expired rows now, in batches, and resolves to how many. */
+export type InboxSweep = PeriodicSweep;
 
 /**
  * Deletes a consumer's inbox rows past the retention window, in batches, at start and then
@@ -37,45 +34,29 @@ export function startInboxSweep(opts: {
   const keepMs = opts.retention?.keepMs ?? DEFAULT_INBOX_RETENTION_MS;
   const everyMs = opts.retention?.everyMs ?? 3_600_000;
   const batchSize = Math.max(1, opts.retention?.batchSize ?? 1_000);
-  const pause = createPause();
-  let stopped = false;
-
-  async function sweep(): Promise<number> {
-    const cutoff = new Date(Date.now() - keepMs);
-    let removed = 0;
-    for (;;) {
-      const expired = db
-        .select({ eventId: inbox.eventId })
-        .from(inbox)
-        .where(and(eq(inbox.consumer, consumer), lt(inbox.processedAt, cutoff)))
-        .limit(batchSize);
-      const deleted = await db
-        .delete(inbox)
-        .where(and(eq(inbox.consumer, consumer), inArray(inbox.eventId, expired)))
-        .returning({ eventId: inbox.eventId });
-      removed += deleted.length;
-      inboxRowsRemovedTotal.inc({ consumer }, deleted.length);
-      if (deleted.length < batchSize || stopped) break;
-    }
-    if (removed > 0) logger.info({ removed, keepMs }, "inbox rows past retention deleted");
-    return removed;
-  }
-
-  const loop = (async () => {
-    while (!stopped) {
-      await sweep().catch((error: unknown) => {
-        logger.warn({ err: error }, "inbox sweep failed; trying again at the next period");
-      });
-      await pause.sleep(everyMs);
-    }
-  })();
-
-  return {
-    sweep,
-    async stop() {
-      stopped = true;
-      pause.stop();
-      await loop;
+  return startPeriodicSweep({
+    everyMs,
+    logger,
+    what: "inbox",
+    async sweep(stopped) {
+      const cutoff = new Date(Date.now() - keepMs);
+      let removed = 0;
+      for (;;) {
+        const expired = db
+          .select({ eventId: inbox.eventId })
+          .from(inbox)
+          .where(and(eq(inbox.consumer, consumer), lt(inbox.processedAt, cutoff)))
+          .limit(batchSize);
+        const deleted = await db
+          .delete(inbox)
+          .where(and(eq(inbox.consumer, consumer), inArray(inbox.eventId, expired)))
+          .returning({ eventId: inbox.eventId });
+        removed += deleted.length;
+        inboxRowsRemovedTotal.inc({ consumer }, deleted.length);
+        if (deleted.length < batchSize || stopped()) break;
+      }
+      if (removed > 0) logger.info({ removed, keepMs }, "inbox rows past retention deleted");
+      return removed;
     },
-  };
+  });
 }

@@ -1,5 +1,5 @@
 import { Counter } from "prom-client";
-import { createPause } from "../events/pause.ts";
+import { type PeriodicSweep, startPeriodicSweep } from "../events/periodic-sweep.ts";
 import type { Logger } from "../log/logger.ts";
 import { metricsRegistry } from "../telemetry/metrics-registry.ts";
 import { IDEMPOTENCY_KEY_RETENTION_MS } from "./idempotency-key.ts";
@@ -11,12 +11,8 @@ export const idempotencyKeysForgottenTotal: Counter<"service"> = new Counter({
   registers: [metricsRegistry],
 });
 
-export interface IdempotencyKeySweep {
-  /** Forgets every key past the retention now, in batches; resolves to how many. */
-  sweep(): Promise<number>;
-  /** Stops the periodic sweep, waiting for one in progress. */
-  stop(): Promise<void>;
-}
+/** `sweep()` forgets every key past the retention now, in batches, and resolves to how many. */
+export type IdempotencyKeySweep = PeriodicSweep;
 
 /**
  * Forgets the Idempotency-Keys older than their retention (24 h), in batches, at start and then
@@ -39,37 +35,21 @@ export function startIdempotencyKeySweep(opts: {
   const everyMs = opts.everyMs ?? 3_600_000;
   const batchSize = Math.max(1, opts.batchSize ?? 1_000);
   const now = opts.now ?? (() => new Date());
-  const pause = createPause();
-  let stopped = false;
-
-  async function sweep(): Promise<number> {
-    const before = new Date(now().getTime() - IDEMPOTENCY_KEY_RETENTION_MS);
-    let forgotten = 0;
-    for (;;) {
-      const cleared = await forget(before, batchSize);
-      forgotten += cleared;
-      idempotencyKeysForgottenTotal.inc({ service }, cleared);
-      if (cleared < batchSize || stopped) break;
-    }
-    if (forgotten > 0) logger.info({ forgotten, before }, "idempotency keys past retention forgotten");
-    return forgotten;
-  }
-
-  const loop = (async () => {
-    while (!stopped) {
-      await sweep().catch((error: unknown) => {
-        logger.warn({ err: error }, "idempotency key sweep failed; trying again at the next period");
-      });
-      await pause.sleep(everyMs);
-    }
-  })();
-
-  return {
-    sweep,
-    async stop() {
-      stopped = true;
-      pause.stop();
-      await loop;
+  return startPeriodicSweep({
+    everyMs,
+    logger,
+    what: "idempotency key",
+    async sweep(stopped) {
+      const before = new Date(now().getTime() - IDEMPOTENCY_KEY_RETENTION_MS);
+      let forgotten = 0;
+      for (;;) {
+        const cleared = await forget(before, batchSize);
+        forgotten += cleared;
+        idempotencyKeysForgottenTotal.inc({ service }, cleared);
+        if (cleared < batchSize || stopped()) break;
+      }
+      if (forgotten > 0) logger.info({ forgotten, before }, "idempotency keys past retention forgotten");
+      return forgotten;
     },
-  };
+  });
 }
