@@ -4,14 +4,14 @@
 # connect-web (Connect JSON, Connect binary GET, gRPC-web) and reads a refusal's field errors, and
 # the gateway's /docs renders its API reference from the gateway's own assets (other origins are
 # cut off, as offline). Needs `apt-get install chromium` (or CHROMIUM_PATH).
-# Ports: BROWSER_CHECK_PORT (default 40040) for the gateway, the next four for the services, the
+# Ports: BROWSER_CHECK_PORT (default 21040) for the gateway, the next four for the services, the
 # one after for the page. Arguments go to vitest (CI adds its JSON reporter).
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 port_busy() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 # Six free ports in a row: the configured base, else the next blocks of ten.
-BASE="${BROWSER_CHECK_PORT:-40040}"
+BASE="${BROWSER_CHECK_PORT:-21040}"
 for _ in $(seq 1 20); do
   busy=0
   for offset in 0 1 2 3 4 5; do

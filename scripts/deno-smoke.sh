@@ -8,7 +8,7 @@
 # Kafka and PostgreSQL: KAFKA_BROKERS (and DATABASE_URL) from the environment, e.g. after
 # `eval "$(bash scripts/infra.sh env)"`; without KAFKA_BROKERS the script starts scripts/infra.sh
 # itself (its INFRA_* settings apply) and stops it again. Without DATABASE_URL each service keeps
-# PGlite in a throwaway directory; image files go where BLOB_STORE says (S3 in CI). Ports: DENO_SMOKE_PORT (default 40070) for the gateway, the next
+# PGlite in a throwaway directory; image files go where BLOB_STORE says (S3 in CI). Ports: DENO_SMOKE_PORT (default 21070) for the gateway, the next
 # three for auth, user, image.
 set -euo pipefail
 
@@ -18,7 +18,7 @@ cd "$ROOT"
 # The binary itself, not node_modules/.bin/deno (a Node wrapper that would take the signals and leave
 # Deno running); install_api finds it in the platform's @deno/* package, offline.
 DENO="$(node -p 'require("deno/install_api.cjs").runInstall()')"
-BASE="${DENO_SMOKE_PORT:-40070}"
+BASE="${DENO_SMOKE_PORT:-21070}"
 WORK="$(mktemp -d)"
 declare -A PIDS=()
 STARTED_INFRA=0

@@ -5,11 +5,11 @@
 #   2. the gateway answers /healthz within DEV_SMOKE_TIMEOUT seconds (180);
 #   3. saving a gateway file restarts the gateway (node --watch), which is ready again;
 #   4. SIGINT (Ctrl-C) stops every service it started.
-# Ports: DEV_SMOKE_PORT (48080) for the gateway, the next four for auth, user, image, comment.
+# Ports: DEV_SMOKE_PORT (21180) for the gateway, the next four for auth, user, image, comment.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 export PATH="$PWD/node_modules/.bin:$PATH" TURBO_TELEMETRY_DISABLED=1
-base="${DEV_SMOKE_PORT:-48080}"
+base="${DEV_SMOKE_PORT:-21180}"
 timeout_s="${DEV_SMOKE_TIMEOUT:-180}"
 export PORT_GATEWAY=$base PORT_AUTH=$((base + 1)) PORT_USER=$((base + 2)) PORT_IMAGE=$((base + 3)) PORT_COMMENT=$((base + 4))
 gateway="http://127.0.0.1:$base"

@@ -2,12 +2,12 @@
 # Production entries: every service started as `node dist/main.js` from its package (what each
 # image's CMD runs), after `turbo run build`, against DATABASE_URL and KAFKA_BROKERS (scripts/infra.sh):
 # each answers /readyz, then the gateway answers /healthz and a sign-up through the whole chain;
-# SIGTERM stops them all. Ports: DIST_SMOKE_PORT (48180) for the gateway, the next four for the others.
+# SIGTERM stops them all. Ports: DIST_SMOKE_PORT (21280) for the gateway, the next four for the others.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 : "${DATABASE_URL:?DATABASE_URL is required (eval \"\$(bash scripts/infra.sh env)\")}"
 : "${KAFKA_BROKERS:?KAFKA_BROKERS is required (eval \"\$(bash scripts/infra.sh env)\")}"
-base="${DIST_SMOKE_PORT:-48180}"
+base="${DIST_SMOKE_PORT:-21280}"
 declare -A port=([gateway]=$base [auth-service]=$((base + 1)) [user-service]=$((base + 2)) [image-service]=$((base + 3)) [comment-service]=$((base + 4)))
 data="$(mktemp -d)"
 pids=()

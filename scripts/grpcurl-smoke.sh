@@ -4,13 +4,13 @@
 #   - every port lists its services through server reflection and answers grpc.health.v1.Health;
 #   - a service's method is called with the descriptors reflection gave;
 #   - the gateway's port answers a gRPC call to a service method Unimplemented, with a reason.
-# Ports: GRPC_SMOKE_PORT (default 38080) for the gateway and the next four for the services.
+# Ports: GRPC_SMOKE_PORT (default 21080) for the gateway and the next four for the services.
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 TOOLS="${DEPLOY_TOOLS_DIR:-$HOME/.cache/instagram-deploy}"
 GRPCURL_VERSION=v1.9.3
-BASE="${GRPC_SMOKE_PORT:-38080}"
+BASE="${GRPC_SMOKE_PORT:-21080}"
 export PATH="$ROOT/node_modules/.bin:$PATH"
 
 if [[ ! -x "$TOOLS/bin/grpcurl" ]]; then

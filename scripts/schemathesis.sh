@@ -3,7 +3,7 @@
 # (/openapi.json): every operation, anonymous requests and a signed-in user's bearer token.
 # Fails on any server error and any answer the document does not describe (status code, content
 # type, body schema). The tool lives in a venv cached outside the clone.
-#   SCHEMATHESIS_PORT     the gateway's port (default 38090; the services take the next four)
+#   SCHEMATHESIS_PORT     the gateway's port (default 21090; the services take the next four)
 #   SCHEMATHESIS_EXAMPLES test cases per operation and phase (default 40)
 #   SCHEMATHESIS_MAX_TIME seconds for the whole run, a bound for CI (default 180)
 #   SCHEMATHESIS_REPORTS  where the JUnit and NDJSON reports go (default: a temp dir, removed)
@@ -14,7 +14,7 @@ set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 VERSION=4.32.5
 VENV="${SCHEMATHESIS_VENV:-$HOME/.cache/instagram-ci/schemathesis-$VERSION}"
-BASE="${SCHEMATHESIS_PORT:-38090}"
+BASE="${SCHEMATHESIS_PORT:-21090}"
 EXAMPLES="${SCHEMATHESIS_EXAMPLES:-40}"
 MAX_TIME="${SCHEMATHESIS_MAX_TIME:-180}"
 CHECKS="${SCHEMATHESIS_CHECKS:-not_a_server_error,status_code_conformance,content_type_conformance,response_schema_conformance}"

@@ -6,7 +6,7 @@ function required(name: string): string {
   return value;
 }
 
-/** The gateway of a running stack, e.g. http://127.0.0.1:40040. */
+/** The gateway of a running stack, e.g. http://127.0.0.1:21040. */
 export function gatewayUrl(): string {
   return required("BROWSER_CHECK_GATEWAY_URL");
 }
