@@ -43,6 +43,8 @@ export interface GatewayDeps {
   /** `*` or a comma-separated list of origins. */
   corsOrigins: string;
   maxJsonBodyBytes: number;
+  /** image-service's MAX_UPLOAD_BYTES (uploads declared longer are refused at the edge). */
+  maxUploadBytes: number;
   readiness: () => Promise<void>;
   /** Serve /metrics on this public port to `Authorization: Bearer <token>` only; absent: not at all. */
   metricsToken?: string;
@@ -82,6 +84,7 @@ export function createApp(deps: GatewayDeps): GatewayApp {
       loginLimit,
       clientAddress: deps.clientAddress,
       maxJsonBodyBytes: deps.maxJsonBodyBytes,
+      maxUploadBytes: deps.maxUploadBytes,
     },
   };
   registerAccountRoutes(app, routeDeps);

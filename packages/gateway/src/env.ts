@@ -16,6 +16,8 @@ export const gatewayEnvSchema = commonEnvSchema.extend({
   /** `*` or a comma-separated list of origins allowed by CORS. */
   CORS_ORIGINS: z.string().min(1).default("*"),
   MAX_JSON_BODY_BYTES: positiveInt("a size in bytes").default(64 * 1024),
+  /** image-service's limit, the same setting: an upload declared longer is refused before relaying. */
+  MAX_UPLOAD_BYTES: positiveInt("a size in bytes").default(20 * 1024 * 1024),
   /** Failed logins allowed per account name within the window. */
   LOGIN_RATE_ACCOUNT_MAX_FAILURES: positiveInt("a count").default(5),
   LOGIN_RATE_ACCOUNT_WINDOW_SECONDS: positiveInt("seconds").default(15 * 60),

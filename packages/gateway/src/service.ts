@@ -67,6 +67,7 @@ export function createGatewayService(env: GatewayEnv): ServiceModule {
         clientAddress: clientAddressOf({ trustedProxy: env.TRUSTED_PROXY }),
         corsOrigins: env.CORS_ORIGINS,
         maxJsonBodyBytes: env.MAX_JSON_BODY_BYTES,
+        maxUploadBytes: env.MAX_UPLOAD_BYTES,
         metricsToken: env.METRICS_TOKEN,
         readiness: readinessOf(discovery, ["auth", "user", "image", "comment"]),
       });

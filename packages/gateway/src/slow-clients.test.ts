@@ -60,6 +60,7 @@ async function gateway(variables: Record<string, string>, imageUrl = "http://127
     clientAddress: () => undefined,
     corsOrigins: "*",
     maxJsonBodyBytes: 64 * 1024,
+    maxUploadBytes: 20 * 1024 * 1024,
     readiness: async () => {},
   });
   const { timeouts } = listenOptionsOf(loadGatewayEnv(variables));

@@ -62,6 +62,7 @@ async function nodeGateway(imageUrl: string, waits: Partial<ImageFileWaits> = {}
     clientAddress: () => undefined,
     corsOrigins: "*",
     maxJsonBodyBytes: 64 * 1024,
+    maxUploadBytes: 20 * 1024 * 1024,
     readiness: async () => {},
   });
   const server: NodeServer = await serveNode({ app, port: 0, drainMs: 100 });

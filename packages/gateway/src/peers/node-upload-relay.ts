@@ -1,5 +1,4 @@
 import { Agent, type IncomingHttpHeaders, IncomingMessage, request, ServerResponse } from "node:http";
-import type { Socket } from "node:net";
 import { type RelayedUpload, RelayFailure, type UploadRelay } from "./image-service-http.ts";
 import { UpstreamWait } from "./upstream-wait.ts";
 
@@ -116,9 +115,10 @@ function relay({ incoming, outgoing }: NodeRim, upload: RelayedUpload, agent: Ag
       settled = true;
       wait.end();
       if (early) {
-        // Both connections still hold the rest of a body nobody reads: neither is reused.
+        // Both connections still hold the rest of a body nobody reads: neither is reused. The kit's
+        // server closes the client's lingeringly, so the answer is read before any reset.
         upstream.destroy();
-        closeUnread(outgoing, incoming.socket);
+        outgoing.shouldKeepAlive = false;
       }
       const status = answer.statusCode ?? 502;
       const body = status === 204 || status === 304 ? null : Buffer.concat(chunks);
@@ -148,23 +148,6 @@ function release(chunk: Buffer): void {
 
 /** image-service answers an upload with one Image or problem JSON: anything far larger is a fault. */
 const MAX_ANSWER_BYTES = 1024 * 1024;
-
-/** How long a connection whose body was left unread stays half-open after the answer. */
-const LINGER_MS = 2000;
-
-/**
- * "Connection: close" after the answer, and a lingering close in place of Node's destroySoon: stop
- * reading, send FIN, destroy a moment later. Destroying at once, with unread bytes still queued,
- * sends a reset that can reach the client (still sending) before it has read the answer.
- */
-function closeUnread(outgoing: ServerResponse, socket: Socket): void {
-  outgoing.shouldKeepAlive = false;
-  socket.destroySoon = () => {
-    socket.pause();
-    socket.end();
-    setTimeout(() => socket.destroy(), LINGER_MS).unref();
-  };
-}
 
 /** Headers of one connection, not of the answer: the answer is re-sent whole on another. */
 const hopByHop = new Set(["connection", "keep-alive", "transfer-encoding", "te", "trailer", "upgrade"]);

@@ -1,4 +1,5 @@
 import { createRoute, type RouteConfig } from "@hono/zod-openapi";
+import { largestUploadBody } from "@instagram/contracts/upload-body";
 import { HttpProblem } from "@instagram/kit";
 import type { MiddlewareHandler } from "hono";
 import { bodyLimit } from "hono/body-limit";
@@ -14,6 +15,8 @@ export interface RestEnforcement {
   loginLimit: LoginLimit;
   clientAddress: ClientAddress;
   maxJsonBodyBytes: number;
+  /** image-service's MAX_UPLOAD_BYTES: a longer declared upload is refused here, unrelayed. */
+  maxUploadBytes: number;
 }
 
 /** What every authenticated route declares in the OpenAPI document. */
@@ -37,6 +40,23 @@ function jsonBodyLimit(maxBytes: number): MiddlewareHandler {
     // Hono's bodyLimit reads c.req.raw.body, which builds a fetch Request: not for a bodiless GET.
     if (c.req.method === "GET" || c.req.method === "HEAD") return next();
     return limit(c, next);
+  };
+}
+
+/**
+ * An upload whose declared Content-Length exceeds the largest form image-service takes: 413 before a
+ * byte is relayed (relayed, the socket buffers of two hops would take tens of MiB of it first). A
+ * chunked body is counted by image-service as it streams.
+ */
+function declaredUploadLimit(maxUploadBytes: number): MiddlewareHandler {
+  const largest = largestUploadBody(maxUploadBytes, "multipart");
+  return async (c, next) => {
+    if (Number(c.req.header("content-length")) > largest) {
+      throw new HttpProblem(413, `The upload exceeds ${maxUploadBytes} bytes.`, {
+        headers: { connection: "close" },
+      });
+    }
+    await next();
   };
 }
 
@@ -81,6 +101,7 @@ export function policyMiddleware(
 ): MiddlewareHandler<GatewayBindings>[] {
   const chain: MiddlewareHandler<GatewayBindings>[] = [];
   if (policy.body === "json") chain.push(jsonBodyLimit(enforcement.maxJsonBodyBytes));
+  if (policy.body === "upload") chain.push(declaredUploadLimit(enforcement.maxUploadBytes));
   if (policy.access === "token") chain.push(enforcement.authenticate);
   if (opts.bodyRequired && policy.body === "json") chain.push(requireBody);
   if (policy.rateLimit === "login") chain.push(loginLimited(enforcement));

@@ -159,7 +159,8 @@ describe("POST /v1/images", () => {
 
   it("does not read the body itself: image-service refusing at once leaves it untouched", async () => {
     const { stream, state } = lazyBody(30 * MiB);
-    const gateway = await createTestbed({ imageFiles: async () => tooLarge() });
+    // A limit above the declared length: image-service, not the gateway, refuses.
+    const gateway = await createTestbed({ imageFiles: async () => tooLarge(), maxUploadBytes: 64 * MiB });
     const alice = await gateway.signedUp("alice");
     const response = await gateway.request("/v1/images", {
       method: "POST",
@@ -169,7 +170,32 @@ describe("POST /v1/images", () => {
       duplex: "half",
     } as RequestInit);
     expect(response.status).toBe(413);
+    expect(gateway.fileRequests).toHaveLength(1);
     expect(state.produced).toBeLessThanOrEqual(CHUNK);
+  });
+
+  it("refuses a declared length over MAX_UPLOAD_BYTES and the form's allowance itself, relaying nothing", async () => {
+    const gateway = await createTestbed({ maxUploadBytes: 20 * MiB });
+    const alice = await gateway.signedUp("alice");
+    const upload = (length: number) =>
+      gateway.request("/v1/images", {
+        method: "POST",
+        token: alice.authorization,
+        headers: { "content-type": "multipart/form-data; boundary=lazy", "content-length": String(length) },
+        body: lazyBody(length).stream,
+        duplex: "half",
+      } as RequestInit);
+    const refused = await upload(20 * MiB + 64 * 1024 + 1);
+    expect(refused.status).toBe(413);
+    expect(refused.headers.get("connection")).toBe("close");
+    expect(await problemOf(refused)).toMatchObject({
+      status: 413,
+      detail: `The upload exceeds ${20 * MiB} bytes.`,
+    });
+    expect(gateway.fileRequests).toEqual([]);
+    // At the allowance exactly, image-service decides.
+    await upload(20 * MiB + 64 * 1024);
+    expect(gateway.fileRequests).toHaveLength(1);
   });
 
   it("answers 405 with Allow to another method on the upload address", async () => {

@@ -73,6 +73,7 @@ export async function createTestbed(
     now?: () => number;
     clientAddress?: ClientAddress;
     maxJsonBodyBytes?: number;
+    maxUploadBytes?: number;
     corsOrigins?: string;
     readiness?: () => Promise<void>;
     metricsToken?: string;
@@ -130,6 +131,7 @@ export async function createTestbed(
     clientAddress: opts.clientAddress ?? (() => undefined),
     corsOrigins: opts.corsOrigins ?? "*",
     maxJsonBodyBytes: opts.maxJsonBodyBytes ?? 64 * 1024,
+    maxUploadBytes: opts.maxUploadBytes ?? 20 * 1024 * 1024,
     readiness: opts.readiness ?? (async () => {}),
     metricsToken: opts.metricsToken,
   });

@@ -1,4 +1,5 @@
 import { imageRepresentationOf } from "@instagram/contracts/image-representation";
+import { largestUploadBody } from "@instagram/contracts/upload-body";
 import {
   type AccessTokenVerifier,
   DomainError,
@@ -19,8 +20,6 @@ import { boundaryOf, readMultipart } from "./multipart.ts";
 
 export const UPLOAD_PATH = "/internal/v1/uploads";
 
-/** Room for a multipart body's boundaries, part headers and caption beyond the file itself. */
-const MULTIPART_ALLOWANCE = 64 * 1024;
 /** 2200 characters of at most 4 UTF-8 bytes each, with room to spare. */
 const MAX_CAPTION_BYTES = 16 * 1024;
 
@@ -49,7 +48,7 @@ export function mountUploadRoute(app: Hono, deps: UploadRouteDeps): void {
       const caller = await authenticate(c.req.header("authorization"), deps.verifier);
       const idempotencyKey = readIdempotencyKey(c.req.header(IDEMPOTENCY_KEY_HEADER));
       const boundary = boundaryOf(c.req.header("content-type"));
-      const allowed = deps.maxUploadBytes + (boundary === undefined ? 0 : MULTIPART_ALLOWANCE);
+      const allowed = largestUploadBody(deps.maxUploadBytes, boundary === undefined ? "raw" : "multipart");
       const declared = Number(c.req.header("content-length"));
       if (declared > allowed) throw uploadTooLarge(deps.maxUploadBytes);
       const body = c.req.raw.body && metered(c.req.raw.body, allowed, deps.maxUploadBytes);

@@ -1,4 +1,5 @@
 import type * as http from "node:http";
+import type * as net from "node:net";
 import type { Duplex } from "node:stream";
 import { problem, problemResponse } from "../errors/problem.ts";
 
@@ -68,6 +69,28 @@ export function refuseOnSocket(socket: Duplex, status: number, detail: string): 
   socket.end(`${head.join("\r\n")}\r\n\r\n${body}`);
   // end() waits for the client's side; a client that never closes is cut after a while.
   setTimeout(() => socket.destroy(), 1_000).unref();
+}
+
+/** How long a connection whose request body was left unread stays half-open after the answer. */
+const LINGER_MS = 2_000;
+
+/**
+ * A lingering close in place of Node's destroySoon while the request on `socket` still has unread
+ * body (a 413 on a declared length, an upload refused early): stop reading, send FIN, destroy a
+ * moment later. Destroying at once, with unread bytes queued, sends a reset that can reach the
+ * client, still sending, before it has read the answer.
+ */
+export function lingerOverUnreadBody(socket: net.Socket, bodyUnread: () => boolean): void {
+  const destroySoon = socket.destroySoon.bind(socket);
+  socket.destroySoon = () => {
+    if (!bodyUnread()) {
+      destroySoon();
+      return;
+    }
+    socket.pause();
+    socket.end();
+    setTimeout(() => socket.destroy(), LINGER_MS).unref();
+  };
 }
 
 /** The problem for an error of Node's HTTP/1.1 parser or of its request timers. */

@@ -17,6 +17,7 @@ async function start(timeouts?: HttpTimeouts): Promise<NodeServer> {
   app.onError((_error, c) => c.text("cut", 500));
   app.get("/hello", (c) => c.text("hello"));
   app.post("/upload", async (c) => c.json({ bytes: (await c.req.arrayBuffer()).byteLength }));
+  app.post("/refuse", (c) => c.json({ refused: true }, 413, { connection: "close" }));
   const server = await serveNode({ app, port: 0, drainMs: 100, timeouts });
   running.push(server);
   return server;
@@ -26,6 +27,8 @@ interface RawAnswer {
   text: string;
   /** When the server closed the connection, in ms since the socket connected. */
   closedAfterMs: number;
+  /** The socket's error, if it ended in one (ECONNRESET: the server reset the connection). */
+  error?: string;
 }
 
 /** Opens a raw socket, lets `talk` write to it, and collects everything until the server closes it. */
@@ -39,10 +42,14 @@ function raw(server: NodeServer, talk: (socket: net.Socket) => void, giveUpMs = 
       reject(new Error(`the server kept the connection open for ${giveUpMs} ms`));
     }, giveUpMs);
     socket.on("data", (chunk) => chunks.push(chunk));
-    socket.on("error", () => {});
+    let error: string | undefined;
+    socket.on("error", (failure: NodeJS.ErrnoException) => {
+      error = failure.code;
+    });
     socket.on("close", () => {
       clearTimeout(timer);
-      resolve({ text: Buffer.concat(chunks).toString("latin1"), closedAfterMs: Date.now() - started });
+      const text = Buffer.concat(chunks).toString("latin1");
+      resolve({ text, closedAfterMs: Date.now() - started, error });
     });
   });
 }
@@ -164,5 +171,29 @@ describe("the HTTP/1.1 edge of a Node port", () => {
     clearInterval(writer);
     expect(statusOf(answer)).toBe(408);
     expect(answer.closedAfterMs).toBeLessThan(3_000);
+  });
+
+  it("answers before reading a body it refuses, and closes without a reset the client could hit first", async () => {
+    const server = await start();
+    let sent = 0;
+    const answer = await raw(server, (socket) => {
+      socket.write("POST /refuse HTTP/1.1\r\nhost: x\r\ncontent-length: 1073741824\r\n\r\n");
+      const chunk = Buffer.alloc(1024 * 1024);
+      const pump = (): void => {
+        while (!socket.destroyed && socket.writable && sent < 1024 * 1024 * 1024) {
+          sent += chunk.length;
+          if (!socket.write(chunk)) {
+            socket.once("drain", pump);
+            return;
+          }
+        }
+      };
+      pump();
+    });
+    expect(statusOf(answer)).toBe(413);
+    expect(answer.text).toContain('{"refused":true}');
+    // The server stopped reading, sent FIN, and reset nothing the client was still sending.
+    expect(answer.error).toBeUndefined();
+    expect(sent).toBeLessThan(512 * 1024 * 1024);
   });
 });

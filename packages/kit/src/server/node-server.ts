@@ -17,6 +17,7 @@ import {
   clientErrorProblem,
   type HttpTimeouts,
   limitBodyIdle,
+  lingerOverUnreadBody,
   refuseOnSocket,
   requestLineProblem,
   resolveHttpTimeouts,
@@ -93,6 +94,7 @@ export async function listenNode(opts: ListenOptions): Promise<ListeningNodeServ
 
   const sockets = new Set<net.Socket>();
   const busyHttp1 = new Map<net.Socket, number>();
+  const lastRequest = new WeakMap<net.Socket, http.IncomingMessage>();
   const http2Sockets = new WeakSet<net.Socket>();
   const sessions = new Set<http2.ServerHttp2Session>();
   let closing = false;
@@ -102,6 +104,7 @@ export async function listenNode(opts: ListenOptions): Promise<ListeningNodeServ
     (req, res) => {
       const socket = req.socket;
       limitBodyIdle(req, res, timeouts.bodyIdleMs);
+      lastRequest.set(socket, req);
       busyHttp1.set(socket, (busyHttp1.get(socket) ?? 0) + 1);
       if (closing) res.shouldKeepAlive = false;
       res.once("close", () => {
@@ -183,6 +186,7 @@ export async function listenNode(opts: ListenOptions): Promise<ListeningNodeServ
         h2.emit("connection", socket);
       } else {
         busyHttp1.set(socket, 0);
+        lingerOverUnreadBody(socket, () => lastRequest.get(socket)?.complete === false);
         http1.emit("connection", socket);
         socket.resume();
       }
