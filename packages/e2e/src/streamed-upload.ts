@@ -38,7 +38,8 @@ export function endlessJpegForm(boundary: string): ReadableStream<Uint8Array> {
 /**
  * Streams `body` to `url` on a connection of its own (chunked, or with the `content-length` given),
  * stopping as soon as the answer arrives or after `maxBytes`, whichever comes first. After
- * `maxBytes` without an answer the request is ended there and the answer awaited.
+ * `maxBytes` without an answer the request is ended there and the answer awaited. With
+ * `Expect: 100-continue` among the headers, the body waits for the server's 100 Continue.
  */
 export async function streamUpload(
   url: string,
@@ -84,6 +85,22 @@ export async function streamUpload(
   );
   failed.catch(() => {});
 
+  // As curl does: with `Expect: 100-continue`, no body before the server asks for it.
+  if (
+    Object.entries(init.headers).some(
+      ([name, value]) => name.toLowerCase() === "expect" && /100-continue/i.test(value),
+    )
+  ) {
+    outgoing.flushHeaders();
+    const asked = new Promise<void>((go) => outgoing.once("continue", go));
+    await Promise.race([
+      asked,
+      answered.then(
+        () => {},
+        () => {},
+      ),
+    ]);
+  }
   const reader = init.body.getReader();
   let sent = 0;
   try {

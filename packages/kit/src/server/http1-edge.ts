@@ -71,24 +71,48 @@ export function refuseOnSocket(socket: Duplex, status: number, detail: string): 
   setTimeout(() => socket.destroy(), 1_000).unref();
 }
 
+/**
+ * `Expect: 100-continue` answered once the app starts reading the body, not at once as Node does
+ * without a 'checkContinue' listener: a refusal decided from the headers (401, 413 on a declared
+ * length, 415) reaches the client before it has sent any of the body (curl asks so for uploads
+ * over 1 MiB).
+ */
+export function continueOnFirstRead(req: http.IncomingMessage, res: http.ServerResponse): void {
+  const read = req._read;
+  req._read = function continueThenRead(size: number): void {
+    req._read = read;
+    if (!res.headersSent) res.writeContinue();
+    read.call(this, size);
+  };
+}
+
 /** How long a connection whose request body was left unread stays half-open after the answer. */
 const LINGER_MS = 2_000;
 
 /**
  * A lingering close in place of Node's destroySoon while the request on `socket` still has unread
- * body (a 413 on a declared length, an upload refused early): stop reading, send FIN, destroy a
+ * body (a 413 on a declared length, an upload refused early): send FIN, stop reading, destroy a
  * moment later. Destroying at once, with unread bytes queued, sends a reset that can reach the
  * client, still sending, before it has read the answer.
  */
-export function lingerOverUnreadBody(socket: net.Socket, bodyUnread: () => boolean): void {
+export function lingerOverUnreadBody(
+  socket: net.Socket,
+  unreadRequest: () => http.IncomingMessage | undefined,
+): void {
   const destroySoon = socket.destroySoon.bind(socket);
   socket.destroySoon = () => {
-    if (!bodyUnread()) {
+    const request = unreadRequest();
+    if (request === undefined) {
       destroySoon();
       return;
     }
-    socket.pause();
     socket.end();
+    // Node dumps an unread body (it resumes the request on the next tick, to discard the rest at
+    // full speed): pause after that, so the client's buffers fill and it stops.
+    process.nextTick(() => {
+      request.pause();
+      socket.pause();
+    });
     setTimeout(() => socket.destroy(), LINGER_MS).unref();
   };
 }

@@ -15,6 +15,7 @@ import {
   applyHttpTimeouts,
   checkingIntervalOf,
   clientErrorProblem,
+  continueOnFirstRead,
   type HttpTimeouts,
   limitBodyIdle,
   lingerOverUnreadBody,
@@ -134,6 +135,10 @@ export async function listenNode(opts: ListenOptions): Promise<ListeningNodeServ
   });
   // A broken client connection must not take the process down.
   h2.on("sessionError", (error) => opts.logger?.debug({ err: error }, "http2 session error"));
+  http1.on("checkContinue", (req, res) => {
+    continueOnFirstRead(req, res);
+    http1.emit("request", req, res);
+  });
   const stopTimeoutChecks = applyHttpTimeouts(http1, timeouts);
   http1.on("clientError", (error: Error & { code?: string }, socket) => {
     opts.logger?.debug({ err: error }, "http/1 client error");
@@ -186,7 +191,10 @@ export async function listenNode(opts: ListenOptions): Promise<ListeningNodeServ
         h2.emit("connection", socket);
       } else {
         busyHttp1.set(socket, 0);
-        lingerOverUnreadBody(socket, () => lastRequest.get(socket)?.complete === false);
+        lingerOverUnreadBody(socket, () => {
+          const request = lastRequest.get(socket);
+          return request?.complete === false ? request : undefined;
+        });
         http1.emit("connection", socket);
         socket.resume();
       }
