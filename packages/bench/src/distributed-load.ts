@@ -91,6 +91,8 @@ export async function runDistributedLoad(opts: {
       ports,
       dataDir,
       logLevel: opts.logLevel,
+      // Their log lines (errors, by default) on stderr: a 5xx under load must leave its reason.
+      echo: opts.logLevel !== "silent",
       env: opts.stackEnv,
       readyTimeoutMs: 120_000,
     });
