@@ -31,6 +31,7 @@ const commonDefaults: Record<string, string> = {
   OTEL_EXPORTER_OTLP_ENDPOINT: "no collector assumed; set it to export traces",
   OTEL_SERVICE_NAME: "the service's own name",
   SERVICE_TOKEN_KEY_FILE: "the key is SERVICE_TOKEN_KEY, from the Secret",
+  SERVICE_TOKEN_ACCEPTED_KEYS: "set only while a key rotation is in progress",
 };
 /** Left to their defaults in every service that consumes events. */
 const consumerDefaults: Record<string, string> = {

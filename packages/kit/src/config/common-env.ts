@@ -72,6 +72,16 @@ export const commonEnvSchema = z.object({
     .optional(),
   /** A file holding that key, shared by every service; created with a new key when missing. */
   SERVICE_TOKEN_KEY_FILE: z.string().min(1).optional(),
+  /**
+   * During a key rotation only: more keys whose tokens are accepted (never signed with),
+   * comma-separated, each like SERVICE_TOKEN_KEY (docs/architecture.md, "Service identity").
+   */
+  SERVICE_TOKEN_ACCEPTED_KEYS: z
+    .string()
+    .refine((text) => text.split(",").every((key) => serviceKeyBytes(key.trim()) !== undefined), {
+      error: "expected comma-separated keys of at least 32 random bytes each, base64 or base64url encoded",
+    })
+    .optional(),
   /** OTLP/HTTP collector base URL (e.g. http://127.0.0.1:4318); unset → spans are not exported. */
   OTEL_EXPORTER_OTLP_ENDPOINT: otlpUrl.optional(),
   /** service.name of the spans; default the service's own name. */

@@ -4,7 +4,8 @@ import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { commonEnvSchema } from "../config/common-env.ts";
 import { ConfigError, parseEnv } from "../config/parse-env.ts";
-import { generateServiceKey } from "../service-identity/service-key.ts";
+import { generateServiceKey, serviceKeyBytes } from "../service-identity/service-key.ts";
+import { createServiceTokenSigner, createServiceTokenVerifier } from "../service-identity/service-tokens.ts";
 import { createRuntimeFromEnv } from "./runtime-from-env.ts";
 
 const dirs: string[] = [];
@@ -60,6 +61,28 @@ describe("createRuntimeFromEnv", () => {
     try {
       await expect(runtime.bus.ping()).resolves.toBeUndefined();
       await expect(runtime.bus.send([])).rejects.toThrow(/KAFKA_BROKERS/);
+    } finally {
+      await runtime.close?.();
+    }
+  });
+
+  it("signs with SERVICE_TOKEN_KEY and also accepts tokens of SERVICE_TOKEN_ACCEPTED_KEYS", async () => {
+    const [next, old, foreign] = [generateServiceKey(), generateServiceKey(), generateServiceKey()];
+    const runtime = await createRuntimeFromEnv(
+      await envOf({ SERVICE_TOKEN_KEY: next, SERVICE_TOKEN_ACCEPTED_KEYS: old }),
+      "gateway",
+      { events: false },
+    );
+    const tokenOf = (key: string) =>
+      createServiceTokenSigner({ key: serviceKeyBytes(key) as Uint8Array, service: "user" }).token();
+    try {
+      const { identity } = runtime;
+      expect(await identity.verifier.verify(await tokenOf(old))).toBe("user");
+      expect(await identity.verifier.verify(await tokenOf(next))).toBe("user");
+      await expect(identity.verifier.verify(await tokenOf(foreign))).rejects.toThrow("invalid service token");
+      // Signed with SERVICE_TOKEN_KEY only: a service that knows nothing but the new key takes it.
+      const onlyNext = createServiceTokenVerifier({ keys: [serviceKeyBytes(next) as Uint8Array] });
+      expect(await onlyNext.verify(await identity.signerFor("gateway").token())).toBe("gateway");
     } finally {
       await runtime.close?.();
     }

@@ -11,7 +11,7 @@ import type { EventBus } from "../events/index.ts";
 import { createKafkaBus } from "../events/kafka-bus.ts";
 import { createLogger } from "../log/logger.ts";
 import { createServiceIdentity } from "../service-identity/identity.ts";
-import { serviceKeyOf } from "../service-identity/key-source.ts";
+import { acceptedServiceKeysOf, serviceKeyOf } from "../service-identity/key-source.ts";
 import { startTracing } from "../telemetry/node.ts";
 import type { ServiceRuntime } from "./types.ts";
 
@@ -46,7 +46,7 @@ export async function createRuntimeFromEnv(
         '`eval "$(bash scripts/infra.sh env)"`), or run every service in one process with `npm start`.',
     ]);
   }
-  const identity = createServiceIdentity(await serviceKeyOf(env, service));
+  const identity = createServiceIdentity(await serviceKeyOf(env, service), acceptedServiceKeysOf(env));
   const logger = createLogger({ service, level: env.LOG_LEVEL });
   const tracing = await startTracing({
     serviceName: env.OTEL_SERVICE_NAME ?? service,

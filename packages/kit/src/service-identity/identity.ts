@@ -19,9 +19,12 @@ export interface ServiceIdentity {
   verifier: ServiceTokenVerifier;
 }
 
-/** The identity of a deployment whose services share `key` (≥ 32 bytes; serviceKeyBytes reads its text). */
-export function createServiceIdentity(key: Uint8Array): ServiceIdentity {
-  if (key.length < SERVICE_KEY_MIN_BYTES)
+/**
+ * The identity of a deployment whose services share `key` (≥ 32 bytes; serviceKeyBytes reads its
+ * text). Tokens signed with one of `accepted` pass too: a key rotation in progress.
+ */
+export function createServiceIdentity(key: Uint8Array, accepted: Uint8Array[] = []): ServiceIdentity {
+  if ([key, ...accepted].some((each) => each.length < SERVICE_KEY_MIN_BYTES))
     throw new Error(`a service key needs ${SERVICE_KEY_MIN_BYTES} bytes`);
   const signers = new Map<string, ServiceTokenSigner>();
   return {
@@ -33,7 +36,7 @@ export function createServiceIdentity(key: Uint8Array): ServiceIdentity {
       }
       return signer;
     },
-    verifier: createServiceTokenVerifier({ key }),
+    verifier: createServiceTokenVerifier({ keys: [key, ...accepted] }),
   };
 }
 

@@ -19,7 +19,7 @@ import {
 } from "./service-tokens.ts";
 
 const key = serviceKeyBytes(generateServiceKey()) as Uint8Array;
-const verifier = createServiceTokenVerifier({ key });
+const verifier = createServiceTokenVerifier({ keys: [key] });
 
 // AuthService: ListRevokedSessions is internal, GetJwks is public.
 const routes = (router: ConnectRouter) =>

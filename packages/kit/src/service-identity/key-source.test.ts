@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { commonEnvSchema } from "../config/common-env.ts";
 import { ConfigError, parseEnv } from "../config/parse-env.ts";
-import { serviceKeyOf } from "./key-source.ts";
+import { acceptedServiceKeysOf, serviceKeyOf } from "./key-source.ts";
 import { generateServiceKey, serviceKeyBytes } from "./service-key.ts";
 
 let dir: string | undefined;
@@ -63,6 +63,24 @@ describe("serviceKeyOf", () => {
     const short = Buffer.alloc(16, 1).toString("base64");
     expect(() => envOf({ SERVICE_TOKEN_KEY: short })).toThrow(
       /SERVICE_TOKEN_KEY: expected at least 32 random bytes.*\(got a value \(hidden\)\)/,
+    );
+  });
+});
+
+describe("acceptedServiceKeysOf", () => {
+  it("reads the keys of a rotation in progress, none when unset", () => {
+    const [a, b] = [generateServiceKey(), generateServiceKey()];
+    expect(acceptedServiceKeysOf(envOf({}))).toEqual([]);
+    expect(acceptedServiceKeysOf(envOf({ SERVICE_TOKEN_ACCEPTED_KEYS: `${a}, ${b}` }))).toEqual([
+      serviceKeyBytes(a),
+      serviceKeyBytes(b),
+    ]);
+  });
+
+  it("refuses a list with a short key, without showing any", () => {
+    const short = Buffer.alloc(16, 1).toString("base64");
+    expect(() => envOf({ SERVICE_TOKEN_ACCEPTED_KEYS: `${generateServiceKey()},${short}` })).toThrow(
+      /SERVICE_TOKEN_ACCEPTED_KEYS: expected comma-separated keys.*\(got a value \(hidden\)\)/,
     );
   });
 });

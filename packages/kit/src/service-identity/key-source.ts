@@ -8,6 +8,7 @@ type KeyEnv = Pick<
   CommonEnv,
   | "SERVICE_TOKEN_KEY"
   | "SERVICE_TOKEN_KEY_FILE"
+  | "SERVICE_TOKEN_ACCEPTED_KEYS"
   | "DATA_DIR"
   | "CONSUL_HTTP_ADDR"
   | "AUTH_SERVICE_URL"
@@ -38,6 +39,13 @@ export async function serviceKeyOf(env: KeyEnv, service: string): Promise<Uint8A
     path = join(env.DATA_DIR, "keys", "service-token-key");
   }
   return keyOf(await loadOrCreateSecretFile(path, async () => `${generateServiceKey()}\n`), path);
+}
+
+/** The keys accepted beside the deployment's own during a rotation (SERVICE_TOKEN_ACCEPTED_KEYS). */
+export function acceptedServiceKeysOf(env: Pick<KeyEnv, "SERVICE_TOKEN_ACCEPTED_KEYS">): Uint8Array[] {
+  const listed = env.SERVICE_TOKEN_ACCEPTED_KEYS;
+  if (listed === undefined) return [];
+  return listed.split(",").map((text) => keyOf(text.trim(), "SERVICE_TOKEN_ACCEPTED_KEYS"));
 }
 
 function keyOf(text: string, source: string): Uint8Array {

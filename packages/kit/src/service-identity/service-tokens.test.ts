@@ -57,18 +57,37 @@ describe("service token signer", () => {
 describe("service token verifier", () => {
   it("accepts a token of the deployment's key and names the calling service", async () => {
     const token = await createServiceTokenSigner({ key, service: "comment" }).token();
-    expect(await createServiceTokenVerifier({ key }).verify(token)).toBe("comment");
+    expect(await createServiceTokenVerifier({ keys: [key] }).verify(token)).toBe("comment");
   });
 
   it("refuses a token signed with another key", async () => {
     const forged = await createServiceTokenSigner({ key: otherKey, service: "gateway" }).token();
-    expect(await refusal(createServiceTokenVerifier({ key }).verify(forged))).toBe("invalid service token");
+    expect(await refusal(createServiceTokenVerifier({ keys: [key] }).verify(forged))).toBe(
+      "invalid service token",
+    );
+  });
+
+  it("accepts, during a rotation, tokens of the keys listed after its own, and still no others", async () => {
+    const nextKey = serviceKeyBytes(generateServiceKey()) as Uint8Array;
+    const rotating = createServiceTokenVerifier({ keys: [nextKey, key] });
+    const old = await createServiceTokenSigner({ key, service: "image" }).token();
+    const current = await createServiceTokenSigner({ key: nextKey, service: "user" }).token();
+    expect(await rotating.verify(old)).toBe("image");
+    expect(await rotating.verify(current)).toBe("user");
+    const foreign = await createServiceTokenSigner({ key: otherKey, service: "gateway" }).token();
+    expect(await refusal(rotating.verify(foreign))).toBe("invalid service token");
+    // An expired token of an accepted key is refused as expired, not tried against the next key.
+    const time = clock();
+    const stale = await createServiceTokenSigner({ key, service: "auth", now: time.now }).token();
+    time.advance(120);
+    const later = createServiceTokenVerifier({ keys: [nextKey, key], now: time.now });
+    expect(await refusal(later.verify(stale))).toBe("service token expired");
   });
 
   it("refuses an expired token, also one it accepted and remembered before", async () => {
     const time = clock();
     const token = await createServiceTokenSigner({ key, service: "user", now: time.now }).token();
-    const verifier = createServiceTokenVerifier({ key, now: time.now });
+    const verifier = createServiceTokenVerifier({ keys: [key], now: time.now });
     expect(await verifier.verify(token)).toBe("user");
     time.advance(66); // past exp and the 5 s tolerance
     expect(await refusal(verifier.verify(token))).toBe("service token expired");
@@ -85,7 +104,7 @@ describe("service token verifier", () => {
         .setExpirationTime(now + 60);
       return (audience === undefined ? jwt : jwt.setAudience(audience)).sign(key);
     };
-    const verifier = createServiceTokenVerifier({ key });
+    const verifier = createServiceTokenVerifier({ keys: [key] });
     expect(await refusal(verifier.verify(await signed("instagram-clone")))).toBe("invalid service token");
     expect(await refusal(verifier.verify(await signed()))).toBe("invalid service token");
     expect(await verifier.verify(await signed(SERVICE_TOKEN_AUDIENCE))).toBe("gateway");
@@ -94,7 +113,9 @@ describe("service token verifier", () => {
   it("refuses a user's access token", async () => {
     const tokens = await createTestTokens();
     const access = await tokens.tokenFor("account-1", { aud: SERVICE_TOKEN_AUDIENCE });
-    expect(await refusal(createServiceTokenVerifier({ key }).verify(access))).toBe("invalid service token");
+    expect(await refusal(createServiceTokenVerifier({ keys: [key] }).verify(access))).toBe(
+      "invalid service token",
+    );
   });
 
   it("refuses a token whose issuer is not its subject", async () => {
@@ -106,6 +127,8 @@ describe("service token verifier", () => {
       .setAudience(SERVICE_TOKEN_AUDIENCE)
       .setExpirationTime(now + 60)
       .sign(key);
-    expect(await refusal(createServiceTokenVerifier({ key }).verify(token))).toBe("invalid service token");
+    expect(await refusal(createServiceTokenVerifier({ keys: [key] }).verify(token))).toBe(
+      "invalid service token",
+    );
   });
 });

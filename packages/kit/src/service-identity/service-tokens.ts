@@ -1,4 +1,4 @@
-import { errors, jwtVerify, SignJWT } from "jose";
+import { errors, type JWTPayload, jwtVerify, SignJWT } from "jose";
 
 /** The header a calling service puts its token in (never a user's Authorization). */
 export const SERVICE_TOKEN_HEADER = "x-service-token";
@@ -71,7 +71,8 @@ export function createServiceTokenSigner(opts: {
  * once per token and process, not per call. Failures are not remembered.
  */
 export function createServiceTokenVerifier(opts: {
-  key: Uint8Array;
+  /** The deployment's key first, then any accepted during a rotation. */
+  keys: Uint8Array[];
   /** Most tokens remembered; default 1000. */
   cacheSize?: number;
   now?: () => number;
@@ -88,14 +89,7 @@ export function createServiceTokenVerifier(opts: {
         verified.delete(token);
       }
       try {
-        const { payload } = await jwtVerify(token, opts.key, {
-          algorithms: [algorithm],
-          typ: type,
-          audience: SERVICE_TOKEN_AUDIENCE,
-          requiredClaims: ["exp", "iss", "sub"],
-          clockTolerance: 5,
-          currentDate: new Date(now()),
-        });
+        const payload = await verifiedWithAnyOf(opts.keys, token, new Date(now()));
         const service = payload.sub as string;
         if (payload.iss !== service) throw new ServiceTokenRefused("invalid service token");
         if (verified.size >= max) verified.delete(verified.keys().next().value as string);
@@ -110,4 +104,25 @@ export function createServiceTokenVerifier(opts: {
       }
     },
   };
+}
+
+/** The token's claims, checked with the first of `keys` whose signature matches. */
+async function verifiedWithAnyOf(keys: Uint8Array[], token: string, currentDate: Date): Promise<JWTPayload> {
+  for (const [index, key] of keys.entries()) {
+    try {
+      const { payload } = await jwtVerify(token, key, {
+        algorithms: [algorithm],
+        typ: type,
+        audience: SERVICE_TOKEN_AUDIENCE,
+        requiredClaims: ["exp", "iss", "sub"],
+        clockTolerance: 5,
+        currentDate,
+      });
+      return payload;
+    } catch (error) {
+      // Another key may have signed it; any other fault is the token's own.
+      if (!(error instanceof errors.JWSSignatureVerificationFailed) || index === keys.length - 1) throw error;
+    }
+  }
+  throw new ServiceTokenRefused("no service key is configured");
 }
