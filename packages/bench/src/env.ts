@@ -24,9 +24,7 @@ const benchEnvSchema = z.object({
       error: `expected a comma-separated list of ${scenarioNames.join(", ")}`,
     })
     .optional(),
-  /** 1: the memory scenario starts a private PostgreSQL + Kafka (scripts/infra.sh) for its processes. */
-  BENCH_INFRA: z.enum(["0", "1"]).default("0"),
-  /** Both set: the memory scenario's processes use them (PostgreSQL + Kafka) instead of PGlite + in-process bus. */
+  /** Both set: the distributed and memory scenarios use them instead of a private PostgreSQL + Kafka. */
   DATABASE_URL: z.string().url().optional(),
   KAFKA_BROKERS: z.string().optional(),
   BENCH_REPORT_DIR: z.string().min(1).optional(),

@@ -187,7 +187,8 @@ try {
     });
   }
 
-  if (!backing && (distributedLoad || (selected.has("memory") && env.BENCH_INFRA === "1"))) {
+  // Separate processes need a broker (a lone service refuses to start on an in-process bus).
+  if (!backing && (distributedLoad || selected.has("memory"))) {
     await attempt("private PostgreSQL + Kafka", async () => {
       log("starting a private PostgreSQL + Kafka (scripts/infra.sh)");
       infra = await startLocalInfra(workDir);
@@ -216,20 +217,18 @@ try {
     );
   }
 
-  if (selected.has("memory")) {
+  if (selected.has("memory") && backing) {
+    const given = backing;
     await attempt("upload memory", async () => {
       {
         const filePath = join(workDir, "noise.png");
         const file = await noisePngUnder(filePath, plan.memory.maxUploadBytes);
         log(`big upload: ${file.width}×${file.height} noise PNG, ${file.bytes} bytes`);
-        log(
-          `starting each service as its own process (${backing ? "PostgreSQL + Kafka" : "PGlite + in-process bus"})`,
-        );
+        log("starting each service as its own process (PostgreSQL + Kafka)");
         const start = async () =>
           startDistributedStack({
-            // Empty = unset for the services' env loaders: PGlite under DATA_DIR/pglite/<service>, in-process bus.
-            databaseUrl: backing?.databaseUrl ?? "",
-            kafkaBrokers: backing?.kafkaBrokers ?? "",
+            databaseUrl: given.databaseUrl,
+            kafkaBrokers: given.kafkaBrokers,
             ports:
               env.BENCH_PORT_BASE === undefined
                 ? await freePorts(services.map((service) => service.name))
@@ -247,7 +246,6 @@ try {
         // On a fresh Kafka, services creating the same topics at once can fail to start (the kit's
         // topic creation does not retry UNKNOWN_TOPIC_OR_PARTITION); the topics exist the second time.
         const stack = await start().catch(async (error: unknown) => {
-          if (!backing) throw error;
           log(`the stack did not start (${firstLine(error)}); once more`);
           return start();
         });
@@ -277,10 +275,10 @@ try {
           });
           report.scenarios.uploadMemory = {
             ...result,
-            backing: backing ? "postgresql + kafka" : "pglite + in-process bus",
+            backing: "postgresql + kafka",
             file: { format: "png", ...file, limitBytes: plan.memory.maxUploadBytes },
           };
-          if (backing && selected.has("path")) {
+          if (selected.has("path")) {
             await attempt("request path (separate processes)", async () => {
               await profileReady(api, person);
               report.scenarios.requestPathDistributed = await measureRequestPath({
