@@ -61,6 +61,7 @@ await blobs.init();
 const processor = createSharpProcessor({
   scratchPath: (suffix) => blobs.scratchPath(suffix),
   maxInputPixels: 100_000_000,
+  renderConcurrency: 2,
 });
 const pipeline = await time("processor + blob store (no DB, no HTTP)", async (i) => {
   const image = await processor.receive(streamOf(jpeg), { maxBytes: 20 * 1024 * 1024 });

@@ -18,6 +18,8 @@ export const imageEnvSchema = commonEnvSchema.extend({
   MAX_UPLOAD_BYTES: positiveInt("a number of bytes").default(20 * MiB),
   /** Largest width × height decoded, default 100 megapixels (checked from the header, before decoding). */
   MAX_INPUT_PIXELS: positiveInt("a number of pixels").default(100_000_000),
+  /** Renditions (original, thumbnail) rendered at once by sharp; more costs memory, not speed past the cores. */
+  RENDER_CONCURRENCY: positiveInt("a count").default(2),
   /** How far back feeds are kept fanned out (timelines); older pages are read from the follow graph. */
   FEED_TIMELINE_DAYS: positiveInt("a number of days").default(30),
   /** Followers past which an account's new images are merged into feeds on read, not fanned out. */

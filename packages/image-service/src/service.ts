@@ -70,6 +70,7 @@ export function createImageService(
         processor: createSharpProcessor({
           scratchPath: (suffix) => blobs.scratchPath(suffix),
           maxInputPixels: env.MAX_INPUT_PIXELS,
+          renderConcurrency: env.RENDER_CONCURRENCY,
         }),
         maxUploadBytes: env.MAX_UPLOAD_BYTES,
         // The kit's checks (database, bus; each within a timeout) and the blob store's.

@@ -27,6 +27,7 @@ beforeAll(async () => {
   processor = createSharpProcessor({
     scratchPath: (suffix) => join(dir, `${counter++}.${suffix}`),
     maxInputPixels: 100_000_000,
+    renderConcurrency: 2,
   });
 });
 afterAll(async () => {
@@ -102,6 +103,33 @@ describe("sharp processor", () => {
       height: 50,
     });
     await Promise.all([tall.discard(), small.discard()]);
+  });
+
+  it("renders every upload of a burst when renditions wait their turn (one at a time)", async () => {
+    const serial = createSharpProcessor({
+      scratchPath: (suffix) => join(dir, `${counter++}.${suffix}`),
+      maxInputPixels: 100_000_000,
+      renderConcurrency: 1,
+    });
+    const sizes = [
+      [120, 80],
+      [80, 120],
+      [300, 200],
+      [64, 64],
+    ] as const;
+    const received = await Promise.all(
+      sizes.map(async ([width, height]) =>
+        serial.receive(streamOf(await photoJpeg(width, height)), { maxBytes: 20 * MiB }),
+      ),
+    );
+    // Read in reverse: a later upload's rendition is not stuck behind an earlier one's reader.
+    for (const [index, image] of [...received.entries()].reverse()) {
+      const original = await sharp(await readAll(image.render("original"))).metadata();
+      const thumbnail = await sharp(await readAll(image.render("thumbnail"))).metadata();
+      expect([original.width, original.height]).toEqual(sizes[index]);
+      expect(thumbnail.format).toBe("jpeg");
+      await image.discard();
+    }
   });
 
   it("keeps the first frame of an animated GIF", async () => {

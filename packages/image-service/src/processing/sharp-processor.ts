@@ -1,5 +1,6 @@
 import { open, rm } from "node:fs/promises";
 import { DomainError } from "@instagram/kit";
+import pLimit from "p-limit";
 import sharp, { type Sharp, type SharpOptions } from "sharp";
 import { ScratchFile } from "../blobs/scratch-file.ts";
 import {
@@ -18,6 +19,8 @@ export interface SharpProcessorOptions {
   scratchPath: (suffix: string) => string;
   /** Largest width × height decoded; checked from the header before any pixel is allocated. */
   maxInputPixels: number;
+  /** Renditions rendered at once, across uploads; the others wait their turn. */
+  renderConcurrency: number;
 }
 
 /**
@@ -32,6 +35,9 @@ export interface SharpProcessorOptions {
  *   before the upload's claim exists: nothing reaches a blob key until the store moves it there.
  */
 export function createSharpProcessor(opts: SharpProcessorOptions): ImageProcessor {
+  // libvips holds a rendition's working memory for as long as it runs: a burst of uploads
+  // rendered all at once is a burst of memory, and no faster than the cores allow.
+  const rendering = pLimit(opts.renderConcurrency);
   return {
     async receive(body, { maxBytes }) {
       const path = opts.scratchPath("upload");
@@ -49,15 +55,13 @@ export function createSharpProcessor(opts: SharpProcessorOptions): ImageProcesso
         // overlaps the claim's commit and itself, and FileBlobStore moves the files into place.
         const rendered = renditions.map((rendition) => {
           const out = opts.scratchPath(rendition);
-          const written = encode(sharp(path, input), format, rendition)
-            .toFile(out)
-            .then(
-              () => out,
-              async (error: unknown) => {
-                await rm(out, { force: true });
-                throw decodeFailure(error, opts.maxInputPixels);
-              },
-            );
+          const written = rendering(() => encode(sharp(path, input), format, rendition).toFile(out)).then(
+            () => out,
+            async (error: unknown) => {
+              await rm(out, { force: true });
+              throw decodeFailure(error, opts.maxInputPixels);
+            },
+          );
           written.catch(() => {}); // seen by render() or discard()
           return { rendition, out, written };
         });

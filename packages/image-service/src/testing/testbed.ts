@@ -103,6 +103,7 @@ export async function createTestbed(
     processor: createSharpProcessor({
       scratchPath: (suffix) => blobs.scratchPath(suffix),
       maxInputPixels: opts.maxInputPixels ?? 100_000_000,
+      renderConcurrency: 2,
     }),
     maxUploadBytes: opts.maxUploadBytes ?? 20 * 1024 * 1024,
     readiness: async () => {},
